@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Policy;
+using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Upload;
+
+namespace S3S2.Sharing.DependencyInjection;
+
+/// <summary>
+/// Builds each named client once: validates its options, loads its keys, and wires the policy from the
+/// configuration itself (never from the encryptor), so the policy checks what was configured.
+/// </summary>
+internal sealed class ShareClientFactory(
+    IServiceProvider services,
+    IOptionsMonitor<ShareClientOptions> clientOptions,
+    IOptionsMonitor<ShareClientRegistration> registrations,
+    IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions) : IShareClientFactory, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<(ShareClient Client, IUploader Uploader)>> _clients = new(StringComparer.Ordinal);
+
+    public IShareClient CreateClient(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _clients.GetOrAdd(name, n => new Lazy<(ShareClient, IUploader)>(() => Build(n))).Value.Client;
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            (client.Value.Uploader as IDisposable)?.Dispose();
+        }
+    }
+
+    private (ShareClient, IUploader) Build(string name)
+    {
+        var options = clientOptions.Get(name);
+        var registration = registrations.Get(name);
+        var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+        var (encryptor, rule) = BuildOpenPgp(name, time);
+        var (_, usesBucket, createUploader) = registration.Uploaders[0];
+        var bucket = usesBucket ? options.Bucket : null;
+        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, serverSideEncryption: null, loggerFactory.CreateLogger<SharePolicy>());
+        var uploader = createUploader(services, name);
+        return (new ShareClient(name, options, bucket, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>()), uploader);
+    }
+
+    private (IEncryptor, IBodyRule) BuildOpenPgp(string name, TimeProvider time)
+    {
+        var options = openPgpOptions.Get(name);
+        var recipients = OpenPgpRecipientKeys.Load(options.RecipientKeys, time.GetUtcNow().UtcDateTime);
+        return (new OpenPgpEncryptor(recipients, options.Compression), new OpenPgpMessageRule(recipients, options.PinnedFingerprints));
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Policy;
+
+namespace S3S2.Sharing.DependencyInjection;
+
+/// <summary>Checks a client's options and the strategies it was given; lists every problem at once.</summary>
+internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientRegistration> registrations) : IValidateOptions<ShareClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ShareClientOptions options)
+    {
+        name ??= Options.DefaultName;
+        var client = $"S3S2 client '{name}'";
+        var registration = registrations.Get(name);
+        var errors = new List<string>();
+
+        if (registration.Encryptions.Count == 0)
+        {
+            errors.Add($"{client}: no encryptor is configured. Call AddOpenPgpEncryption(...) or AddKmsEnvelopeEncryption(...).");
+        }
+        else if (registration.Encryptions.Count > 1)
+        {
+            errors.Add($"{client}: {registration.Encryptions.Count} encryptors are configured ({string.Join(", ", registration.Encryptions)}); a client encrypts one way. Keep one Add...Encryption(...) call, or register a second named client.");
+        }
+
+        if (registration.Uploaders.Count == 0)
+        {
+            errors.Add($"{client}: no uploader is configured. Call AddS3Uploader(...) or AddLocalFolderStore(path).");
+        }
+        else if (registration.Uploaders.Count > 1)
+        {
+            errors.Add($"{client}: {registration.Uploaders.Count} uploaders are configured ({string.Join(", ", registration.Uploaders.Select(u => u.Description))}). Keep one.");
+        }
+        else if (registration.Uploaders[0].UsesBucket && string.IsNullOrWhiteSpace(options.Bucket))
+        {
+            errors.Add($"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name.");
+        }
+
+        try
+        {
+            ObjectKeys.NormalizePrefix(options.Prefix);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{client}: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        if (options.MaxConcurrentFiles is < 1 or > 64)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxConcurrentFiles {options.MaxConcurrentFiles} must be between 1 and 64."));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.SenderName))
+        {
+            errors.Add($"{client}: SenderName is empty. Set it to the partner's name (it is written into each manifest).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,13 @@
+using S3S2.Sharing.Upload;
+
+namespace S3S2.Sharing.DependencyInjection;
+
+/// <summary>Which strategies a named client was given; filled in by the builder's <c>Add*</c> extensions.</summary>
+internal sealed class ShareClientRegistration
+{
+    /// <summary>Gets the encryption modes added, in order (for example "OpenPGP").</summary>
+    public List<string> Encryptions { get; } = [];
+
+    /// <summary>Gets the uploaders added, in order, with their factories.</summary>
+    public List<(string Description, bool UsesBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];
+}

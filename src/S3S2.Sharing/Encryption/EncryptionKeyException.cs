@@ -1,0 +1,25 @@
+namespace S3S2.Sharing.Encryption;
+
+/// <summary>A key given to the library cannot be used: unreadable, of the wrong kind, expired, revoked or unable to encrypt.</summary>
+public sealed class EncryptionKeyException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="EncryptionKeyException"/> class.</summary>
+    public EncryptionKeyException()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="EncryptionKeyException"/> class.</summary>
+    /// <param name="message">What is wrong with which key, and the fix.</param>
+    public EncryptionKeyException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="EncryptionKeyException"/> class.</summary>
+    /// <param name="message">What is wrong with which key, and the fix.</param>
+    /// <param name="innerException">The parser's error.</param>
+    public EncryptionKeyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,12 @@
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>One recipient: the primary key that names it and the key chosen to encrypt to it.</summary>
+/// <param name="Fingerprint">The primary key's fingerprint, upper-case hex.</param>
+/// <param name="UserId">The first user id, for messages.</param>
+/// <param name="EncryptionKey">The newest valid encryption-capable subkey, else the primary key.</param>
+internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey)
+{
+    public override string ToString() => $"{Fingerprint} ({UserId})";
+}

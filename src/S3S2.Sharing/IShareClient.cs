@@ -1,0 +1,25 @@
+namespace S3S2.Sharing;
+
+/// <summary>
+/// Shares files with the receiver: each file is encrypted, checked by the share policy and uploaded,
+/// then an encrypted manifest is uploaded last to mark the share complete.
+/// </summary>
+public interface IShareClient
+{
+    /// <summary>Shares files and directories as one share.</summary>
+    /// <param name="paths">
+    /// Files (shared under their file name) and directories (shared recursively, paths relative to the directory).
+    /// </param>
+    /// <param name="progress">Receives progress reports; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the share; the manifest is then never uploaded.</param>
+    /// <returns>The receipt of the complete share.</returns>
+    Task<ShareReceipt> ShareAsync(IEnumerable<string> paths, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Shares the content of a stream as a single file named <paramref name="name"/>.</summary>
+    /// <param name="content">The plaintext; read once, from its current position to its end.</param>
+    /// <param name="name">The relative path the receiver sees, with '/' separators (for example <c>daily/orders.csv</c>).</param>
+    /// <param name="progress">Receives progress reports; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the share; the manifest is then never uploaded.</param>
+    /// <returns>The receipt of the complete share.</returns>
+    Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace S3S2.Sharing.Manifest;
+
+/// <summary>Source-generated JSON for the manifest (camelCase, no reflection).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(ShareManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

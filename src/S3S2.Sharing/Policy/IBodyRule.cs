@@ -1,0 +1,10 @@
+namespace S3S2.Sharing.Policy;
+
+/// <summary>Decides whether the first bytes of a body are a message the configuration allows.</summary>
+internal interface IBodyRule
+{
+    /// <summary>Returns <see langword="null"/> when the body is allowed, else why it is refused.</summary>
+    /// <param name="head">The first bytes of the body (all of it when <paramref name="isWholeBody"/>).</param>
+    /// <param name="isWholeBody">Whether <paramref name="head"/> is the entire body.</param>
+    string? Check(ReadOnlySpan<byte> head, bool isWholeBody);
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Upload;
+
+namespace S3S2.Sharing.Policy;
+
+/// <summary>
+/// The check before the SDK call. It is a step of the upload path, not a strategy: every upload of a client
+/// goes through <see cref="AuthorizeAsync"/>, which reads the first bytes of the body and refuses (throws,
+/// nothing sent) unless they are a message the configured encryption must produce and the target lies inside
+/// the configured bucket and prefix. Only the decision is logged, never the payload.
+/// </summary>
+internal sealed partial class SharePolicy
+{
+    /// <summary>How much of a body is inspected: enough for many recipients' session-key packets.</summary>
+    internal const int HeadLength = 64 * 1024;
+
+    private readonly string _clientName;
+    private readonly string? _bucket;
+    private readonly string _prefix;
+    private readonly IBodyRule _bodyRule;
+    private readonly ServerSideEncryption? _serverSideEncryption;
+    private readonly ILogger _logger;
+
+    public SharePolicy(string clientName, string? bucket, string prefix, IBodyRule bodyRule, ServerSideEncryption? serverSideEncryption, ILogger logger)
+    {
+        _clientName = clientName;
+        _bucket = bucket;
+        _prefix = prefix;
+        _bodyRule = bodyRule;
+        _serverSideEncryption = serverSideEncryption;
+        _logger = logger;
+    }
+
+    /// <summary>Checks the target and the first bytes of <paramref name="body"/>; returns the request an uploader may send.</summary>
+    public async Task<UploadRequest> AuthorizeAsync(string? bucket, string key, IReadOnlyDictionary<string, string> metadata, Stream body, CancellationToken cancellationToken)
+    {
+        var targetProblem = CheckTarget(bucket, key);
+        if (targetProblem is not null)
+        {
+            throw Refuse(key, targetProblem);
+        }
+
+        var head = new byte[HeadLength];
+        var length = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var bodyProblem = _bodyRule.Check(head.AsSpan(0, length), isWholeBody: length < head.Length);
+        if (bodyProblem is not null)
+        {
+            throw Refuse(key, bodyProblem);
+        }
+
+        LogAllowed(_logger, _clientName, key);
+        return new UploadRequest(bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, body));
+    }
+
+    private string? CheckTarget(string? bucket, string key)
+    {
+        if (!string.Equals(bucket, _bucket, StringComparison.Ordinal))
+        {
+            return $"bucket '{bucket}' is not the configured bucket '{_bucket}'";
+        }
+
+        if (ObjectKeys.FindProblem(key) is { } problem)
+        {
+            return $"object key '{key}' {problem}";
+        }
+
+        return _prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal)
+            ? $"object key '{key}' is outside the configured prefix '{_prefix}/'"
+            : null;
+    }
+
+    private SharePolicyException Refuse(string key, string reason)
+    {
+        LogRefused(_logger, _clientName, key, reason);
+        return new SharePolicyException($"S3S2 client '{_clientName}': share policy refused the upload of '{key}': {reason}. Nothing was sent.");
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "S3S2 client '{ClientName}': share policy allowed the upload of '{Key}'")]
+    private static partial void LogAllowed(ILogger logger, string clientName, string key);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "S3S2 client '{ClientName}': share policy refused the upload of '{Key}': {Reason}")]
+    private static partial void LogRefused(ILogger logger, string clientName, string key, string reason);
+}

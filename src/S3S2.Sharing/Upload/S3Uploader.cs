@@ -1,0 +1,254 @@
+using System.Buffers;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using SseMethod = Amazon.S3.ServerSideEncryptionMethod;
+
+namespace S3S2.Sharing.Upload;
+
+/// <summary>
+/// Uploads to S3: a single PUT for bodies up to the multipart threshold, else a multipart upload whose parts
+/// go up in parallel from a bounded set of buffers. A failed multipart upload is aborted, so no partial
+/// object is ever visible; a failed abort is logged, never thrown over the original error.
+/// Every request is sent with a plain (non aws-chunked) payload of known length, which S3-compatible stores need.
+/// </summary>
+internal sealed partial class S3Uploader : IUploader, IDisposable
+{
+    private readonly IAmazonS3 _s3;
+    private readonly bool _ownsClient;
+    private readonly S3UploaderOptions _options;
+    private readonly ILogger _logger;
+
+    public S3Uploader(IAmazonS3 s3, bool ownsClient, S3UploaderOptions options, ILogger logger)
+    {
+        _s3 = s3;
+        _ownsClient = ownsClient;
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task UploadAsync(UploadRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var threshold = _options.MultipartThreshold;
+        var first = ArrayPool<byte>.Shared.Rent(threshold);
+        var handedOver = false;
+        try
+        {
+            var length = await request.Body.ReadAtLeastAsync(first.AsMemory(0, threshold), threshold, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (length < threshold)
+            {
+                await PutAsync(request, first, length, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            handedOver = true;
+            await MultipartAsync(request, first, length, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(first);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _s3.Dispose();
+        }
+    }
+
+    private async Task PutAsync(UploadRequest request, byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(buffer, 0, length, writable: false);
+        var put = new PutObjectRequest
+        {
+            BucketName = request.Bucket,
+            Key = request.Key,
+            InputStream = content,
+            AutoCloseStream = false,
+            ContentType = request.ContentType,
+            UseChunkEncoding = false,
+        };
+        foreach (var (name, value) in request.Metadata)
+        {
+            put.Metadata.Add(name, value);
+        }
+
+        if (request.ServerSideEncryption is { } sse)
+        {
+            put.ServerSideEncryptionMethod = ToSdk(sse.Method);
+            put.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+        }
+
+        await _s3.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MultipartAsync(UploadRequest request, byte[] first, int firstLength, CancellationToken cancellationToken)
+    {
+        var initiate = new InitiateMultipartUploadRequest
+        {
+            BucketName = request.Bucket,
+            Key = request.Key,
+            ContentType = request.ContentType,
+        };
+        foreach (var (name, value) in request.Metadata)
+        {
+            initiate.Metadata.Add(name, value);
+        }
+
+        if (request.ServerSideEncryption is { } sse)
+        {
+            initiate.ServerSideEncryptionMethod = ToSdk(sse.Method);
+            initiate.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+        }
+
+        string uploadId;
+        try
+        {
+            uploadId = (await _s3.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(first);
+            throw;
+        }
+
+        var parts = new List<PartETag>();
+        var uploads = new List<Task>();
+        using var gate = new SemaphoreSlim(_options.MaxConcurrentParts);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var number = 1;
+            var buffer = first;
+            var length = firstLength;
+            while (true)
+            {
+                try
+                {
+                    await gate.WaitAsync(failed.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+
+                uploads.Add(UploadPartAsync(request, uploadId, number, buffer, length, parts, gate, failed));
+                number++;
+                buffer = ArrayPool<byte>.Shared.Rent(_options.PartSize);
+                try
+                {
+                    length = await request.Body.ReadAtLeastAsync(buffer.AsMemory(0, _options.PartSize), _options.PartSize, throwOnEndOfStream: false, failed.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+
+                if (length == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
+                }
+            }
+
+            await Task.WhenAll(uploads).ConfigureAwait(false);
+            await _s3.CompleteMultipartUploadAsync(
+                new CompleteMultipartUploadRequest
+                {
+                    BucketName = request.Bucket,
+                    Key = request.Key,
+                    UploadId = uploadId,
+                    PartETags = parts.OrderBy(p => p.PartNumber).ToList(),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            var reported = error;
+            try
+            {
+                await Task.WhenAll(uploads).ConfigureAwait(false);
+            }
+            catch (Exception partError) when (error is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // The loop stopped because a part failed: that part's error is the one to report.
+                reported = partError;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Other parts' errors add nothing to the first one.
+            }
+
+            await AbortAsync(request, uploadId).ConfigureAwait(false);
+            if (ReferenceEquals(reported, error))
+            {
+                throw;
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(reported);
+        }
+    }
+
+    private async Task UploadPartAsync(UploadRequest request, string uploadId, int number, byte[] buffer, int length, List<PartETag> parts, SemaphoreSlim gate, CancellationTokenSource failed)
+    {
+        try
+        {
+            using var content = new MemoryStream(buffer, 0, length, writable: false);
+            var response = await _s3.UploadPartAsync(
+                new UploadPartRequest
+                {
+                    BucketName = request.Bucket,
+                    Key = request.Key,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    PartSize = length,
+                    InputStream = content,
+                    UseChunkEncoding = false,
+                },
+                failed.Token).ConfigureAwait(false);
+            lock (parts)
+            {
+                parts.Add(new PartETag(number, response.ETag));
+            }
+        }
+        catch
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            gate.Release();
+        }
+    }
+
+    private async Task AbortAsync(UploadRequest request, string uploadId)
+    {
+        try
+        {
+            await _s3.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = request.Bucket, Key = request.Key, UploadId = uploadId },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonS3Exception or Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException)
+        {
+            LogAbortFailed(_logger, request.Key, uploadId, ex.Message);
+        }
+    }
+
+    private static SseMethod ToSdk(ServerSideEncryptionMethod method) =>
+        method == ServerSideEncryptionMethod.Kms ? SseMethod.AWSKMS : SseMethod.AES256;
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Could not abort the failed multipart upload {UploadId} of '{Key}': {Reason}. Its parts stay billed until a lifecycle rule (AbortIncompleteMultipartUpload) removes them; no object is visible.")]
+    private static partial void LogAbortFailed(ILogger logger, string key, string uploadId, string reason);
+}

@@ -1,0 +1,53 @@
+using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Upload;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds an uploader to a share client.</summary>
+public static class UploadSharingBuilderExtensions
+{
+    /// <summary>
+    /// Uploads to S3. The host's <see cref="IAmazonS3"/> is used when it registered one and the options name no
+    /// endpoint, region or credentials; otherwise a client is built from the options and the standard AWS chain.
+    /// </summary>
+    /// <param name="builder">The share client builder.</param>
+    /// <param name="configure">Sets region, endpoint, part sizes; may be <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder AddS3Uploader(this IS3S2SharingBuilder builder, Action<S3UploaderOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<S3UploaderOptions>(builder.Name).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<S3UploaderOptions>, S3UploaderOptionsValidator>());
+        builder.Services.TryAddSingleton<IAmazonS3>(_ => S3ClientFactory.Create(new S3UploaderOptions()));
+        return builder.Register(r => r.Uploaders.Add(("S3", true, (services, name) => CreateS3Uploader(services, name))));
+    }
+
+    /// <summary>Stores objects as files under a local folder (the embedded default for demos and dry runs).</summary>
+    /// <param name="builder">The share client builder.</param>
+    /// <param name="folder">The folder; created when missing.</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder AddLocalFolderStore(this IS3S2SharingBuilder builder, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return builder.Register(r => r.Uploaders.Add(($"local folder '{folder}'", false, (_, _) => new LocalFolderStore(folder))));
+    }
+
+    private static S3Uploader CreateS3Uploader(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
+        var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<IUploader>();
+        return S3ClientFactory.NeedsOwnClient(options)
+            ? new S3Uploader(S3ClientFactory.Create(options), ownsClient: true, options, logger)
+            : new S3Uploader(services.GetRequiredService<IAmazonS3>(), ownsClient: false, options, logger);
+    }
+}
