@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Policy;
+
+namespace S3S2.Cli;
+
+/// <summary>Turns an exception into one clear line on stderr and an exit code; details only with --verbose.</summary>
+internal static class CliErrors
+{
+    public static int Report(Exception error, bool verbose)
+    {
+        var (code, message) = error switch
+        {
+            SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
+            EncryptionKeyException => (ExitCodes.BadInput, error.Message),
+            OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
+            FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),
+            ArgumentException or UsageException => (ExitCodes.BadInput, error.Message),
+            OperationCanceledException => (ExitCodes.Failed, "Cancelled."),
+            _ => (ExitCodes.Failed, error.Message),
+        };
+
+        Console.Error.WriteLine($"s3s2: {message}");
+        if (verbose)
+        {
+            Console.Error.WriteLine(error.ToString());
+        }
+
+        return code;
+    }
+}

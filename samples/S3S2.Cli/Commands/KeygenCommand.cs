@@ -1,0 +1,61 @@
+using System.CommandLine;
+using S3S2.Sharing.Encryption.OpenPgp;
+
+namespace S3S2.Cli.Commands;
+
+/// <summary><c>s3s2 keygen --name NAME --out DIR [--passphrase-env VAR]</c>: a receiver key pair gpg accepts.</summary>
+internal static class KeygenCommand
+{
+    public static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "The key's name (also the file names), for example 'awesomeai'.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "The folder to write NAME.pub.asc and NAME.sec.asc to.", Required = true };
+        var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the secret key's passphrase." };
+        var command = new Command("keygen", "Make a receiver key pair: NAME.pub.asc for partners, NAME.sec.asc for the receiver only.\n\nExample:\n  s3s2 keygen --name awesomeai --out keys --passphrase-env S3S2_PASSPHRASE")
+        {
+            name, output, passphraseEnv,
+        };
+        command.SetAction(result =>
+        {
+            var keyName = result.GetRequiredValue(name);
+            var folder = result.GetRequiredValue(output);
+            var passphrase = Passphrase.FromEnvironment(result.GetValue(passphraseEnv));
+            if (keyName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            {
+                throw new UsageException($"--name '{keyName}' cannot be used in a file name. Use letters, digits, '-' or '_'.");
+            }
+
+            var publicPath = Path.Combine(folder.FullName, keyName + ".pub.asc");
+            var secretPath = Path.Combine(folder.FullName, keyName + ".sec.asc");
+            foreach (var path in new[] { publicPath, secretPath })
+            {
+                if (File.Exists(path))
+                {
+                    throw new UsageException($"'{path}' already exists. Choose another --name or --out; existing keys are never overwritten.");
+                }
+            }
+
+            var key = OpenPgpKeyGenerator.Generate($"{keyName} (s3s2 receiver)", passphrase);
+            folder.Create();
+            File.WriteAllText(publicPath, key.PublicKeyArmored);
+            WriteSecret(secretPath, key.SecretKeyArmored);
+            Console.WriteLine($"Public key (give to partners): {publicPath}");
+            Console.WriteLine($"Secret key (keep private):     {secretPath}");
+            Console.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteSecret(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options);
+        writer.Write(content);
+    }
+}

@@ -1,0 +1,15 @@
+using S3S2.Sharing.Encryption.OpenPgp;
+
+namespace S3S2.Cli.Commands;
+
+/// <summary>What a share needs, whether it comes from the command line or the demo.</summary>
+internal sealed record ShareSettings(
+    IReadOnlyList<string> Paths,
+    string? To,
+    string? Bucket,
+    string? Endpoint,
+    string? Region,
+    string? Prefix,
+    IReadOnlyList<string> PgpKeys,
+    IReadOnlyList<string> PinnedFingerprints,
+    OpenPgpCompression Compression);

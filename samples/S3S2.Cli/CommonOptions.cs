@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace S3S2.Cli;
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Log what happens and show error details.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print the result as JSON on stdout.",
+    };
+}

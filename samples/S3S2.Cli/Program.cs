@@ -1,0 +1,32 @@
+using System.CommandLine;
+using S3S2.Cli;
+using S3S2.Cli.Commands;
+
+var root = new RootCommand("s3s2: share files with a receiver through Amazon S3, encrypted so that only the receiver can read them.")
+{
+    CommonOptions.Verbose,
+    KeygenCommand.Create(),
+    ShareCommand.Create(),
+    DemoCommand.Create(),
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"s3s2: {error.Message}");
+    }
+
+    Console.Error.WriteLine("s3s2: see 's3s2 --help'.");
+    return ExitCodes.BadInput;
+}
+
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex)
+{
+    return CliErrors.Report(ex, parsed.GetValue(CommonOptions.Verbose));
+}
