@@ -1,0 +1,89 @@
+using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.Sharing;
+
+[TestFixture]
+public sealed class ShareSourcesTests
+{
+    [Test]
+    public void FromPaths_NestedDirectory_RelativePathsWithSlashesInOrder()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("b.csv", [1]);
+        dir.WriteFile("a/z.csv", [2]);
+        dir.WriteFile("a/b/c.csv", []);
+
+        var sources = ShareSources.FromPaths([dir.Path], []);
+
+        Assert.That(sources.Select(s => s.RelativePath), Is.EqualTo(new[] { "a/b/c.csv", "a/z.csv", "b.csv" }));
+    }
+
+    [Test]
+    public void FromPaths_SymlinksOutsideTheDirectory_AreNotFollowed()
+    {
+        using var outside = new TempDirectory();
+        var secret = outside.WriteFile("secret.txt", [9]);
+        using var dir = new TempDirectory();
+        dir.WriteFile("data/a.csv", [1]);
+        File.CreateSymbolicLink(dir.Combine("data", "leak.txt"), secret);
+        Directory.CreateSymbolicLink(dir.Combine("data", "leakdir"), outside.Path);
+        File.CreateSymbolicLink(dir.Combine("data", "dangling"), dir.Combine("nope"));
+        var skipped = new List<string>();
+
+        var sources = ShareSources.FromPaths([dir.Combine("data")], skipped);
+
+        Assert.That(sources.Select(s => s.RelativePath), Is.EqualTo(new[] { "a.csv" }));
+        Assert.That(skipped, Is.EquivalentTo(new[] { "leak.txt", "leakdir", "dangling" }));
+    }
+
+    [Test]
+    public void FromPaths_SymlinkInsideTheDirectory_IsFollowedWithoutLooping()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("real/a.csv", [1]);
+        File.CreateSymbolicLink(dir.Combine("alias.csv"), dir.Combine("real", "a.csv"));
+        Directory.CreateSymbolicLink(dir.Combine("real", "loop"), dir.Path);
+
+        var sources = ShareSources.FromPaths([dir.Path], []);
+
+        Assert.That(sources.Select(s => s.RelativePath), Is.EqualTo(new[] { "alias.csv", "real/a.csv" }));
+    }
+
+    [Test]
+    public void FromPaths_NamesCollidingAfterCaseFolding_ThrowsNamingBoth()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("Orders.csv", [1]);
+        dir.WriteFile("orders.csv", [2]);
+
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([dir.Path], []));
+
+        Assert.That(error!.Message, Does.Contain("'Orders.csv'").And.Contain("'orders.csv'"));
+    }
+
+    [Test]
+    public void FromPaths_MissingPath_ThrowsFileNotFound()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => ShareSources.FromPaths(["/no/such/file.csv"], []));
+
+        Assert.That(error!.Message, Does.Contain("'/no/such/file.csv' does not exist"));
+    }
+
+    [Test]
+    public void FromPaths_EmptyDirectory_ThrowsNothingToShare()
+    {
+        using var dir = new TempDirectory();
+
+        Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([dir.Path], []));
+    }
+
+    [TestCase("../up.csv")]
+    [TestCase("/abs.csv")]
+    [TestCase("a\\b.csv")]
+    [TestCase("a//b.csv")]
+    public void FromStream_BadName_Throws(string name)
+    {
+        Assert.Throws<ArgumentException>(() => ShareSources.FromStream(new MemoryStream(), name));
+    }
+}
