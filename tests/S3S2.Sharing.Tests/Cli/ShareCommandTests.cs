@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.Cli;
+
+/// <summary>The s3s2 command-line contract: arguments, JSON output, exit codes, one-line errors.</summary>
+[TestFixture]
+[Category("Cli")]
+public sealed class ShareCommandTests
+{
+    [Test]
+    public async Task Share_ToLocalFolderWithJson_PrintsTheReceipt()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var content = TestData.Csv(20);
+        work.WriteFile("data/sub/a.csv", content);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("data"), "--to", work.Combine("store"), "--prefix", "partners/acme/", "--pgp-key", key, "--pin-fingerprint", TestKeys.Receiver.Fingerprint, "--json"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var shareId = json.RootElement.GetProperty("shareId").GetString();
+        Assert.That(json.RootElement.GetProperty("manifestKey").GetString(), Is.EqualTo($"partners/acme/{shareId}.manifest.json.gpg"));
+        var file = json.RootElement.GetProperty("files").EnumerateArray().Single();
+        Assert.That(file.GetProperty("path").GetString(), Is.EqualTo("sub/a.csv"));
+        Assert.That(file.GetProperty("key").GetString(), Is.EqualTo($"partners/acme/{shareId}/sub/a.csv.gpg"));
+        Assert.That(file.GetProperty("size").GetInt64(), Is.EqualTo(content.Length));
+        Assert.That(file.GetProperty("sha256").GetString(), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(content))));
+        var stored = await File.ReadAllBytesAsync(work.Combine("store", "partners", "acme", shareId!, "sub", "a.csv.gpg"));
+        Assert.That(TestKeys.Decrypt(stored, TestKeys.Receiver).Plaintext, Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task Share_FingerprintMismatch_Exits3AndWritesNothing()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Attacker.PublicKeyArmored));
+        work.WriteFile("a.csv", [1, 2]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key, "--pin-fingerprint", TestKeys.Receiver.Fingerprint]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3));
+        Assert.That(result.StandardError, Does.Contain("do not match the pinned fingerprints"));
+        Assert.That(Directory.Exists(work.Combine("store")) ? Directory.GetFiles(work.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
+    public async Task Share_MissingKeyFile_Exits2WithOneLineAndNoStackTrace()
+    {
+        using var work = new TempDirectory();
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", work.Combine("missing.asc")]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(result.StandardError, Does.Contain("missing.asc").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public async Task Share_SecretKeyGivenAsRecipient_Exits2()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.sec.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.SecretKeyArmored));
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.StandardError, Does.Contain("holds a secret key"));
+    }
+
+    [Test]
+    public async Task Share_MissingPath_Exits2()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("nope.csv"), "--to", work.Combine("store"), "--pgp-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.StandardError, Does.Contain("nope.csv' does not exist"));
+    }
+
+    [TestCase("--to", "store", "--bucket", "b")]
+    [TestCase("--compress", "lzma", "--to", "store")]
+    public async Task Share_BadUsage_Exits2(params string[] extra)
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--pgp-key", key, .. extra]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+    }
+
+    [Test]
+    [Category("Integration")]
+    public async Task Share_ToBucketOnLocalS3_ObjectsArrive()
+    {
+        var server = LocalS3Server.Instance;
+        var bucket = await server.CreateBucketAsync();
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var content = TestData.Csv(100);
+        work.WriteFile("orders.csv", content);
+        var environment = new Dictionary<string, string?>
+        {
+            ["AWS_ACCESS_KEY_ID"] = LocalS3Server.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = LocalS3Server.SecretKey,
+            ["AWS_REGION"] = "us-east-1",
+        };
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("orders.csv"), "--bucket", bucket, "--endpoint", server.Endpoint, "--prefix", "in", "--pgp-key", key, "--json"], environment);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var objectKey = json.RootElement.GetProperty("files")[0].GetProperty("key").GetString()!;
+        Assert.That(TestKeys.Decrypt(await server.GetObjectBytesAsync(bucket, objectKey), TestKeys.Receiver).Plaintext, Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task Keygen_WritesBothKeysAndRefusesToOverwrite()
+    {
+        using var work = new TempDirectory();
+
+        var first = await S3S2Program.RunAsync(["keygen", "--name", "awesomeai", "--out", work.Path]);
+        var second = await S3S2Program.RunAsync(["keygen", "--name", "awesomeai", "--out", work.Path]);
+
+        Assert.That(first.ExitCode, Is.Zero, first.StandardError);
+        Assert.That(await File.ReadAllTextAsync(work.Combine("awesomeai.pub.asc")), Does.StartWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+        Assert.That(await File.ReadAllTextAsync(work.Combine("awesomeai.sec.asc")), Does.StartWith("-----BEGIN PGP PRIVATE KEY BLOCK-----"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(work.Combine("awesomeai.sec.asc")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+
+        Assert.That(second.ExitCode, Is.EqualTo(2));
+        Assert.That(second.StandardError, Does.Contain("already exists"));
+    }
+
+    [Test]
+    public async Task Demo_SharesTheSampleDataToALocalStore()
+    {
+        using var work = new TempDirectory();
+
+        var result = await S3S2Program.RunAsync(["demo", "--out", work.Combine("demo")]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardOutput, Does.Contain("orders.csv").And.Contain("manifest (uploaded last)"));
+        var objects = Directory.GetFiles(work.Combine("demo", "store"), "*.gpg", SearchOption.AllDirectories);
+        Assert.That(objects, Has.Length.EqualTo(5), "4 sample files and the manifest");
+    }
+}

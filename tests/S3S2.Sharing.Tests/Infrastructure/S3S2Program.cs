@@ -1,0 +1,17 @@
+namespace S3S2.Sharing.Tests.Infrastructure;
+
+/// <summary>Runs the real s3s2 program (built with the tests, same configuration) as a separate process.</summary>
+internal static class S3S2Program
+{
+    private static readonly string Program = Locate();
+
+    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        ProcessRunner.RunAsync("dotnet", [Program, .. arguments], environment);
+
+    private static string Locate()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var path = Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli", "bin", configuration, "net10.0", "s3s2.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The s3s2 program was not built at {path}.", path);
+    }
+}
