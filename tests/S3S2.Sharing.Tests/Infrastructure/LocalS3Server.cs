@@ -82,12 +82,6 @@ internal sealed class LocalS3Server : IDisposable
         return buffer.ToArray();
     }
 
-    public async Task<string> GetETagAsync(string bucket, string key)
-    {
-        using var client = CreateClient();
-        return (await client.GetObjectMetadataAsync(bucket, key)).ETag;
-    }
-
     public async Task<List<string>> ListKeysAsync(string bucket, string prefix = "")
     {
         using var client = CreateClient();
