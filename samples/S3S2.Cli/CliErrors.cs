@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Profiles;
 
 namespace S3S2.Cli;
 
@@ -12,7 +13,7 @@ internal static class CliErrors
         var (code, message) = error switch
         {
             SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
-            EncryptionKeyException => (ExitCodes.BadInput, error.Message),
+            EncryptionKeyException or ShareProfileException => (ExitCodes.BadInput, error.Message),
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),
             ArgumentException or UsageException => (ExitCodes.BadInput, error.Message),

@@ -34,14 +34,18 @@ internal static class DemoCommand
             await File.WriteAllTextAsync(Path.Combine(folder, "receiver.sec.asc"), key.SecretKeyArmored, cancellationToken);
             Console.WriteLine($"   fingerprint {key.Fingerprint}");
 
+            var profilePath = Path.Combine(folder, "demo-partner.profile.json");
+            InitCommand.Write(InitCommand.Build("awesomeai-inbox", "partners/demo-partner", null, null, [publicKey], null, 30, "s3s2 demo receiver"), profilePath);
+            Console.WriteLine($"2. Receiver: wrote the partner's profile {profilePath} (bucket, prefix, key pinned by fingerprint)");
+
             var store = Path.Combine(folder, "store");
-            Console.WriteLine($"2. Partner: sharing {data} to the local folder store {store} (pinned to that fingerprint)...");
+            Console.WriteLine($"3. Partner: sharing {data} with that profile, to the local folder store {store} instead of S3...");
             var receipt = await ShareCommand.RunAsync(
-                new ShareSettings([data], store, null, null, null, "partners/demo-partner", [publicKey], [key.Fingerprint], OpenPgpCompression.Zlib),
+                new ShareSettings([data], store, null, null, null, null, [], [], OpenPgpCompression.Zlib, profilePath),
                 result.GetValue(CommonOptions.Verbose),
                 cancellationToken);
 
-            Console.WriteLine($"3. Written: share {receipt.ShareId}");
+            Console.WriteLine($"4. Written: share {receipt.ShareId}");
             Console.WriteLine($"   {"file",-28} {"bytes",8}  {"encrypted",9}  sha256");
             foreach (var file in receipt.Files)
             {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Profiles;
 
 namespace S3S2.Cli.Commands;
 
@@ -20,12 +21,14 @@ internal static class ShareCommand
         var prefix = new Option<string?>("--prefix") { Description = "The key prefix the receiver gave you; a trailing '/' is ignored." };
         var pgpKeys = new Option<string[]>("--pgp-key") { Description = "The receiver's OpenPGP public key file (repeat for several recipients).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var pins = new Option<string[]>("--pin-fingerprint") { Description = "Refuse to share unless the recipients' fingerprints are exactly these (repeatable).", Arity = ArgumentArity.OneOrMore };
+        var profile = new Option<string?>("--profile") { Description = "The profile the receiver gave you (default: $S3S2_PROFILE, else ~/.s3s2/profile.json when no --pgp-key is given). Flags override it, except its pinned fingerprints." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors." };
         var compress = new Option<string>("--compress") { Description = "Compression before encryption.", DefaultValueFactory = _ => "zlib" };
         compress.AcceptOnlyFromAmong("none", "zlib");
 
         var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json")
         {
-            paths, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, CommonOptions.Json,
+            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, quiet, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -38,13 +41,16 @@ internal static class ShareCommand
                 result.GetValue(prefix),
                 result.GetValue(pgpKeys) ?? [],
                 result.GetValue(pins) ?? [],
-                result.GetValue(compress) == "none" ? OpenPgpCompression.None : OpenPgpCompression.Zlib);
-            var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken);
-            if (result.GetValue(CommonOptions.Json))
+                result.GetValue(compress) == "none" ? OpenPgpCompression.None : OpenPgpCompression.Zlib,
+                result.GetValue(profile));
+            var json = result.GetValue(CommonOptions.Json);
+            var silent = json || result.GetValue(quiet);
+            var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
+            if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(receipt, CliJsonContext.Default.ShareReceipt));
             }
-            else
+            else if (!result.GetValue(quiet))
             {
                 Console.WriteLine($"Shared {receipt.Files.Count} file(s) as share {receipt.ShareId}; manifest: {receipt.ManifestKey}");
             }
@@ -54,16 +60,19 @@ internal static class ShareCommand
         return command;
     }
 
-    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, bool verbose, CancellationToken cancellationToken)
+    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, bool verbose, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
     {
-        if ((settings.To is null) == (settings.Bucket is null))
+        var profilePath = settings.Profile ?? (settings.PgpKeys.Count == 0 ? DefaultProfile() : null);
+        var profile = profilePath is null ? null : ShareProfileSerializer.Read(profilePath);
+        var bucket = settings.Bucket ?? (settings.To is null ? profile?.Bucket : null);
+        if ((settings.To is null) == (bucket is null))
         {
-            throw new UsageException("Give exactly one target: --to DIR (local folder store) or --bucket BUCKET (S3).");
+            throw new UsageException("Give exactly one target: --to DIR (local folder store) or --bucket BUCKET (S3), or a --profile that names a bucket.");
         }
 
-        if (settings.PgpKeys.Count == 0)
+        if (settings.PgpKeys.Count == 0 && profile is null)
         {
-            throw new UsageException("No encryption key: give the receiver's public key with --pgp-key FILE.");
+            throw new UsageException("No encryption key: give the receiver's public key with --pgp-key FILE, or the receiver's --profile.");
         }
 
         var services = new ServiceCollection();
@@ -72,17 +81,21 @@ internal static class ShareCommand
         var builder = services
             .AddS3S2Sharing(o =>
             {
-                o.Bucket = settings.Bucket;
-                o.Prefix = settings.Prefix ?? string.Empty;
+                o.Bucket = bucket;
+                o.Prefix = settings.Prefix ?? profile?.Prefix ?? string.Empty;
             })
             .AddOpenPgpEncryption(o =>
             {
-                foreach (var key in settings.PgpKeys)
+                // The profile's pins always apply: keys given on the command line must be the pinned ones.
+                var keys = settings.PgpKeys.Count > 0
+                    ? settings.PgpKeys.Select(OpenPgpKeySource.FromFile)
+                    : profile!.Encryption.OpenPgpKeys.Select(k => OpenPgpKeySource.FromArmoredString(k.PublicKey));
+                foreach (var key in keys)
                 {
-                    o.RecipientKeys.Add(OpenPgpKeySource.FromFile(key));
+                    o.RecipientKeys.Add(key);
                 }
 
-                foreach (var pin in settings.PinnedFingerprints)
+                foreach (var pin in settings.PinnedFingerprints.Concat(profile?.Encryption.OpenPgpKeys.Select(k => k.Fingerprint) ?? []))
                 {
                     o.PinnedFingerprints.Add(pin);
                 }
@@ -97,13 +110,25 @@ internal static class ShareCommand
         {
             builder.AddS3Uploader(o =>
             {
-                o.Region = settings.Region;
-                o.ServiceUrl = settings.Endpoint;
+                o.Region = settings.Region ?? profile?.Region;
+                o.ServiceUrl = settings.Endpoint ?? profile?.ServiceUrl;
             });
         }
 
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var client = provider.GetRequiredService<IShareClient>();
-        return await client.ShareAsync(settings.Paths, progress: null, cancellationToken);
+        return await client.ShareAsync(settings.Paths, progress, cancellationToken);
+    }
+
+    /// <summary>$S3S2_PROFILE, else ~/.s3s2/profile.json when it exists.</summary>
+    private static string? DefaultProfile()
+    {
+        if (Environment.GetEnvironmentVariable("S3S2_PROFILE") is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".s3s2", "profile.json");
+        return File.Exists(home) ? home : null;
     }
 }

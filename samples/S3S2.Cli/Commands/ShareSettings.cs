@@ -12,4 +12,5 @@ internal sealed record ShareSettings(
     string? Prefix,
     IReadOnlyList<string> PgpKeys,
     IReadOnlyList<string> PinnedFingerprints,
-    OpenPgpCompression Compression);
+    OpenPgpCompression Compression,
+    string? Profile = null);

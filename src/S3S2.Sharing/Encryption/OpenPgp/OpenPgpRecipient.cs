@@ -6,7 +6,8 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// <param name="Fingerprint">The primary key's fingerprint, upper-case hex.</param>
 /// <param name="UserId">The first user id, for messages.</param>
 /// <param name="EncryptionKey">The newest valid encryption-capable subkey, else the primary key.</param>
-internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey)
+/// <param name="Ring">The whole public key ring the recipient came from.</param>
+internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey, PgpPublicKeyRing Ring)
 {
     public override string ToString() => $"{Fingerprint} ({UserId})";
 }

@@ -126,7 +126,7 @@ internal static class OpenPgpRecipientKeys
         return chosen is null
             ? throw new EncryptionKeyException(
                 $"The key {name} has no valid encryption key: its encryption subkeys are expired, revoked or unsigned, or it is a sign-only key. Ask the receiver for a public key with a current encryption subkey.")
-            : new OpenPgpRecipient(fingerprint, userId, chosen);
+            : new OpenPgpRecipient(fingerprint, userId, chosen, ring);
     }
 
     private static PgpSignature? NewestValidBinding(PgpPublicKey primary, PgpPublicKey subkey)

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Profiles;
+
+namespace S3S2.Cli.Commands;
+
+/// <summary><c>s3s2 init</c>: the receiver writes the profile a partner needs to share with one command.</summary>
+internal static class InitCommand
+{
+    public static Command Create()
+    {
+        var bucket = new Option<string>("--bucket") { Description = "Your bucket, where the partner writes.", Required = true };
+        var prefix = new Option<string?>("--prefix") { Description = "The prefix this partner writes under, for example partners/bigdatarider." };
+        var region = new Option<string?>("--region") { Description = "The bucket's AWS region." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "An S3-compatible endpoint URL, if not Amazon S3." };
+        var pgpKeys = new Option<string[]>("--pgp-key") { Description = "Your OpenPGP public key file (repeatable); embedded and pinned by fingerprint.", Arity = ArgumentArity.OneOrMore };
+        var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Require SSE-KMS with this KMS key ARN on every upload." };
+        var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." };
+        var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
+        var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
+        var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
+        {
+            bucket, prefix, region, endpoint, pgpKeys, sseKmsKey, expireDays, receiver, output,
+        };
+        command.SetAction(result =>
+        {
+            var keys = result.GetValue(pgpKeys) ?? [];
+            if (keys.Length == 0)
+            {
+                throw new UsageException("No encryption key: give your OpenPGP public key with --pgp-key FILE.");
+            }
+
+            var path = result.GetRequiredValue(output);
+            var profile = Build(result.GetRequiredValue(bucket), result.GetValue(prefix), result.GetValue(region), result.GetValue(endpoint), keys, result.GetValue(sseKmsKey), result.GetValue(expireDays), result.GetValue(receiver));
+            Write(profile, path);
+            Console.WriteLine($"Profile written: {path}");
+            foreach (var key in profile.Encryption.OpenPgpKeys)
+            {
+                Console.WriteLine($"  pinned key {key.Fingerprint}");
+            }
+
+            Console.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static ShareProfile Build(string bucket, string? prefix, string? region, string? endpoint, IEnumerable<string> publicKeyFiles, string? sseKmsKey, int? expireDays, string? receiver) => new()
+    {
+        Receiver = receiver ?? bucket,
+        Bucket = bucket,
+        Prefix = (prefix ?? string.Empty).Trim('/'),
+        Region = region,
+        ServiceUrl = endpoint,
+        Encryption = new ShareProfileEncryption
+        {
+            Mode = ShareProfileEncryption.OpenPgpMode,
+            OpenPgpKeys = publicKeyFiles.SelectMany(file => ShareProfileKey.FromPublicKeys(OpenPgpKeySource.FromFile(file))).ToList(),
+        },
+        RequiredSseKmsKeyId = sseKmsKey,
+        CreatedUtc = DateTimeOffset.UtcNow,
+        ExpireDays = expireDays,
+    };
+
+    /// <summary>Writes the profile after checking that it reads back (so a partner never gets one that fails).</summary>
+    public static void Write(ShareProfile profile, string path)
+    {
+        using (var check = new MemoryStream())
+        {
+            ShareProfileSerializer.Write(profile, check);
+            check.Position = 0;
+            ShareProfileSerializer.Read(check);
+        }
+
+        if (File.Exists(path))
+        {
+            throw new UsageException($"'{path}' already exists. Choose another --out; profiles are never overwritten.");
+        }
+
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        ShareProfileSerializer.Write(profile, file);
+    }
+}

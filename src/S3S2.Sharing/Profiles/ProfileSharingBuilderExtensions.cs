@@ -1,0 +1,67 @@
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Profiles;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Configures a share client from a receiver's profile.</summary>
+public static class ProfileSharingBuilderExtensions
+{
+    /// <summary>
+    /// Reads and checks the profile now (a bad or altered profile fails here), then sets the client's bucket and
+    /// prefix, its encryption with the receiver's keys pinned by fingerprint, and an S3 uploader for the profile's
+    /// region or endpoint.
+    /// </summary>
+    /// <param name="builder">The share client builder.</param>
+    /// <param name="path">The profile file made by <c>s3s2 init</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder UseProfile(this IS3S2SharingBuilder builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseProfile(ShareProfileSerializer.Read(path), includeUploader: true);
+    }
+
+    /// <summary>Like <see cref="UseProfile(IS3S2SharingBuilder, string)"/>, reading the profile from a stream.</summary>
+    /// <param name="builder">The share client builder.</param>
+    /// <param name="profile">The profile JSON.</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder UseProfile(this IS3S2SharingBuilder builder, Stream profile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseProfile(ShareProfileSerializer.Read(profile), includeUploader: true);
+    }
+
+    /// <summary>Applies a checked profile; the uploader is left out when the caller chooses another store.</summary>
+    internal static IS3S2SharingBuilder UseProfile(this IS3S2SharingBuilder builder, ShareProfile profile, bool includeUploader)
+    {
+        builder.Services.Configure<S3S2.Sharing.ShareClientOptions>(builder.Name, o =>
+        {
+            o.Bucket = profile.Bucket;
+            o.Prefix = profile.Prefix;
+        });
+
+        if (profile.Encryption.Mode != ShareProfileEncryption.OpenPgpMode)
+        {
+            throw new ShareProfileException($"The profile's encryption mode '{profile.Encryption.Mode}' is not supported by this build; use an OpenPGP profile.");
+        }
+
+        builder.AddOpenPgpEncryption(o =>
+        {
+            foreach (var key in profile.Encryption.OpenPgpKeys)
+            {
+                o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(key.PublicKey));
+                o.PinnedFingerprints.Add(key.Fingerprint);
+            }
+        });
+
+        if (includeUploader)
+        {
+            builder.AddS3Uploader(o =>
+            {
+                o.Region = profile.Region;
+                o.ServiceUrl = profile.ServiceUrl;
+            });
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,45 @@
+namespace S3S2.Sharing.Profiles;
+
+/// <summary>
+/// What a receiver hands a partner: where to write and how to encrypt, with the receiver's keys pinned by
+/// fingerprint. Made with <c>s3s2 init</c> or <see cref="ShareProfileSerializer.Write"/>; loaded and checked
+/// with <see cref="ShareProfileSerializer.Read(string, DateTimeOffset?)"/> or <c>builder.UseProfile(path)</c>.
+/// </summary>
+public sealed class ShareProfile
+{
+    /// <summary>The profile format version this library writes and reads.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Gets or sets the profile format version.</summary>
+    public int FormatVersion { get; set; } = CurrentFormatVersion;
+
+    /// <summary>Gets or sets the receiver's name (for messages and manifests).</summary>
+    public string Receiver { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the receiver's bucket.</summary>
+    public string Bucket { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the bucket's AWS region, or <see langword="null"/> for the partner's default chain.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Gets or sets the endpoint of an S3-compatible store, or <see langword="null"/> for Amazon S3.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>Gets or sets the prefix this partner writes under.</summary>
+    public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets how files are encrypted.</summary>
+    public ShareProfileEncryption Encryption { get; set; } = new();
+
+    /// <summary>Gets or sets the KMS key S3 must use for server-side encryption (SSE-KMS), or <see langword="null"/>.</summary>
+    public string? RequiredSseKmsKeyId { get; set; }
+
+    /// <summary>Gets or sets when the profile was made.</summary>
+    public DateTimeOffset CreatedUtc { get; set; }
+
+    /// <summary>
+    /// Gets or sets for how many days after <see cref="CreatedUtc"/> the profile may be used; <see langword="null"/>
+    /// for no limit. An expired profile is refused, so receivers can rotate keys by handing out new profiles.
+    /// </summary>
+    public int? ExpireDays { get; set; }
+}
