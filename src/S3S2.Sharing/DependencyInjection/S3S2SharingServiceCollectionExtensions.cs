@@ -10,17 +10,30 @@ public static class S3S2SharingServiceCollectionExtensions
 {
     /// <summary>Registers the default share client (resolved as <see cref="IShareClient"/>).</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets bucket, prefix and the like; may be <see langword="null"/>.</param>
     /// <returns>A builder to add the encryption and the uploader.</returns>
-    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services, Action<ShareClientOptions>? configure = null) =>
+    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services) =>
+        services.AddS3S2Sharing(ShareClientOptions.DefaultName, configure: null);
+
+    /// <summary>Registers the default share client (resolved as <see cref="IShareClient"/>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets bucket, prefix and the like.</param>
+    /// <returns>A builder to add the encryption and the uploader.</returns>
+    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services, Action<ShareClientOptions> configure) =>
         services.AddS3S2Sharing(ShareClientOptions.DefaultName, configure);
+
+    /// <summary>Registers a named share client (resolved through <see cref="IShareClientFactory"/>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The client name.</param>
+    /// <returns>A builder to add the encryption and the uploader.</returns>
+    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services, string name) =>
+        services.AddS3S2Sharing(name, configure: null);
 
     /// <summary>Registers a named share client (resolved through <see cref="IShareClientFactory"/>). Calling it again for the same name adds to that client's configuration.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The client name.</param>
     /// <param name="configure">Sets bucket, prefix and the like; may be <see langword="null"/>.</param>
     /// <returns>A builder to add the encryption and the uploader.</returns>
-    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services, string name, Action<ShareClientOptions>? configure = null)
+    public static IS3S2SharingBuilder AddS3S2Sharing(this IServiceCollection services, string name, Action<ShareClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -3,7 +3,7 @@ namespace S3S2.Sharing.Profiles;
 /// <summary>
 /// What a receiver hands a partner: where to write and how to encrypt, with the receiver's keys pinned by
 /// fingerprint. Made with <c>s3s2 init</c> or <see cref="ShareProfileSerializer.Write"/>; loaded and checked
-/// with <see cref="ShareProfileSerializer.Read(string, DateTimeOffset?)"/> or <c>builder.UseProfile(path)</c>.
+/// with <see cref="ShareProfileSerializer.Read(string)"/> or <c>builder.UseProfile(path)</c>.
 /// </summary>
 public sealed class ShareProfile
 {

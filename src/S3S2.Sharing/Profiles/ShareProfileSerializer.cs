@@ -26,15 +26,14 @@ public static partial class ShareProfileSerializer
 
     /// <summary>Reads a profile file and checks it.</summary>
     /// <param name="path">The profile file.</param>
-    /// <param name="utcNow">The time to check expiry against; <see langword="null"/> for now.</param>
     /// <returns>The checked profile.</returns>
-    public static ShareProfile Read(string path, DateTimeOffset? utcNow = null)
+    public static ShareProfile Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         try
         {
             using var stream = File.OpenRead(path);
-            return Read(stream, $"profile '{path}'", utcNow ?? DateTimeOffset.UtcNow);
+            return Read(stream, $"profile '{path}'", DateTimeOffset.UtcNow);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -44,12 +43,14 @@ public static partial class ShareProfileSerializer
 
     /// <summary>Reads a profile from a stream and checks it.</summary>
     /// <param name="stream">UTF-8 JSON.</param>
-    /// <param name="utcNow">The time to check expiry against; <see langword="null"/> for now.</param>
     /// <returns>The checked profile.</returns>
-    public static ShareProfile Read(Stream stream, DateTimeOffset? utcNow = null)
+    public static ShareProfile Read(Stream stream) => Read(stream, DateTimeOffset.UtcNow);
+
+    /// <summary>Reads a profile from a stream and checks it against the given time (for expiry).</summary>
+    internal static ShareProfile Read(Stream stream, DateTimeOffset utcNow)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Read(stream, "profile", utcNow ?? DateTimeOffset.UtcNow);
+        return Read(stream, "profile", utcNow);
     }
 
     private static ShareProfile Read(Stream stream, string name, DateTimeOffset utcNow)
