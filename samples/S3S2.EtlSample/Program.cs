@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using S3S2.Sharing;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from next to the program, whatever the working folder.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddS3S2Sharing(builder.Configuration.GetSection("S3S2"));
 using var host = builder.Build();
 
