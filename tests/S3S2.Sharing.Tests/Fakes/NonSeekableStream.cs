@@ -1,7 +1,10 @@
 namespace S3S2.Sharing.Tests;
 
-/// <summary>A read-only, forward-only stream over bytes, like a network body.</summary>
-internal sealed class NonSeekableStream(byte[] content) : Stream
+/// <summary>
+/// A read-only, forward-only stream over bytes, like a network body. Given an error, it throws that error
+/// where the end would be, like a source that fails part way.
+/// </summary>
+internal sealed class NonSeekableStream(byte[] content, Exception? failAtEnd = null) : Stream
 {
     private int _position;
 
@@ -21,6 +24,11 @@ internal sealed class NonSeekableStream(byte[] content) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (_position >= content.Length && failAtEnd is not null)
+        {
+            throw failAtEnd;
+        }
+
         var n = Math.Min(count, content.Length - _position);
         Array.Copy(content, _position, buffer, offset, n);
         _position += n;

@@ -22,7 +22,7 @@ public sealed class LocalFolderStoreTests
     public async Task UploadAsync_BodyFailsMidway_LeavesNoFileAtAll()
     {
         using var folder = new TempDirectory();
-        var body = new ThrowAfterStream(TestData.Random(300_000, 2));
+        var body = new NonSeekableStream(TestData.Random(300_000, 2), new IOException("source vanished"));
 
         await Assert.ThrowsAsync<IOException>(() => new LocalFolderStore(folder.Path).UploadAsync(Request("p/x.gpg", body)));
 
@@ -44,42 +44,4 @@ public sealed class LocalFolderStoreTests
 
     private static UploadRequest Request(string key, Stream body) =>
         new(null, key, "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
-
-    private sealed class ThrowAfterStream(byte[] content) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= content.Length)
-            {
-                throw new IOException("source vanished");
-            }
-
-            var n = Math.Min(count, content.Length - _position);
-            Array.Copy(content, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -49,7 +49,7 @@ public sealed class S3UploaderTests
         var s3 = MultipartMock(failPart: 0);
         s3.Setup(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new AbortMultipartUploadResponse());
-        var body = new FailingStream(TestData.Random(2 * PartSize, 3), new IOException("disk gone"));
+        var body = new NonSeekableStream(TestData.Random(2 * PartSize, 3), new IOException("disk gone"));
 
         var error = await Assert.ThrowsAsync<IOException>(() => Uploader(s3.Object, new ListLogger()).UploadAsync(Request(body)));
 
@@ -102,42 +102,4 @@ public sealed class S3UploaderTests
 
     private static UploadRequest Request(Stream body) =>
         new("inbox", "p/k.gpg", "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
-
-    private sealed class FailingStream(byte[] content, Exception error) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= content.Length)
-            {
-                throw error;
-            }
-
-            var n = Math.Min(count, content.Length - _position);
-            Array.Copy(content, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
