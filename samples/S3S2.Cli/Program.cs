@@ -7,6 +7,7 @@ var root = new RootCommand("s3s2: share files with a receiver through Amazon S3,
     CommonOptions.Verbose,
     KeygenCommand.Create(),
     ShareCommand.Create(),
+    DecryptCommand.Create(),
     DemoCommand.Create(),
 };
 

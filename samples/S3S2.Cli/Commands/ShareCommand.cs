@@ -3,7 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing;
+using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Upload;
 
 namespace S3S2.Cli.Commands;
 
@@ -22,10 +24,14 @@ internal static class ShareCommand
         var pins = new Option<string[]>("--pin-fingerprint") { Description = "Refuse to share unless the recipients' fingerprints are exactly these (repeatable).", Arity = ArgumentArity.OneOrMore };
         var compress = new Option<string>("--compress") { Description = "Compression before encryption.", DefaultValueFactory = _ => "zlib" };
         compress.AcceptOnlyFromAmong("none", "zlib");
+        var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope encryption under this KMS key ARN instead of OpenPGP (repeat for several keys).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var kmsEndpoint = new Option<string?>("--kms-endpoint") { Description = "A KMS-compatible endpoint URL; credentials come from the standard AWS chain." };
+        var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
+        var sseS3 = new Option<bool>("--sse-s3") { Description = "Also ask S3 for server-side encryption with S3-managed keys (SSE-S3)." };
 
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, CommonOptions.Json,
+            paths, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -38,7 +44,11 @@ internal static class ShareCommand
                 result.GetValue(prefix),
                 result.GetValue(pgpKeys) ?? [],
                 result.GetValue(pins) ?? [],
-                result.GetValue(compress) == "none" ? OpenPgpCompression.None : OpenPgpCompression.Zlib);
+                result.GetValue(compress) == "none" ? OpenPgpCompression.None : OpenPgpCompression.Zlib,
+                result.GetValue(kmsKeys) ?? [],
+                result.GetValue(kmsEndpoint),
+                result.GetValue(sseKmsKey),
+                result.GetValue(sseS3));
             var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken);
             if (result.GetValue(CommonOptions.Json))
             {
@@ -61,9 +71,15 @@ internal static class ShareCommand
             throw new UsageException("Give exactly one target: --to DIR (local folder store) or --bucket BUCKET (S3).");
         }
 
-        if (settings.PgpKeys.Count == 0)
+        var kmsKeys = settings.KmsKeys ?? [];
+        if ((settings.PgpKeys.Count == 0) == (kmsKeys.Count == 0))
         {
-            throw new UsageException("No encryption key: give the receiver's public key with --pgp-key FILE.");
+            throw new UsageException("Give exactly one kind of encryption key: the receiver's OpenPGP public key (--pgp-key FILE) or KMS key ARN(s) (--kms-key ARN).");
+        }
+
+        if (settings.SseKmsKey is not null && settings.SseS3)
+        {
+            throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
         }
 
         var services = new ServiceCollection();
@@ -74,8 +90,24 @@ internal static class ShareCommand
             {
                 o.Bucket = settings.Bucket;
                 o.Prefix = settings.Prefix ?? string.Empty;
-            })
-            .AddOpenPgpEncryption(o =>
+                o.ServerSideEncryption = settings.SseKmsKey is not null ? ServerSideEncryption.Kms(settings.SseKmsKey) : settings.SseS3 ? ServerSideEncryption.S3Managed : null;
+            });
+        if (kmsKeys.Count > 0)
+        {
+            builder.AddKmsEnvelopeEncryption(o =>
+            {
+                foreach (var key in kmsKeys)
+                {
+                    o.KeyIds.Add(key);
+                }
+
+                o.ServiceUrl = settings.KmsEndpoint;
+                o.Region = settings.Region;
+            });
+        }
+        else
+        {
+            builder.AddOpenPgpEncryption(o =>
             {
                 foreach (var key in settings.PgpKeys)
                 {
@@ -89,6 +121,8 @@ internal static class ShareCommand
 
                 o.Compression = settings.Compression;
             });
+        }
+
         if (settings.To is not null)
         {
             builder.AddLocalFolderStore(settings.To);

@@ -12,4 +12,8 @@ internal sealed record ShareSettings(
     string? Prefix,
     IReadOnlyList<string> PgpKeys,
     IReadOnlyList<string> PinnedFingerprints,
-    OpenPgpCompression Compression);
+    OpenPgpCompression Compression,
+    IReadOnlyList<string>? KmsKeys = null,
+    string? KmsEndpoint = null,
+    string? SseKmsKey = null,
+    bool SseS3 = false);
