@@ -77,6 +77,11 @@ internal static class ShareCommand
             throw new UsageException("Give exactly one kind of encryption key: the receiver's OpenPGP public key (--pgp-key FILE) or KMS key ARN(s) (--kms-key ARN).");
         }
 
+        if (kmsKeys.Count > 0 && settings.PinnedFingerprints.Count > 0)
+        {
+            throw new UsageException("--pin-fingerprint pins OpenPGP keys; with --kms-key the key ARNs themselves are what the policy checks. Remove --pin-fingerprint.");
+        }
+
         if (settings.SseKmsKey is not null && settings.SseS3)
         {
             throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");

@@ -17,13 +17,14 @@ public sealed class EsdkJsInteropTests
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, (5 * Frame) + 3)]
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, 1)]
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, (5 * Frame) + 3)]
-    public async Task EncryptAsync_OurMessage_DecryptsWithOfficialJsSdk(KmsAlgorithmSuite suite, int size)
+    [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, (3 * KmsEnvelopeEncryptionOptions.DefaultFrameLength) + 1, KmsEnvelopeEncryptionOptions.DefaultFrameLength)]
+    public async Task EncryptAsync_OurMessage_DecryptsWithOfficialJsSdk(KmsAlgorithmSuite suite, int size, int frameLength = Frame)
     {
         using var folder = new TempDirectory();
         var server = LocalKmsServer.Instance;
         var (first, second) = (server.CreateKey(), server.CreateKey());
         var plaintext = TestData.Random(size, seed: size + 1);
-        var message = folder.WriteFile("ours.encrypted", await KmsTestMessages.EncryptAsync(plaintext, suite, Frame, [first, second]));
+        var message = folder.WriteFile("ours.encrypted", await KmsTestMessages.EncryptAsync(plaintext, suite, frameLength, [first, second]));
 
         var result = await EsdkJs.RunAsync("decrypt", "--endpoint", server.Endpoint, "--key", second, "--in", message, "--out", folder.Combine("out"));
 
