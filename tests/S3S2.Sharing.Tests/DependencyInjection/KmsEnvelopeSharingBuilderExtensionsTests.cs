@@ -140,4 +140,30 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
 
         Assert.That(error!.Message, Does.Contain("2 encryptors are configured (KMS envelope, OpenPGP)"));
     }
+
+    [Test]
+    public async Task AddKmsEnvelopeEncryption_KmsAnswersWithAnotherKey_PolicyRefusesAndNothingIsStored()
+    {
+        // The policy checks what was configured, not what the encryptor reports: a data key under another key is refused.
+        var configured = "arn:aws:kms:us-east-1:111122223333:key/configured";
+        var kms = new Mock<IAmazonKeyManagementService>();
+        kms.Setup(k => k.GenerateDataKeyAsync(It.IsAny<Amazon.KeyManagementService.Model.GenerateDataKeyRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new Amazon.KeyManagementService.Model.GenerateDataKeyResponse
+            {
+                KeyId = "arn:aws:kms:us-east-1:444455556666:key/attacker",
+                Plaintext = new MemoryStream(new byte[32]),
+                CiphertextBlob = new MemoryStream(new byte[64]),
+            });
+        using var folder = new TempDirectory();
+        var services = new ServiceCollection();
+        services.AddSingleton(kms.Object);
+        services.AddS3S2Sharing().AddKmsEnvelopeEncryption(o => o.KeyIds.Add(configured)).AddLocalFolderStore(folder.Combine("store"));
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var error = await Assert.ThrowsAsync<S3S2.Sharing.Policy.SharePolicyException>(() =>
+            provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("key/attacker").And.Contain("the configured keys are [" + configured + "]"));
+        Assert.That(Directory.Exists(folder.Combine("store")) ? Directory.GetFiles(folder.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
 }

@@ -225,7 +225,7 @@ internal sealed class KmsEnvelopeDecryptor
                     throw new IntegrityException(
                         isFinal
                             ? $"The final frame ({where}) failed authentication: the message was altered, or a regular frame was made to look final. Discard the output."
-                            : $"{char.ToUpperInvariant(where[0])}{where[1..]} failed authentication: the message was altered or is not the final part of a message. Its plaintext was not released; discard the output so far.",
+                            : string.Create(CultureInfo.InvariantCulture, $"Frame {sequence} failed authentication: the message was altered. Its plaintext was not released; discard the output so far."),
                         ex);
                 }
 
