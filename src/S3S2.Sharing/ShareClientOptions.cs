@@ -1,3 +1,5 @@
+using S3S2.Sharing.Upload;
+
 namespace S3S2.Sharing;
 
 /// <summary>Where shares go and how many files move at once.</summary>
@@ -24,4 +26,19 @@ public sealed class ShareClientOptions
     /// <summary>Gets or sets how many files of one share are encrypted and uploaded at once.</summary>
     /// <value>2. Memory grows with this times the uploader's part buffers.</value>
     public int MaxConcurrentFiles { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the server-side encryption S3 is asked for on every PUT and multipart upload, on top of the
+    /// client-side encryption: <see cref="Upload.ServerSideEncryption.Kms(string)"/> or <see cref="Upload.ServerSideEncryption.S3Managed"/>.
+    /// </summary>
+    /// <value><see langword="null"/>: none requested (the bucket's default encryption applies).</value>
+    public ServerSideEncryption? ServerSideEncryption { get; set; }
+
+    /// <summary>Gets or sets the server-side encryption the share policy requires: an upload without it is refused.</summary>
+    /// <value><see langword="null"/>: not required.</value>
+    public ServerSideEncryptionMethod? RequiredServerSideEncryption { get; set; }
+
+    /// <summary>Gets the KMS key ids allowed for SSE-KMS; when any are given, the policy refuses an upload asking for another key.</summary>
+    /// <value>Empty: any key.</value>
+    public IList<string> AllowedSseKmsKeyIds { get; } = new List<string>();
 }

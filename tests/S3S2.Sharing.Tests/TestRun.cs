@@ -7,5 +7,9 @@ namespace S3S2.Sharing.Tests;
 public sealed class TestRun
 {
     [OneTimeTearDown]
-    public void StopServers() => LocalS3Server.StopIfStarted();
+    public void StopServers()
+    {
+        LocalS3Server.StopIfStarted();
+        LocalKmsServer.StopIfStarted();
+    }
 }

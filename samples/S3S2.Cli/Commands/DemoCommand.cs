@@ -41,7 +41,7 @@ internal static class DemoCommand
             var store = Path.Combine(folder, "store");
             Console.WriteLine($"3. Partner: sharing {data} with that profile, to the local folder store {store} instead of S3...");
             var receipt = await ShareCommand.RunAsync(
-                new ShareSettings([data], store, null, null, null, null, [], [], OpenPgpCompression.Zlib, profilePath),
+                new ShareSettings([data], store, null, null, null, null, [], [], OpenPgpCompression.Zlib, Profile: profilePath),
                 result.GetValue(CommonOptions.Verbose),
                 cancellationToken);
 

@@ -14,29 +14,41 @@ internal static class InitCommand
         var region = new Option<string?>("--region") { Description = "The bucket's AWS region." };
         var endpoint = new Option<string?>("--endpoint") { Description = "An S3-compatible endpoint URL, if not Amazon S3." };
         var pgpKeys = new Option<string[]>("--pgp-key") { Description = "Your OpenPGP public key file (repeatable); embedded and pinned by fingerprint.", Arity = ArgumentArity.OneOrMore };
+        var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope mode instead of OpenPGP: your KMS key ARN (repeatable).", Arity = ArgumentArity.OneOrMore };
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Require SSE-KMS with this KMS key ARN on every upload." };
         var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." };
         var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
-            bucket, prefix, region, endpoint, pgpKeys, sseKmsKey, expireDays, receiver, output,
+            bucket, prefix, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output,
         };
         command.SetAction(result =>
         {
             var keys = result.GetValue(pgpKeys) ?? [];
-            if (keys.Length == 0)
+            var kms = result.GetValue(kmsKeys) ?? [];
+            if ((keys.Length == 0) == (kms.Length == 0))
             {
-                throw new UsageException("No encryption key: give your OpenPGP public key with --pgp-key FILE.");
+                throw new UsageException("Give one kind of key: your OpenPGP public key (--pgp-key FILE) or your KMS key ARN(s) (--kms-key ARN).");
             }
 
             var path = result.GetRequiredValue(output);
             var profile = Build(result.GetRequiredValue(bucket), result.GetValue(prefix), result.GetValue(region), result.GetValue(endpoint), keys, result.GetValue(sseKmsKey), result.GetValue(expireDays), result.GetValue(receiver));
+            if (kms.Length > 0)
+            {
+                profile.Encryption = new ShareProfileEncryption { Mode = ShareProfileEncryption.KmsEnvelopeMode, KmsKeyIds = kms.ToList() };
+            }
+
             Write(profile, path);
             Console.WriteLine($"Profile written: {path}");
             foreach (var key in profile.Encryption.OpenPgpKeys)
             {
                 Console.WriteLine($"  pinned key {key.Fingerprint}");
+            }
+
+            foreach (var key in profile.Encryption.KmsKeyIds)
+            {
+                Console.WriteLine($"  KMS key {key}");
             }
 
             Console.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing;
+using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Upload;
 
 namespace S3S2.Cli.Commands;
 
@@ -25,10 +27,14 @@ internal static class ShareCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors." };
         var compress = new Option<string>("--compress") { Description = "Compression before encryption.", DefaultValueFactory = _ => "zlib" };
         compress.AcceptOnlyFromAmong("none", "zlib");
+        var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope encryption under this KMS key ARN instead of OpenPGP (repeat for several keys).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var kmsEndpoint = new Option<string?>("--kms-endpoint") { Description = "A KMS-compatible endpoint URL; credentials come from the standard AWS chain." };
+        var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
+        var sseS3 = new Option<bool>("--sse-s3") { Description = "Also ask S3 for server-side encryption with S3-managed keys (SSE-S3)." };
 
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, quiet, CommonOptions.Json,
+            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, quiet, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,6 +48,10 @@ internal static class ShareCommand
                 result.GetValue(pgpKeys) ?? [],
                 result.GetValue(pins) ?? [],
                 result.GetValue(compress) == "none" ? OpenPgpCompression.None : OpenPgpCompression.Zlib,
+                result.GetValue(kmsKeys) ?? [],
+                result.GetValue(kmsEndpoint),
+                result.GetValue(sseKmsKey),
+                result.GetValue(sseS3),
                 result.GetValue(profile));
             var json = result.GetValue(CommonOptions.Json);
             var silent = json || result.GetValue(quiet);
@@ -62,7 +72,8 @@ internal static class ShareCommand
 
     public static async Task<ShareReceipt> RunAsync(ShareSettings settings, bool verbose, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
     {
-        var profilePath = settings.Profile ?? (settings.PgpKeys.Count == 0 ? DefaultProfile() : null);
+        var kmsKeys = settings.KmsKeys ?? [];
+        var profilePath = settings.Profile ?? (settings.PgpKeys.Count == 0 && kmsKeys.Count == 0 ? DefaultProfile() : null);
         var profile = profilePath is null ? null : ShareProfileSerializer.Read(profilePath);
         var bucket = settings.Bucket ?? (settings.To is null ? profile?.Bucket : null);
         if ((settings.To is null) == (bucket is null))
@@ -70,21 +81,70 @@ internal static class ShareCommand
             throw new UsageException("Give exactly one target: --to DIR (local folder store) or --bucket BUCKET (S3), or a --profile that names a bucket.");
         }
 
-        if (settings.PgpKeys.Count == 0 && profile is null)
+        var profileKms = profile?.Encryption.Mode == ShareProfileEncryption.KmsEnvelopeMode;
+        var useKms = kmsKeys.Count > 0 || (settings.PgpKeys.Count == 0 && profileKms);
+        if (settings.PgpKeys.Count > 0 && kmsKeys.Count > 0)
         {
-            throw new UsageException("No encryption key: give the receiver's public key with --pgp-key FILE, or the receiver's --profile.");
+            throw new UsageException("Give one kind of encryption key: the receiver's OpenPGP public key (--pgp-key FILE) or KMS key ARN(s) (--kms-key ARN), not both.");
+        }
+
+        if (settings.PgpKeys.Count == 0 && kmsKeys.Count == 0 && profile is null)
+        {
+            throw new UsageException("No encryption key: give the receiver's public key (--pgp-key FILE), KMS key ARN(s) (--kms-key ARN), or the receiver's --profile.");
+        }
+
+        if (profile is not null && useKms != profileKms)
+        {
+            throw new UsageException($"The profile prescribes '{profile.Encryption.Mode}' encryption; keys of the other kind cannot replace it. Remove --pgp-key/--kms-key or ask the receiver for another profile.");
+        }
+
+        if (useKms && settings.PinnedFingerprints.Count > 0)
+        {
+            throw new UsageException("--pin-fingerprint pins OpenPGP keys; with KMS keys the key ARNs themselves are what the policy checks. Remove --pin-fingerprint.");
+        }
+
+        if (settings.SseKmsKey is not null && settings.SseS3)
+        {
+            throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
         }
 
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
             .AddFilter("Microsoft", LogLevel.Warning));
-        var builder = services
-            .AddS3S2Sharing(o =>
+        var builder = services.AddS3S2Sharing(o =>
+        {
+            o.Bucket = bucket;
+            o.Prefix = settings.Prefix ?? profile?.Prefix ?? string.Empty;
+            var sseKmsKey = settings.SseKmsKey ?? profile?.RequiredSseKmsKeyId;
+            o.ServerSideEncryption = sseKmsKey is not null ? ServerSideEncryption.Kms(sseKmsKey) : settings.SseS3 ? ServerSideEncryption.S3Managed : null;
+            if (profile?.RequiredSseKmsKeyId is { } required)
             {
-                o.Bucket = bucket;
-                o.Prefix = settings.Prefix ?? profile?.Prefix ?? string.Empty;
-            })
-            .AddOpenPgpEncryption(o =>
+                // The receiver's requirement holds whatever the flags say.
+                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
+                o.AllowedSseKmsKeyIds.Add(required);
+            }
+        });
+        if (useKms)
+        {
+            // A profile's KMS keys are what the receiver allows; flags cannot add others.
+            builder.AddKmsEnvelopeEncryption(o =>
+            {
+                foreach (var key in kmsKeys.Count > 0 ? kmsKeys : (IEnumerable<string>)profile!.Encryption.KmsKeyIds)
+                {
+                    o.KeyIds.Add(key);
+                }
+
+                o.ServiceUrl = settings.KmsEndpoint;
+                o.Region = settings.Region ?? profile?.Region;
+            });
+            if (profile is not null && !kmsKeys.ToHashSet(StringComparer.Ordinal).IsSubsetOf(profile.Encryption.KmsKeyIds))
+            {
+                throw new S3S2.Sharing.Policy.SharePolicyException($"The KMS keys [{string.Join(", ", kmsKeys)}] are not the profile's keys [{string.Join(", ", profile.Encryption.KmsKeyIds)}]. Nothing was shared.");
+            }
+        }
+        else
+        {
+            builder.AddOpenPgpEncryption(o =>
             {
                 // The profile's pins always apply: keys given on the command line must be the pinned ones.
                 var keys = settings.PgpKeys.Count > 0
@@ -102,6 +162,8 @@ internal static class ShareCommand
 
                 o.Compression = settings.Compression;
             });
+        }
+
         if (settings.To is not null)
         {
             builder.AddLocalFolderStore(settings.To);

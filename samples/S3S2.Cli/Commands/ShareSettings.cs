@@ -13,4 +13,8 @@ internal sealed record ShareSettings(
     IReadOnlyList<string> PgpKeys,
     IReadOnlyList<string> PinnedFingerprints,
     OpenPgpCompression Compression,
+    IReadOnlyList<string>? KmsKeys = null,
+    string? KmsEndpoint = null,
+    string? SseKmsKey = null,
+    bool SseS3 = false,
     string? Profile = null);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
@@ -22,6 +23,7 @@ internal sealed class ShareClientFactory(
     IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions) : IShareClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<(ShareClient Client, IUploader Uploader)>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<IDisposable> _ownedEncryptors = [];
 
     public IShareClient CreateClient(string name)
     {
@@ -35,6 +37,11 @@ internal sealed class ShareClientFactory(
         {
             (client.Value.Uploader as IDisposable)?.Dispose();
         }
+
+        foreach (var encryptor in _ownedEncryptors)
+        {
+            encryptor.Dispose();
+        }
     }
 
     private (ShareClient, IUploader) Build(string name)
@@ -44,12 +51,26 @@ internal sealed class ShareClientFactory(
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 
-        var (encryptor, rule) = BuildOpenPgp(name, time);
+        var (encryptor, rule) = registration.Encryptions[0] switch
+        {
+            KmsEnvelopeSharingBuilderExtensions.KmsEnvelopeName => BuildKmsEnvelope(name),
+            _ => BuildOpenPgp(name, time),
+        };
         var (_, usesBucket, createUploader) = registration.Uploaders[0];
         var bucket = usesBucket ? options.Bucket : null;
-        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, serverSideEncryption: null, loggerFactory.CreateLogger<SharePolicy>());
+        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
+            options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
         var uploader = createUploader(services, name);
         return (new ShareClient(name, options, bucket, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>()), uploader);
+    }
+
+    /// <summary>The rule pins the configured key ARNs, read from the options (not from what the encryptor reports).</summary>
+    private (IEncryptor, IBodyRule) BuildKmsEnvelope(string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<KmsEnvelopeEncryptionOptions>>().Get(name);
+        var encryptor = KmsEnvelopeSharingBuilderExtensions.CreateEncryptor(services, name);
+        _ownedEncryptors.Add(encryptor);
+        return (encryptor, new KmsEnvelopeRule(options.KeyIds));
     }
 
     private (IEncryptor, IBodyRule) BuildOpenPgp(string name, TimeProvider time)

@@ -55,6 +55,16 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add($"{client}: SenderName is empty. Set it to the partner's name (it is written into each manifest).");
         }
 
+        if (options.RequiredServerSideEncryption is { } required && options.ServerSideEncryption?.Method != required)
+        {
+            errors.Add($"{client}: server-side encryption {required} is required (RequiredServerSideEncryption) but ServerSideEncryption is {options.ServerSideEncryption?.Method.ToString() ?? "not set"}. Set ServerSideEncryption to {(required == Upload.ServerSideEncryptionMethod.Kms ? "ServerSideEncryption.Kms(\"<key ARN>\")" : "ServerSideEncryption.S3Managed")}.");
+        }
+
+        if (options.ServerSideEncryption is { Method: Upload.ServerSideEncryptionMethod.Kms, KmsKeyId: var sseKey } && options.AllowedSseKmsKeyIds.Count > 0 && !options.AllowedSseKmsKeyIds.Contains(sseKey!))
+        {
+            errors.Add($"{client}: SSE-KMS key '{sseKey}' is not among AllowedSseKmsKeyIds [{string.Join(", ", options.AllowedSseKmsKeyIds)}]. Use one of them.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -20,9 +20,21 @@ internal sealed partial class SharePolicy
     private readonly IBodyRule _bodyRule;
     private readonly ServerSideEncryption? _serverSideEncryption;
     private readonly ILogger _logger;
+    private readonly ServerSideEncryptionMethod? _requiredServerSideEncryption;
+    private readonly IReadOnlyCollection<string> _allowedSseKmsKeyIds;
 
-    public SharePolicy(string clientName, string? bucket, string prefix, IBodyRule bodyRule, ServerSideEncryption? serverSideEncryption, ILogger logger)
+    public SharePolicy(
+        string clientName,
+        string? bucket,
+        string prefix,
+        IBodyRule bodyRule,
+        ServerSideEncryption? serverSideEncryption,
+        ILogger logger,
+        ServerSideEncryptionMethod? requiredServerSideEncryption = null,
+        IReadOnlyCollection<string>? allowedSseKmsKeyIds = null)
     {
+        _requiredServerSideEncryption = requiredServerSideEncryption;
+        _allowedSseKmsKeyIds = allowedSseKmsKeyIds ?? [];
         _clientName = clientName;
         _bucket = bucket;
         _prefix = prefix;
@@ -38,6 +50,11 @@ internal sealed partial class SharePolicy
         if (targetProblem is not null)
         {
             throw Refuse(key, targetProblem);
+        }
+
+        if (CheckServerSideEncryption() is { } sseProblem)
+        {
+            throw Refuse(key, sseProblem);
         }
 
         var head = new byte[HeadLength];
@@ -67,6 +84,26 @@ internal sealed partial class SharePolicy
         return _prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal)
             ? $"object key '{key}' is outside the configured prefix '{_prefix}/'"
             : null;
+    }
+
+    private string? CheckServerSideEncryption()
+    {
+        if (_requiredServerSideEncryption is { } required && _serverSideEncryption?.Method != required)
+        {
+            var actual = _serverSideEncryption is null ? "none" : _serverSideEncryption.Method.ToString();
+            var fix = required == ServerSideEncryptionMethod.Kms
+                ? "Set ShareClientOptions.ServerSideEncryption = ServerSideEncryption.Kms(\"<key ARN>\") (CLI: --sse-kms-key ARN)"
+                : "Set ShareClientOptions.ServerSideEncryption = ServerSideEncryption.S3Managed (CLI: --sse-s3)";
+            return $"server-side encryption {required} is required but the upload asks for {actual}. {fix}";
+        }
+
+        if (_serverSideEncryption is { Method: ServerSideEncryptionMethod.Kms } sse && _allowedSseKmsKeyIds.Count > 0
+            && !_allowedSseKmsKeyIds.Contains(sse.KmsKeyId, StringComparer.Ordinal))
+        {
+            return $"SSE-KMS key '{sse.KmsKeyId}' is not among the allowed keys [{string.Join(", ", _allowedSseKmsKeyIds)}]. Use one of them";
+        }
+
+        return null;
     }
 
     private SharePolicyException Refuse(string key, string reason)

@@ -1,5 +1,7 @@
+using S3S2.Sharing;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Upload;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,8 +10,8 @@ public static class ProfileSharingBuilderExtensions
 {
     /// <summary>
     /// Reads and checks the profile now (a bad or altered profile fails here), then sets the client's bucket and
-    /// prefix, its encryption with the receiver's keys pinned by fingerprint, and an S3 uploader for the profile's
-    /// region or endpoint.
+    /// prefix, its encryption (OpenPGP with the receiver's keys pinned by fingerprint, or KMS envelope with the
+    /// receiver's KMS keys), the SSE-KMS requirement if any, and an S3 uploader for the profile's region or endpoint.
     /// </summary>
     /// <param name="builder">The share client builder.</param>
     /// <param name="path">The profile file made by <c>s3s2 init</c>.</param>
@@ -33,25 +35,41 @@ public static class ProfileSharingBuilderExtensions
     /// <summary>Applies a checked profile; the uploader is left out when the caller chooses another store.</summary>
     internal static IS3S2SharingBuilder UseProfile(this IS3S2SharingBuilder builder, ShareProfile profile, bool includeUploader)
     {
-        builder.Services.Configure<S3S2.Sharing.ShareClientOptions>(builder.Name, o =>
+        builder.Services.Configure<ShareClientOptions>(builder.Name, o =>
         {
             o.Bucket = profile.Bucket;
             o.Prefix = profile.Prefix;
-        });
-
-        if (profile.Encryption.Mode != ShareProfileEncryption.OpenPgpMode)
-        {
-            throw new ShareProfileException($"The profile's encryption mode '{profile.Encryption.Mode}' is not supported by this build; use an OpenPGP profile.");
-        }
-
-        builder.AddOpenPgpEncryption(o =>
-        {
-            foreach (var key in profile.Encryption.OpenPgpKeys)
+            if (profile.RequiredSseKmsKeyId is { } sseKey)
             {
-                o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(key.PublicKey));
-                o.PinnedFingerprints.Add(key.Fingerprint);
+                o.ServerSideEncryption = ServerSideEncryption.Kms(sseKey);
+                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
+                o.AllowedSseKmsKeyIds.Add(sseKey);
             }
         });
+
+        if (profile.Encryption.Mode == ShareProfileEncryption.KmsEnvelopeMode)
+        {
+            builder.AddKmsEnvelopeEncryption(o =>
+            {
+                foreach (var key in profile.Encryption.KmsKeyIds)
+                {
+                    o.KeyIds.Add(key);
+                }
+
+                o.Region = profile.Region;
+            });
+        }
+        else
+        {
+            builder.AddOpenPgpEncryption(o =>
+            {
+                foreach (var key in profile.Encryption.OpenPgpKeys)
+                {
+                    o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(key.PublicKey));
+                    o.PinnedFingerprints.Add(key.Fingerprint);
+                }
+            });
+        }
 
         if (includeUploader)
         {

@@ -1,12 +1,30 @@
 namespace S3S2.Sharing.Tests.Infrastructure;
 
-/// <summary>Runs the real s3s2 program (built with the tests, same configuration) as a separate process.</summary>
+/// <summary>
+/// Runs the real s3s2 program (built with the tests, same configuration) as a separate process, with dummy
+/// AWS credentials for the local endpoints unless the test gives its own environment.
+/// </summary>
 internal static class S3S2Program
 {
     private static readonly string Program = Locate();
 
-    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
-        ProcessRunner.RunAsync("dotnet", [Program, .. arguments], environment);
+    public static Task<ProcessRunner.Result> RunAsync(params string[] arguments) => RunAsync(arguments, null);
+
+    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment)
+    {
+        var merged = new Dictionary<string, string?>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "AKIDLOCALKMS",
+            ["AWS_SECRET_ACCESS_KEY"] = "local-kms-secret",
+            ["AWS_REGION"] = LocalKmsServer.Region,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            merged[name] = value;
+        }
+
+        return ProcessRunner.RunAsync("dotnet", [Program, .. arguments], merged);
+    }
 
     private static string Locate()
     {

@@ -1,0 +1,50 @@
+using Amazon.KeyManagementService;
+using S3S2.Sharing.Receiving;
+
+namespace S3S2.Sharing.Encryption.Kms;
+
+/// <summary>Decrypts one KMS envelope message (AWS Encryption SDK message format version 2), streamed, verified before release.</summary>
+public static class KmsEnvelopeDecryption
+{
+    /// <summary>
+    /// Decrypts <paramref name="message"/> into <paramref name="output"/>. The header (key commitment, authentication tag)
+    /// is verified before anything is written, and each frame before its plaintext is written. With the signed suite
+    /// (0x0578) the signature is checked at the end: keep the output only when this method returns (write it to a
+    /// temporary file and rename it), as on any exception.
+    /// </summary>
+    /// <param name="message">The message, read once to its end.</param>
+    /// <param name="output">Receives the plaintext; left open.</param>
+    /// <param name="kmsForKey">The KMS client for a key ARN the message names (for example by the ARN's region).</param>
+    /// <param name="allowedKeyIds">The KMS key ARNs that may decrypt; <see langword="null"/> to use any KMS key the message names.</param>
+    /// <param name="expectedContext">Encryption context pairs the message must carry (for example <c>s3s2:share-id</c>); may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the decryption.</param>
+    /// <returns>The message's encryption context.</returns>
+    /// <exception cref="IntegrityException">The message was altered, truncated or carries another encryption context.</exception>
+    /// <exception cref="EncryptionKeyException">No allowed KMS key could decrypt the data key (disabled, unknown, access denied...).</exception>
+    public static Task<IReadOnlyDictionary<string, string>> DecryptAsync(
+        Stream message,
+        Stream output,
+        Func<string, IAmazonKeyManagementService> kmsForKey,
+        IEnumerable<string>? allowedKeyIds = null,
+        IReadOnlyDictionary<string, string>? expectedContext = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(kmsForKey);
+        return new KmsEnvelopeDecryptor(kmsForKey, allowedKeyIds).DecryptAsync(message, output, expectedContext, cancellationToken);
+    }
+
+    /// <summary>Decrypts with one KMS client (tests and benchmarks); see the public overload.</summary>
+    internal static Task<IReadOnlyDictionary<string, string>> DecryptAsync(
+        Stream message,
+        Stream output,
+        IAmazonKeyManagementService kms,
+        IEnumerable<string>? allowedKeyIds = null,
+        IReadOnlyDictionary<string, string>? expectedContext = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kms);
+        return DecryptAsync(message, output, _ => kms, allowedKeyIds, expectedContext, cancellationToken);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace S3S2.Sharing.Encryption.Kms;
+
+/// <summary>Checks the KMS envelope options; lists every problem at once.</summary>
+internal sealed class KmsEnvelopeEncryptionOptionsValidator : IValidateOptions<KmsEnvelopeEncryptionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KmsEnvelopeEncryptionOptions options)
+    {
+        var client = $"S3S2 client '{name}'";
+        var errors = new List<string>();
+        if (options.KeyIds.Count == 0)
+        {
+            errors.Add($"{client}: KMS envelope encryption has no KMS key. Add the key ARN the receiver gave you: o.KeyIds.Add(\"arn:aws:kms:REGION:ACCOUNT:key/ID\").");
+        }
+
+        foreach (var keyId in options.KeyIds)
+        {
+            if (!IsKeyArn(keyId))
+            {
+                errors.Add($"{client}: KMS key '{keyId}' is not a key ARN. Use the full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not a key id or alias: the share policy checks messages against it.");
+            }
+        }
+
+        if (options.KeyIds.Distinct(StringComparer.Ordinal).Count() != options.KeyIds.Count)
+        {
+            errors.Add($"{client}: a KMS key is listed twice in KeyIds. List each key once.");
+        }
+
+        if (!Enum.IsDefined(options.AlgorithmSuite))
+        {
+            errors.Add($"{client}: algorithm suite '{options.AlgorithmSuite}' is unknown. Use AesGcm256HkdfSha512Commit (0x0478) or AesGcm256HkdfSha512CommitEcdsaP384 (0x0578).");
+        }
+
+        if (options.FrameLength is < EsdkFormat.MinFrameLength or > EsdkFormat.MaxFrameLength)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: FrameLength {options.FrameLength} must be between {EsdkFormat.MinFrameLength} and {EsdkFormat.MaxFrameLength} bytes (default 65536)."));
+        }
+
+        foreach (var key in options.EncryptionContext.Keys)
+        {
+            if (key.StartsWith("s3s2:", StringComparison.Ordinal) || key.StartsWith(EsdkFormat.ReservedContextPrefix, StringComparison.Ordinal))
+            {
+                errors.Add($"{client}: encryption context key '{key}' is reserved (prefixes 's3s2:' and 'aws-crypto-'). Rename it.");
+            }
+            else if (key.Length == 0)
+            {
+                errors.Add($"{client}: an encryption context key is empty. Give each pair a name.");
+            }
+        }
+
+        if (options.ServiceUrl is not null && !Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out _))
+        {
+            errors.Add($"{client}: KMS ServiceUrl '{options.ServiceUrl}' is not an absolute URL (for example https://kms.eu-west-1.amazonaws.com).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static bool IsKeyArn(string? keyId)
+    {
+        var parts = (keyId ?? string.Empty).Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" && parts[1].StartsWith("aws", StringComparison.Ordinal) && parts[2] == "kms"
+            && parts[3].Length > 0 && parts[4].Length > 0 && parts[5].StartsWith("key/", StringComparison.Ordinal) && parts[5].Length > 4;
+    }
+}

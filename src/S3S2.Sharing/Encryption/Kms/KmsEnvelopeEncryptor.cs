@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Amazon.KeyManagementService;
+
+namespace S3S2.Sharing.Encryption.Kms;
+
+/// <summary>
+/// Writes AWS Encryption SDK messages (format version 2, framed, key commitment): a data key from KMS per message,
+/// one encrypted data key per configured KMS key, the share id and relative path in the encryption context.
+/// Streams: memory holds two frames of plaintext and one of ciphertext, whatever the file size.
+/// </summary>
+internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
+{
+    /// <summary>The object key suffix of KMS envelope messages (as the AWS Encryption CLI names its output).</summary>
+    public const string ObjectKeySuffix = ".encrypted";
+
+    /// <summary>The encryption context key holding the share id.</summary>
+    public const string ShareIdContextKey = "s3s2:share-id";
+
+    /// <summary>The encryption context key holding the file's relative path (or <c>manifest.json</c>).</summary>
+    public const string PathContextKey = "s3s2:path";
+
+    private readonly IAmazonKeyManagementService _kms;
+    private readonly bool _ownsClient;
+    private readonly IReadOnlyList<string> _keyIds;
+    private readonly ushort _suiteId;
+    private readonly int _frameLength;
+    private readonly IReadOnlyDictionary<string, string> _extraContext;
+
+    public KmsEnvelopeEncryptor(IAmazonKeyManagementService kms, bool ownsClient, IReadOnlyList<string> keyIds, KmsAlgorithmSuite suite, int frameLength, IReadOnlyDictionary<string, string> extraContext)
+    {
+        if (keyIds.Count == 0)
+        {
+            throw new ArgumentException("At least one KMS key is required.", nameof(keyIds));
+        }
+
+        _kms = kms;
+        _ownsClient = ownsClient;
+        _keyIds = keyIds;
+        _suiteId = (ushort)suite;
+        _frameLength = frameLength;
+        _extraContext = extraContext;
+        Descriptor = new EncryptionDescriptor("kms-envelope", ObjectKeySuffix, keyIds.ToArray(), "none");
+    }
+
+    public EncryptionDescriptor Descriptor { get; }
+
+    public async Task EncryptAsync(Stream plaintext, Stream ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var pairs = new Dictionary<string, string>(_extraContext, StringComparer.Ordinal)
+        {
+            [ShareIdContextKey] = context.ShareId,
+            [PathContextKey] = context.RelativePath,
+        };
+        using var signer = EsdkFormat.IsSigned(_suiteId) ? ECDsa.Create(ECCurve.NamedCurves.nistP384) : null;
+        if (signer is not null)
+        {
+            pairs[EsdkFormat.PublicKeyContextKey] = Convert.ToBase64String(EsdkSignatures.CompressedPublicKey(signer));
+        }
+
+        var (dataKey, encryptedDataKeys) = await KmsDataKeys.GenerateAsync(_kms, _keyIds, pairs, cancellationToken).ConfigureAwait(false);
+        var messageId = RandomNumberGenerator.GetBytes(EsdkFormat.MessageIdLength);
+        var key = EsdkFormat.DeriveEncryptionKey(dataKey, messageId, _suiteId);
+        var commitKey = EsdkFormat.DeriveCommitKey(dataKey, messageId);
+        CryptographicOperations.ZeroMemory(dataKey);
+
+        using var hash = signer is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+        using var aes = new AesGcm(key, EsdkFormat.TagLength);
+        CryptographicOperations.ZeroMemory(key);
+
+        var header = WriteHeader(messageId, pairs, encryptedDataKeys, commitKey);
+        var headerTag = new byte[EsdkFormat.TagLength];
+        aes.Encrypt(new byte[EsdkFormat.IvLength], ReadOnlySpan<byte>.Empty, Span<byte>.Empty, headerTag, header);
+        await WriteAsync(ciphertext, header, hash, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(ciphertext, headerTag, hash, cancellationToken).ConfigureAwait(false);
+
+        await WriteFramesAsync(plaintext, ciphertext, aes, messageId, hash, cancellationToken).ConfigureAwait(false);
+
+        if (signer is not null)
+        {
+            var signature = signer.SignHash(hash!.GetHashAndReset(), DSASignatureFormat.Rfc3279DerSequence);
+            var footer = new byte[2 + signature.Length];
+            BinaryPrimitives.WriteUInt16BigEndian(footer, (ushort)signature.Length);
+            signature.CopyTo(footer, 2);
+            await ciphertext.WriteAsync(footer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _kms.Dispose();
+        }
+    }
+
+    private static async Task WriteAsync(Stream target, ReadOnlyMemory<byte> bytes, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        hash?.AppendData(bytes.Span);
+        await target.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private byte[] WriteHeader(byte[] messageId, Dictionary<string, string> pairs, List<EsdkEncryptedDataKey> encryptedDataKeys, byte[] commitKey)
+    {
+        using var header = new MemoryStream();
+        header.WriteByte(EsdkFormat.Version);
+        EsdkFormat.WriteUInt16(header, _suiteId, "suite");
+        header.Write(messageId);
+        var serializedContext = EsdkFormat.SerializeContext(pairs);
+        EsdkFormat.WriteUInt16(header, serializedContext.Length, "encryption context bytes");
+        header.Write(serializedContext);
+        EsdkFormat.WriteUInt16(header, encryptedDataKeys.Count, "encrypted data keys");
+        foreach (var dataKey in encryptedDataKeys)
+        {
+            WriteLengthPrefixed(header, System.Text.Encoding.UTF8.GetBytes(dataKey.ProviderId));
+            WriteLengthPrefixed(header, System.Text.Encoding.UTF8.GetBytes(dataKey.ProviderInfo));
+            WriteLengthPrefixed(header, dataKey.Ciphertext);
+        }
+
+        header.WriteByte(EsdkFormat.ContentTypeFramed);
+        Span<byte> frameLength = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(frameLength, (uint)_frameLength);
+        header.Write(frameLength);
+        header.Write(commitKey);
+        return header.ToArray();
+    }
+
+    private static void WriteLengthPrefixed(Stream stream, byte[] bytes)
+    {
+        EsdkFormat.WriteUInt16(stream, bytes.Length, "bytes in an encrypted data key field");
+        stream.Write(bytes);
+    }
+
+    /// <summary>
+    /// Reads one frame ahead so the last frame is known before it is written: it is written as the final frame
+    /// (possibly a full one; empty only for an empty plaintext).
+    /// </summary>
+    private async Task WriteFramesAsync(Stream plaintext, Stream ciphertext, AesGcm aes, byte[] messageId, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var current = ArrayPool<byte>.Shared.Rent(_frameLength);
+        var next = ArrayPool<byte>.Shared.Rent(_frameLength);
+        var frame = ArrayPool<byte>.Shared.Rent(_frameLength + 4 + 4 + EsdkFormat.IvLength + 4 + EsdkFormat.TagLength);
+        var aad = new byte[EsdkFormat.MaxFrameAadLength];
+        try
+        {
+            var currentLength = await plaintext.ReadAtLeastAsync(current.AsMemory(0, _frameLength), _frameLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            for (uint sequence = 1; ; sequence++)
+            {
+                var nextLength = currentLength < _frameLength
+                    ? 0
+                    : await plaintext.ReadAtLeastAsync(next.AsMemory(0, _frameLength), _frameLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var isFinal = nextLength == 0;
+                if (!isFinal && sequence == EsdkFormat.FinalFrameMarker - 1)
+                {
+                    throw new InvalidOperationException($"The plaintext needs more than {EsdkFormat.FinalFrameMarker - 1} frames of {_frameLength} bytes. Use a larger FrameLength.");
+                }
+
+                var length = EncryptFrame(aes, messageId, sequence, isFinal, current.AsSpan(0, currentLength), frame, aad);
+                await WriteAsync(ciphertext, frame.AsMemory(0, length), hash, cancellationToken).ConfigureAwait(false);
+                if (isFinal)
+                {
+                    return;
+                }
+
+                (current, next) = (next, current);
+                currentLength = nextLength;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(current);
+            CryptographicOperations.ZeroMemory(next);
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static int EncryptFrame(AesGcm aes, byte[] messageId, uint sequence, bool isFinal, ReadOnlySpan<byte> content, Span<byte> frame, Span<byte> aad)
+    {
+        var position = 0;
+        if (isFinal)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(frame, EsdkFormat.FinalFrameMarker);
+            position = 4;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(frame[position..], sequence);
+        position += 4;
+        var iv = frame.Slice(position, EsdkFormat.IvLength);
+        EsdkFormat.FrameIv(sequence, iv);
+        position += EsdkFormat.IvLength;
+        if (isFinal)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(frame[position..], (uint)content.Length);
+            position += 4;
+        }
+
+        var aadLength = EsdkFormat.FrameAad(messageId, isFinal, sequence, content.Length, aad);
+        aes.Encrypt(iv, content, frame.Slice(position, content.Length), frame.Slice(position + content.Length, EsdkFormat.TagLength), aad[..aadLength]);
+        return position + content.Length + EsdkFormat.TagLength;
+    }
+}

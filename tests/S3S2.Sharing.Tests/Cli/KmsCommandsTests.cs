@@ -1,0 +1,56 @@
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Tests.Encryption.Kms;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.Cli;
+
+/// <summary>The s3s2 program's KMS paths: share --kms-key and decrypt, with its exit codes.</summary>
+[TestFixture]
+public sealed class KmsCommandsTests
+{
+    [Test]
+    public async Task ShareThenDecrypt_KmsKeyAndLocalStore_RoundTrips()
+    {
+        using var folder = new TempDirectory();
+        var content = TestData.Csv(3000);
+        var input = folder.WriteFile("in/orders.csv", content);
+        var key = LocalKmsServer.Instance.CreateKey();
+
+        var share = await S3S2Program.RunAsync("share", input, "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+        Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
+        var stored = Directory.GetFiles(folder.Combine("store"), "orders.csv.encrypted", SearchOption.AllDirectories).Single();
+
+        var decrypt = await S3S2Program.RunAsync("decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+
+        Assert.That(decrypt.ExitCode, Is.Zero, () => decrypt.StandardError);
+        Assert.That(decrypt.StandardOutput, Does.Contain("Decrypted orders.csv"));
+        Assert.That(await File.ReadAllBytesAsync(folder.Combine("orders.csv")), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task Decrypt_FinalFrameAltered_Exits4AndLeavesNoOutput()
+    {
+        using var folder = new TempDirectory();
+        var message = await KmsTestMessages.EncryptAsync(TestData.Random(20_000, 4), KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096);
+        message[^2] ^= 0x80;
+        var input = folder.WriteFile("bad.encrypted", message);
+
+        var decrypt = await S3S2Program.RunAsync("decrypt", input, "--out", folder.Combine("out.bin"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+
+        Assert.That(decrypt.ExitCode, Is.EqualTo(4), () => decrypt.StandardError);
+        Assert.That(decrypt.StandardError, Does.Contain("final frame"));
+        Assert.That(Directory.GetFiles(folder.Path), Is.EqualTo(new[] { input }));
+    }
+
+    [Test]
+    public async Task Share_BothPgpAndKmsKeys_Exits2()
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("a.csv", [1]);
+
+        var share = await S3S2Program.RunAsync("share", input, "--to", folder.Combine("store"), "--kms-key", "arn:aws:kms:us-east-1:111122223333:key/k", "--pgp-key", input);
+
+        Assert.That(share.ExitCode, Is.EqualTo(2));
+        Assert.That(share.StandardError, Does.Contain("one kind of encryption key").And.Contain("not both"));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Moq;
+using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.Encryption.Kms;
+
+/// <summary>KMS errors become messages naming the key, the call and the fix.</summary>
+[TestFixture]
+public sealed class KmsEnvelopeKmsErrorTests
+{
+    [Test]
+    public async Task EncryptAsync_DisabledKey_ThrowsEncryptionKeyExceptionNamingTheKey()
+    {
+        var key = LocalKmsServer.Instance.CreateKey(enabled: false);
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.EncryptAsync([1], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key]));
+
+        Assert.That(error!.Message, Does.Contain(key).And.Contain("is disabled").And.Contain("enable"));
+        Assert.That(error.InnerException, Is.TypeOf<DisabledException>());
+    }
+
+    [Test]
+    public async Task EncryptAsync_UnknownKey_ThrowsEncryptionKeyExceptionNamingTheKey()
+    {
+        var key = LocalKmsServer.UnknownKeyArn();
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.EncryptAsync([1], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key]));
+
+        Assert.That(error!.Message, Does.Contain(key).And.Contain("was not found").And.Contain("region"));
+        Assert.That(error.InnerException, Is.TypeOf<NotFoundException>());
+    }
+
+    [Test]
+    public async Task EncryptAsync_SecondKeyUnknown_ThrowsNamingTheSecondKeyAndEncrypt()
+    {
+        var (good, unknown) = (LocalKmsServer.Instance.CreateKey(), LocalKmsServer.UnknownKeyArn());
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.EncryptAsync([1], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [good, unknown]));
+
+        Assert.That(error!.Message, Does.Contain(unknown).And.Contain("Encrypt"));
+    }
+
+    [Test]
+    public async Task DecryptAsync_KeyDisabledAfterEncryption_ThrowsEncryptionKeyExceptionWithoutOutput()
+    {
+        var key = LocalKmsServer.Instance.CreateKey();
+        var message = await KmsTestMessages.EncryptAsync(TestData.Csv(5), KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key]);
+        LocalKmsServer.Instance.SetEnabled(key, false);
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.DecryptAsync(message));
+
+        Assert.That(error!.Message, Does.Contain(key).And.Contain("disabled"));
+    }
+
+    [Test]
+    public async Task DecryptAsync_MessageKeyNotAllowed_ThrowsEncryptionKeyExceptionAndNeverCallsKms()
+    {
+        var key = LocalKmsServer.Instance.CreateKey();
+        var message = await KmsTestMessages.EncryptAsync([1, 2], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key]);
+        var kms = new Mock<IAmazonKeyManagementService>(MockBehavior.Strict);
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() =>
+            KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), Stream.Null, kms.Object, ["arn:aws:kms:us-east-1:111122223333:key/other"]));
+
+        Assert.That(error!.Message, Does.Contain(key).And.Contain("only [arn:aws:kms:us-east-1:111122223333:key/other] are allowed"));
+    }
+
+    [Test]
+    public async Task EncryptAsync_AccessDenied_ThrowsEncryptionKeyExceptionAskingForKeyPolicy()
+    {
+        var kms = new Mock<IAmazonKeyManagementService>();
+        kms.Setup(k => k.GenerateDataKeyAsync(It.IsAny<GenerateDataKeyRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonKeyManagementServiceException("User is not authorized to perform: kms:GenerateDataKey") { ErrorCode = "AccessDeniedException", StatusCode = HttpStatusCode.BadRequest });
+        using var encryptor = new KmsEnvelopeEncryptor(kms.Object, false, ["arn:aws:kms:eu-west-1:111122223333:key/k1"], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, new Dictionary<string, string>());
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => encryptor.EncryptAsync(new MemoryStream([1]), Stream.Null, new EncryptionContext("s", "p")));
+
+        Assert.That(error!.Message, Is.EqualTo(
+            "KMS denied GenerateDataKey on key 'arn:aws:kms:eu-west-1:111122223333:key/k1' to the caller's credentials. The key policy (or an IAM policy) must allow kms:GenerateDataKey for your role: ask the key's owner."));
+    }
+
+    [Test]
+    public async Task EncryptAsync_Throttled_ThrowsEncryptionKeyExceptionSayingRetryLater()
+    {
+        var kms = new Mock<IAmazonKeyManagementService>();
+        kms.Setup(k => k.GenerateDataKeyAsync(It.IsAny<GenerateDataKeyRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonKeyManagementServiceException("Rate exceeded") { ErrorCode = "ThrottlingException", StatusCode = HttpStatusCode.BadRequest });
+        using var encryptor = new KmsEnvelopeEncryptor(kms.Object, false, ["arn:aws:kms:eu-west-1:111122223333:key/k1"], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, new Dictionary<string, string>());
+        using var output = new MemoryStream();
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => encryptor.EncryptAsync(new MemoryStream([1]), output, new EncryptionContext("s", "p")));
+
+        Assert.That(error!.Message, Does.Contain("KMS throttled GenerateDataKey").And.Contain("Retry later"));
+        Assert.That(output.Length, Is.Zero);
+    }
+
+    [Test]
+    public async Task DecryptAsync_AccessDenied_ThrowsEncryptionKeyExceptionWithoutOutput()
+    {
+        var message = await KmsTestMessages.EncryptAsync([9, 9, 9], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096);
+        var kms = new Mock<IAmazonKeyManagementService>();
+        kms.Setup(k => k.DecryptAsync(It.IsAny<DecryptRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonKeyManagementServiceException("denied") { ErrorCode = "AccessDeniedException", StatusCode = HttpStatusCode.BadRequest });
+        using var output = new MemoryStream();
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), output, kms.Object));
+
+        Assert.That(error!.Message, Does.Contain("KMS denied Decrypt"));
+        Assert.That(output.Length, Is.Zero);
+    }
+}

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+
+namespace S3S2.Sharing.Tests.Infrastructure;
+
+/// <summary>
+/// A KMS-protocol endpoint on 127.0.0.1 for the tests (no KMS emulator can be installed here): JSON 1.1 over HTTP
+/// (<c>X-Amz-Target: TrentService.GenerateDataKey | Encrypt | Decrypt | DescribeKey</c>), data keys wrapped with real
+/// AES-GCM under per-key secrets, the encryption context bound as AAD (a different context fails like KMS:
+/// InvalidCiphertextException), disabled and unknown keys answering DisabledException and NotFoundException.
+/// Signatures are not checked. Every request is recorded for assertions.
+/// </summary>
+internal sealed class LocalKmsServer : IDisposable
+{
+    public const string Account = "111122223333";
+    public const string Region = "us-east-1";
+    private static readonly Lazy<LocalKmsServer> Shared = new(() => new LocalKmsServer(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentDictionary<Guid, KmsKey> _keys = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private LocalKmsServer()
+    {
+        var port = FreePort();
+        Endpoint = $"http://127.0.0.1:{port}";
+        _listener.Prefixes.Add(Endpoint + "/");
+        _listener.Start();
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    /// <summary>Gets the server of the test run, started on first use.</summary>
+    public static LocalKmsServer Instance => Shared.Value;
+
+    public string Endpoint { get; }
+
+    public ConcurrentQueue<KmsCall> Calls { get; } = new();
+
+    public static BasicAWSCredentials Credentials => new("AKIDLOCALKMS", "local-kms-secret");
+
+    public static void StopIfStarted()
+    {
+        if (Shared.IsValueCreated)
+        {
+            Shared.Value.Dispose();
+        }
+    }
+
+    /// <summary>Creates a key; returns its ARN.</summary>
+    public string CreateKey(bool enabled = true)
+    {
+        var id = Guid.NewGuid();
+        _keys[id] = new KmsKey(id, RandomNumberGenerator.GetBytes(32)) { Enabled = enabled };
+        return Arn(id);
+    }
+
+    public void SetEnabled(string arn, bool enabled) => _keys[IdOf(arn)!.Value].Enabled = enabled;
+
+    public static string UnknownKeyArn() => Arn(Guid.NewGuid());
+
+    public IEnumerable<KmsCall> CallsFor(string keyArn) => Calls.Where(c => c.KeyId == keyArn);
+
+    /// <summary>A real SDK client for this endpoint.</summary>
+    public AmazonKeyManagementServiceClient CreateClient() =>
+        new(Credentials, new AmazonKeyManagementServiceConfig { ServiceURL = Endpoint, AuthenticationRegion = Region, MaxErrorRetry = 0 });
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private static string Arn(Guid id) => $"arn:aws:kms:{Region}:{Account}:key/{id}";
+
+    private static Guid? IdOf(string? keyId)
+    {
+        if (keyId is null)
+        {
+            return null;
+        }
+
+        var last = keyId.StartsWith("arn:", StringComparison.Ordinal) ? keyId[(keyId.LastIndexOf("key/", StringComparison.Ordinal) + 4)..] : keyId;
+        return Guid.TryParse(last, out var id) ? id : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext http)
+    {
+        int status;
+        JsonObject body;
+        try
+        {
+            using var reader = new StreamReader(http.Request.InputStream, Encoding.UTF8);
+            var request = JsonNode.Parse(await reader.ReadToEndAsync())?.AsObject() ?? [];
+            var target = http.Request.Headers["X-Amz-Target"] ?? string.Empty;
+            (status, body) = Handle(target.Replace("TrentService.", string.Empty, StringComparison.Ordinal), request);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            (status, body) = Error("ValidationException", ex.Message);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/x-amz-json-1.1";
+        http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        if (status != 200)
+        {
+            http.Response.Headers["x-amzn-ErrorType"] = body["__type"]!.GetValue<string>();
+        }
+
+        http.Response.ContentLength64 = bytes.Length;
+        await http.Response.OutputStream.WriteAsync(bytes);
+        http.Response.Close();
+    }
+
+    private (int Status, JsonObject Body) Handle(string operation, JsonObject request)
+    {
+        var context = ReadContext(request["EncryptionContext"]);
+        var keyId = request["KeyId"]?.GetValue<string>();
+        switch (operation)
+        {
+            case "GenerateDataKey":
+            {
+                var key = Find(keyId, out var error);
+                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                if (key is null)
+                {
+                    return error!.Value;
+                }
+
+                var size = request["NumberOfBytes"]?.GetValue<int>() ?? (request["KeySpec"]?.GetValue<string>() == "AES_128" ? 16 : 32);
+                var plaintext = RandomNumberGenerator.GetBytes(size);
+                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = Arn(key.Id) });
+            }
+
+            case "Encrypt":
+            {
+                var key = Find(keyId, out var error);
+                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                if (key is null)
+                {
+                    return error!.Value;
+                }
+
+                var plaintext = Convert.FromBase64String(request["Plaintext"]!.GetValue<string>());
+                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["KeyId"] = Arn(key.Id), ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
+            }
+
+            case "Decrypt":
+            {
+                var blob = Convert.FromBase64String(request["CiphertextBlob"]!.GetValue<string>());
+                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                if (blob.Length < 1 + 16 + 12 + 16)
+                {
+                    return Error("InvalidCiphertextException", null);
+                }
+
+                var blobKeyId = new Guid(blob.AsSpan(1, 16));
+                if (keyId is not null && IdOf(keyId) != blobKeyId)
+                {
+                    return Error("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation.");
+                }
+
+                var key = Find(blobKeyId.ToString(), out var error);
+                if (key is null)
+                {
+                    return error!.Value;
+                }
+
+                var plaintext = new byte[blob.Length - 1 - 16 - 12 - 16];
+                try
+                {
+                    using var aes = new AesGcm(key.Secret, 16);
+                    aes.Decrypt(blob.AsSpan(17, 12), blob.AsSpan(29, plaintext.Length), blob.AsSpan(29 + plaintext.Length), plaintext, Aad(context));
+                }
+                catch (CryptographicException)
+                {
+                    return Error("InvalidCiphertextException", null);
+                }
+
+                return (200, new JsonObject { ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = Arn(key.Id), ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
+            }
+
+            case "DescribeKey":
+            {
+                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                var id = IdOf(keyId);
+                if (id is null || !_keys.TryGetValue(id.Value, out var key))
+                {
+                    return Error("NotFoundException", $"Key '{keyId}' does not exist");
+                }
+
+                return (200, new JsonObject
+                {
+                    ["KeyMetadata"] = new JsonObject
+                    {
+                        ["AWSAccountId"] = Account,
+                        ["KeyId"] = key.Id.ToString(),
+                        ["Arn"] = Arn(key.Id),
+                        ["Enabled"] = key.Enabled,
+                        ["KeyState"] = key.Enabled ? "Enabled" : "Disabled",
+                        ["KeyUsage"] = "ENCRYPT_DECRYPT",
+                        ["KeySpec"] = "SYMMETRIC_DEFAULT",
+                        ["KeyManager"] = "CUSTOMER",
+                        ["Origin"] = "AWS_KMS",
+                    },
+                });
+            }
+
+            default:
+                return Error("UnknownOperationException", null);
+        }
+    }
+
+    private KmsKey? Find(string? keyId, out (int, JsonObject)? error)
+    {
+        error = null;
+        var id = IdOf(keyId);
+        if (id is null || !_keys.TryGetValue(id.Value, out var key))
+        {
+            error = Error("NotFoundException", $"Key '{keyId}' does not exist");
+            return null;
+        }
+
+        if (!key.Enabled)
+        {
+            error = Error("DisabledException", $"{Arn(key.Id)} is disabled.");
+            return null;
+        }
+
+        return key;
+    }
+
+    private static (int, JsonObject) Error(string type, string? message) => (400, new JsonObject { ["__type"] = type, ["message"] = message });
+
+    private static SortedDictionary<string, string> ReadContext(JsonNode? node)
+    {
+        var context = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in node?.AsObject() ?? [])
+        {
+            context[name] = value!.GetValue<string>();
+        }
+
+        return context;
+    }
+
+    private static byte[] Aad(SortedDictionary<string, string> context) => JsonSerializer.SerializeToUtf8Bytes(context);
+
+    private static byte[] Wrap(KmsKey key, byte[] plaintext, SortedDictionary<string, string> context)
+    {
+        var blob = new byte[1 + 16 + 12 + plaintext.Length + 16];
+        blob[0] = 1;
+        key.Id.TryWriteBytes(blob.AsSpan(1, 16));
+        RandomNumberGenerator.Fill(blob.AsSpan(17, 12));
+        using var aes = new AesGcm(key.Secret, 16);
+        aes.Encrypt(blob.AsSpan(17, 12), plaintext, blob.AsSpan(29, plaintext.Length), blob.AsSpan(29 + plaintext.Length), Aad(context));
+        return blob;
+    }
+
+    /// <summary>One request the server received.</summary>
+    public sealed record KmsCall(string Operation, string? KeyId, IReadOnlyDictionary<string, string> EncryptionContext);
+
+    private sealed class KmsKey(Guid id, byte[] secret)
+    {
+        public Guid Id { get; } = id;
+
+        public byte[] Secret { get; } = secret;
+
+        public bool Enabled { get; set; }
+    }
+}
