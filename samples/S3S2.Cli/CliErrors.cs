@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Cli;
 
@@ -12,6 +13,7 @@ internal static class CliErrors
         var (code, message) = error switch
         {
             SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
+            IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
             EncryptionKeyException => (ExitCodes.BadInput, error.Message),
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),

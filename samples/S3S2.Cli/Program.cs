@@ -7,6 +7,9 @@ var root = new RootCommand("s3s2: share files with a receiver through Amazon S3,
     CommonOptions.Verbose,
     KeygenCommand.Create(),
     ShareCommand.Create(),
+    ListCommand.Create(),
+    ReceiveCommand.Create(),
+    DecryptCommand.Create(),
     DemoCommand.Create(),
 };
 
