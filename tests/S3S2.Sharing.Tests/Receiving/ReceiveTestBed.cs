@@ -128,6 +128,21 @@ internal sealed class ReceiveTestBed : IDisposable
         return output.ToArray();
     }
 
+    /// <summary>An old-style message: encrypted to the receiver, but without integrity protection (no MDC).</summary>
+    public static byte[] EncryptWithoutIntegrity(byte[] plaintext)
+    {
+        var generator = new Org.BouncyCastle.Bcpg.OpenPgp.PgpEncryptedDataGenerator(Org.BouncyCastle.Bcpg.SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: false, new Org.BouncyCastle.Security.SecureRandom());
+        generator.AddMethod(TestKeys.Recipients(TestKeys.Receiver)[0].EncryptionKey);
+        using var output = new MemoryStream();
+        using (var encrypted = generator.Open(output, new byte[4096]))
+        using (var literal = new Org.BouncyCastle.Bcpg.OpenPgp.PgpLiteralDataGenerator().Open(encrypted, Org.BouncyCastle.Bcpg.OpenPgp.PgpLiteralData.Binary, "x.csv", plaintext.Length, DateTime.UtcNow))
+        {
+            literal.Write(plaintext);
+        }
+
+        return output.ToArray();
+    }
+
     /// <summary>Every file under the output folder, hidden ones included, relative with '/' separators.</summary>
     public IReadOnlyList<string> OutputFiles() =>
         Directory.EnumerateFileSystemEntries(Output.Path, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(Output.Path, p).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
