@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Tests.Infrastructure;
@@ -25,7 +26,7 @@ public sealed class ReceiveClientAttackTests
     public async Task ReceiveShareAsync_TamperedObject_IntegrityFailedAndNothingWritten([Values] Tamper tamper, [Values] bool onS3)
     {
         using var bed = onS3 ? await ReceiveTestBed.OnS3Async() : ReceiveTestBed.OnLocalFolder();
-        var receipt = await bed.Sharer(compression: Encryption.OpenPgp.OpenPgpCompression.None).ShareStreamAsync(new MemoryStream(Content), "sub/orders.csv");
+        var receipt = await bed.Sharer(compression: OpenPgpCompression.None).ShareStreamAsync(new MemoryStream(Content), "sub/orders.csv");
         var key = receipt.Files[0].Key;
         var bytes = await bed.ReadObjectAsync(key);
         bytes = tamper switch

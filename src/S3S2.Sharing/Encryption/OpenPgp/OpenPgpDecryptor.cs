@@ -171,7 +171,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
 
             // A hidden recipient (gpg --throw-keyids): try each key; a wrong key fails the session key check.
             recipients.Add("hidden recipient");
-            foreach (var keyId in _keys.KeyIds)
+            foreach (var keyId in _keys.EncryptionKeyIds)
             {
                 var key = _keys.Unlock(keyId);
                 try
@@ -179,9 +179,9 @@ internal sealed class OpenPgpDecryptor : IDecryptor
                     data.GetSymmetricAlgorithm(key);
                     return (data, key);
                 }
-                catch (PgpException)
+                catch (Exception ex) when (ex is PgpException or InvalidCastException or ArgumentException or InvalidOperationException)
                 {
-                    // Not this key.
+                    // Not this key (another algorithm, or the session key check fails).
                 }
             }
         }

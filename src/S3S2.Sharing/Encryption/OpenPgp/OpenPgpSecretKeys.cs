@@ -27,6 +27,9 @@ internal sealed class OpenPgpSecretKeys
     /// <summary>The ids of every usable secret key (primary keys and subkeys).</summary>
     public IEnumerable<long> KeyIds => _keys.Value.Keys;
 
+    /// <summary>The ids of the secret keys that can decrypt (what a hidden-recipient message is tried with).</summary>
+    public IEnumerable<long> EncryptionKeyIds => _keys.Value.Where(k => k.Value.Key.PublicKey.IsEncryptionKey).Select(k => k.Key);
+
     public bool Has(long keyId) => _keys.Value.ContainsKey(keyId);
 
     /// <summary>Unlocks a key; throws <see cref="EncryptionKeyException"/> when the passphrase is missing or wrong.</summary>
