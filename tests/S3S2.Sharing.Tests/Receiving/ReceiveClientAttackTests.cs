@@ -248,6 +248,51 @@ public sealed class ReceiveClientAttackTests
         Assert.That(File.Exists(bed.Output.Combine(receipt.ShareId + ".received")), Is.False, "a failed share is tried again next time");
     }
 
+    [Test]
+    public async Task ReceiveShareAsync_ManifestWithFlippedByte_IntegrityFailed()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var manifest = await bed.ReadObjectAsync(receipt.ManifestKey);
+        await bed.WriteObjectAsync(receipt.ManifestKey, Flip(manifest, manifest.Length - 5));
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.IntegrityFailed));
+        Assert.That(result.Error, Does.Contain("manifest"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ReceiveShareAsync_LinkInsideShareFolder_NothingWrittenThroughIt()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var elsewhere = new TempDirectory();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "sub/orders.csv");
+        Directory.CreateDirectory(bed.Output.Combine(receipt.ShareId));
+        Directory.CreateSymbolicLink(bed.Output.Combine(receipt.ShareId, "sub"), elsewhere.Path);
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Conflict));
+        Assert.That(result.Files.Single().Error, Does.Contain("is a link"));
+        Assert.That(Directory.EnumerateFileSystemEntries(elsewhere.Path), Is.Empty);
+    }
+
+    [TestCase("evil")]
+    [TestCase("..")]
+    [TestCase("20261127T000000000Z-DEADBEEF")]
+    public async Task ListSharesAsync_ManifestWithMalformedShareId_Ignored(string shareId)
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        bed.StoreFolder!.WriteFile($"{ReceiveTestBed.Prefix}/{shareId}.manifest.json.gpg", await bed.ReadObjectAsync(receipt.ManifestKey));
+
+        var listing = await bed.Receiver().ListSharesAsync();
+
+        Assert.That(listing.Complete.Select(s => s.ShareId), Is.EqualTo(new[] { receipt.ShareId }));
+    }
+
     private static byte[] Flip(byte[] bytes, int index)
     {
         var copy = bytes.ToArray();
