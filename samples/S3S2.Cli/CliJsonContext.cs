@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
 using S3S2.Sharing;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Cli;
 
 /// <summary>The JSON the CLI prints: camelCase, SHA-256 as lower-case hex.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ShareReceipt))]
+[JsonSerializable(typeof(ShareListing))]
+[JsonSerializable(typeof(List<ReceivedShare>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -8,6 +8,8 @@ var root = new RootCommand("s3s2: share files with a receiver through Amazon S3,
     KeygenCommand.Create(),
     InitCommand.Create(),
     ShareCommand.Create(),
+    ListCommand.Create(),
+    ReceiveCommand.Create(),
     DecryptCommand.Create(),
     DemoCommand.Create(),
 };

@@ -48,6 +48,11 @@ internal sealed class ShareClientFactory(
     {
         var options = clientOptions.Get(name);
         var registration = registrations.Get(name);
+        if (registration.Encryptions.Count == 0 || registration.Uploaders.Count == 0)
+        {
+            throw new InvalidOperationException($"S3S2 client '{name}' is configured for receiving only and cannot share. Add AddOpenPgpEncryption(...) and AddS3Uploader(...) or AddLocalFolderStore(path) to share with it.");
+        }
+
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 

@@ -14,7 +14,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         var registration = registrations.Get(name);
         var errors = new List<string>();
 
-        if (registration.Encryptions.Count == 0)
+        if (registration.Encryptions.Count == 0 && !registration.Receives)
         {
             errors.Add($"{client}: no encryptor is configured. Call AddOpenPgpEncryption(...) or AddKmsEnvelopeEncryption(...).");
         }
@@ -23,7 +23,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add($"{client}: {registration.Encryptions.Count} encryptors are configured ({string.Join(", ", registration.Encryptions)}); a client encrypts one way. Keep one Add...Encryption(...) call, or register a second named client.");
         }
 
-        if (registration.Uploaders.Count == 0)
+        if (registration.Uploaders.Count == 0 && !registration.Receives)
         {
             errors.Add($"{client}: no uploader is configured. Call AddS3Uploader(...) or AddLocalFolderStore(path).");
         }
@@ -31,7 +31,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         {
             errors.Add($"{client}: {registration.Uploaders.Count} uploaders are configured ({string.Join(", ", registration.Uploaders.Select(u => u.Description))}). Keep one.");
         }
-        else if (registration.Uploaders[0].UsesBucket && string.IsNullOrWhiteSpace(options.Bucket))
+        else if (registration.Uploaders.Count == 1 && registration.Uploaders[0].UsesBucket && string.IsNullOrWhiteSpace(options.Bucket))
         {
             errors.Add($"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name.");
         }

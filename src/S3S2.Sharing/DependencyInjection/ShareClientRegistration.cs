@@ -1,3 +1,4 @@
+using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.DependencyInjection;
@@ -10,4 +11,10 @@ internal sealed class ShareClientRegistration
 
     /// <summary>Gets the uploaders added, in order, with their factories.</summary>
     public List<(string Description, bool UsesBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];
+
+    /// <summary>Gets the stores shares are read back from, added with the uploaders (the same bucket or folder).</summary>
+    public List<(string Description, Func<IServiceProvider, string, IShareStore> Create)> Stores { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether <c>AddReceiving(...)</c> was called: a receive-only client needs no encryptor.</summary>
+    public bool Receives { get; set; }
 }

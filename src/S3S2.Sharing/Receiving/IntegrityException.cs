@@ -1,9 +1,9 @@
 namespace S3S2.Sharing.Receiving;
 
 /// <summary>
-/// A message failed an integrity check (authentication tag, key commitment, signature, truncation or a
-/// mismatching encryption context): it was altered, cut short or is not what it claims to be. No plaintext
-/// of the failing part was released.
+/// A message or received file failed an integrity check: corrupt, truncated, modified, without integrity
+/// protection (MDC, authentication tag, key commitment, signature), with a mismatching encryption context, or not
+/// matching the size and SHA-256 its manifest lists. No plaintext of the failing part was released or kept.
 /// </summary>
 public sealed class IntegrityException : Exception
 {
@@ -13,15 +13,15 @@ public sealed class IntegrityException : Exception
     }
 
     /// <summary>Initializes a new instance of the <see cref="IntegrityException"/> class.</summary>
-    /// <param name="message">Which check failed, where, and what to do.</param>
+    /// <param name="message">Which message or file failed which check, and the fix.</param>
     public IntegrityException(string message)
         : base(message)
     {
     }
 
     /// <summary>Initializes a new instance of the <see cref="IntegrityException"/> class.</summary>
-    /// <param name="message">Which check failed, where, and what to do.</param>
-    /// <param name="innerException">The cryptographic error.</param>
+    /// <param name="message">Which message or file failed which check, and the fix.</param>
+    /// <param name="innerException">The decoder's error.</param>
     public IntegrityException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using S3S2.Sharing;
+using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Upload;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -28,7 +30,11 @@ public static class UploadSharingBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<S3UploaderOptions>, S3UploaderOptionsValidator>());
         builder.Services.TryAddSingleton<IAmazonS3>(_ => S3ClientFactory.Create(new S3UploaderOptions()));
-        return builder.Register(r => r.Uploaders.Add(("S3", true, (services, name) => CreateS3Uploader(services, name))));
+        return builder.Register(r =>
+        {
+            r.Uploaders.Add(("S3", true, (services, name) => CreateS3Uploader(services, name)));
+            r.Stores.Add(("S3", (services, name) => CreateS3Store(services, name)));
+        });
     }
 
     /// <summary>Stores objects as files under a local folder (the embedded default for demos and dry runs).</summary>
@@ -39,7 +45,20 @@ public static class UploadSharingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        return builder.Register(r => r.Uploaders.Add(($"local folder '{folder}'", false, (_, _) => new LocalFolderStore(folder))));
+        return builder.Register(r =>
+        {
+            r.Uploaders.Add(($"local folder '{folder}'", false, (_, _) => new LocalFolderStore(folder)));
+            r.Stores.Add(($"local folder '{folder}'", (_, _) => new LocalFolderShareStore(folder)));
+        });
+    }
+
+    private static S3ShareStore CreateS3Store(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
+        var bucket = services.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(name).Bucket!;
+        return S3ClientFactory.NeedsOwnClient(options)
+            ? new S3ShareStore(S3ClientFactory.Create(options), ownsClient: true, bucket)
+            : new S3ShareStore(services.GetRequiredService<IAmazonS3>(), ownsClient: false, bucket);
     }
 
     private static S3Uploader CreateS3Uploader(IServiceProvider services, string name)

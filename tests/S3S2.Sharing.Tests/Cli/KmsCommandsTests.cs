@@ -23,7 +23,7 @@ public sealed class KmsCommandsTests
         var decrypt = await S3S2Program.RunAsync("decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
 
         Assert.That(decrypt.ExitCode, Is.Zero, () => decrypt.StandardError);
-        Assert.That(decrypt.StandardOutput, Does.Contain("Decrypted orders.csv"));
+        Assert.That(decrypt.StandardOutput, Does.Contain("Decrypted and verified"));
         Assert.That(await File.ReadAllBytesAsync(folder.Combine("orders.csv")), Is.EqualTo(content));
     }
 

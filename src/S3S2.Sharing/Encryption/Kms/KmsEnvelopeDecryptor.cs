@@ -15,7 +15,7 @@ namespace S3S2.Sharing.Encryption.Kms;
 /// signature is checked at the end: a caller that must not keep unsigned output writes to a temporary file and keeps
 /// it only when this method returns.
 /// </summary>
-internal sealed class KmsEnvelopeDecryptor
+internal sealed class KmsEnvelopeDecryptor : IDecryptor
 {
     private const int MaxHeaderLength = 1024 * 1024;
 
@@ -29,6 +29,24 @@ internal sealed class KmsEnvelopeDecryptor
         _kmsForKey = kmsForKey;
         _allowedKeyIds = allowedKeyIds?.ToHashSet(StringComparer.Ordinal);
     }
+
+    public string Mode => DecryptorSet.KmsEnvelopeMode;
+
+    public IReadOnlyList<string> ObjectKeySuffixes { get; } = [KmsEnvelopeEncryptor.ObjectKeySuffix];
+
+    /// <summary>For the receive side: a message of a share must carry that share's id and the file's path in its context.</summary>
+    Task IDecryptor.DecryptAsync(Stream ciphertext, Stream plaintext, DecryptionMessage message, CancellationToken cancellationToken) =>
+        DecryptAsync(
+            ciphertext,
+            plaintext,
+            message.Context is { } context
+                ? new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [KmsEnvelopeEncryptor.ShareIdContextKey] = context.ShareId,
+                    [KmsEnvelopeEncryptor.PathContextKey] = context.RelativePath,
+                }
+                : null,
+            cancellationToken);
 
     /// <summary>Decrypts <paramref name="message"/> into <paramref name="output"/>; returns the message's encryption context.</summary>
     /// <exception cref="IntegrityException">The message was altered, truncated or its context differs from <paramref name="expectedContext"/>.</exception>

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Receiving;
+
+namespace S3S2.Cli.Commands;
+
+/// <summary>Builds a receive client from the command line: a local folder store or S3, and the receiver's secret keys.</summary>
+internal static class ReceiverServices
+{
+    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, bool verbose)
+    {
+        if (needsStore && (settings.From is null) == (settings.Bucket is null))
+        {
+            throw new UsageException("Give exactly one source: --from DIR (local folder store) or --bucket BUCKET (S3).");
+        }
+
+        // Read now, so a missing variable is reported before anything is downloaded; the value is never printed.
+        string? passphrase = settings.PassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.PassphraseVariable);
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Critical)
+            .AddFilter("Microsoft", LogLevel.Warning));
+        var builder = services
+            .AddS3S2Sharing(o =>
+            {
+                o.Bucket = settings.Bucket;
+                o.Prefix = settings.Prefix ?? string.Empty;
+            })
+            .AddReceiving(o =>
+            {
+                foreach (var key in settings.SecretKeys)
+                {
+                    o.SecretKeys.Add(OpenPgpKeySource.FromFile(key));
+                }
+
+                o.Passphrase = passphrase is null ? null : () => passphrase;
+                o.KmsServiceUrl = settings.KmsEndpoint;
+                foreach (var key in settings.KmsKeys ?? [])
+                {
+                    o.AllowedKmsKeyIds.Add(key);
+                }
+            });
+        if (settings.From is not null)
+        {
+            builder.AddLocalFolderStore(settings.From);
+        }
+        else if (settings.Bucket is not null)
+        {
+            builder.AddS3Uploader(o =>
+            {
+                o.Region = settings.Region;
+                o.ServiceUrl = settings.Endpoint;
+            });
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public static IReceiveClient Client(ServiceProvider provider) => provider.GetRequiredService<IReceiveClient>();
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>
+/// The receiver's secret keys, read on first use and unlocked one key at a time when a message needs it. The
+/// passphrase is asked for through the callback, used, and cleared; it never appears in a message.
+/// </summary>
+internal sealed class OpenPgpSecretKeys
+{
+    private readonly IReadOnlyList<OpenPgpKeySource> _sources;
+    private readonly Func<string>? _passphrase;
+    private readonly Lazy<Dictionary<long, (PgpSecretKey Key, OpenPgpKeySource Source)>> _keys;
+    private readonly ConcurrentDictionary<long, PgpPrivateKey> _unlocked = new();
+
+    public OpenPgpSecretKeys(IReadOnlyList<OpenPgpKeySource> sources, Func<string>? passphrase)
+    {
+        _sources = sources;
+        _passphrase = passphrase;
+        _keys = new Lazy<Dictionary<long, (PgpSecretKey, OpenPgpKeySource)>>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public static string FormatKeyId(long keyId) => unchecked((ulong)keyId).ToString("X16", CultureInfo.InvariantCulture);
+
+    /// <summary>The ids of every usable secret key (primary keys and subkeys).</summary>
+    public IEnumerable<long> KeyIds => _keys.Value.Keys;
+
+    /// <summary>The ids of the secret keys that can decrypt (what a hidden-recipient message is tried with).</summary>
+    public IEnumerable<long> EncryptionKeyIds => _keys.Value.Where(k => k.Value.Key.PublicKey.IsEncryptionKey).Select(k => k.Key);
+
+    public bool Has(long keyId) => _keys.Value.ContainsKey(keyId);
+
+    /// <summary>Unlocks a key; throws <see cref="EncryptionKeyException"/> when the passphrase is missing or wrong.</summary>
+    public PgpPrivateKey Unlock(long keyId) => _unlocked.GetOrAdd(keyId, id =>
+    {
+        var (key, source) = _keys.Value[id];
+        var name = $"secret key {FormatKeyId(id)} from the {source}";
+        var protectedKey = key.KeyEncryptionAlgorithm != Org.BouncyCastle.Bcpg.SymmetricKeyAlgorithmTag.Null;
+        if (protectedKey && _passphrase is null)
+        {
+            throw new EncryptionKeyException($"The {name} is protected by a passphrase, but none is configured. Set ReceiveClientOptions.Passphrase (CLI: --passphrase-env VAR).");
+        }
+
+        var passphrase = protectedKey ? _passphrase!().ToCharArray() : [];
+        try
+        {
+            return key.ExtractPrivateKey(passphrase) ?? throw new EncryptionKeyException($"The {name} holds no private key material (a stub exported with --export-secret-subkeys?). Export the full secret key.");
+        }
+        catch (PgpException ex)
+        {
+            throw new EncryptionKeyException($"Cannot unlock the {name}: the passphrase is wrong or the key is damaged. Check the passphrase (ReceiveClientOptions.Passphrase, CLI: --passphrase-env VAR).", ex);
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+    });
+
+    private Dictionary<long, (PgpSecretKey, OpenPgpKeySource)> Load()
+    {
+        if (_sources.Count == 0)
+        {
+            throw new EncryptionKeyException("No OpenPGP secret key is configured, so nothing can be decrypted. Add the receiver's secret key: o.SecretKeys.Add(OpenPgpKeySource.FromFile(\"receiver.sec.asc\")) (CLI: --pgp-secret-key FILE).");
+        }
+
+        var keys = new Dictionary<long, (PgpSecretKey, OpenPgpKeySource)>();
+        foreach (var source in _sources)
+        {
+            var bytes = source.ReadAll();
+            var found = 0;
+            try
+            {
+                using var input = PgpUtilities.GetDecoderStream(new MemoryStream(bytes, writable: false));
+                var factory = new PgpObjectFactory(input);
+                for (var item = factory.NextPgpObject(); item is not null; item = factory.NextPgpObject())
+                {
+                    switch (item)
+                    {
+                        case PgpSecretKeyRing ring:
+                            foreach (var key in ring.GetSecretKeys().Where(k => !k.IsPrivateKeyEmpty))
+                            {
+                                keys.TryAdd(key.KeyId, (key, source));
+                                found++;
+                            }
+
+                            break;
+                        case PgpPublicKeyRing:
+                            throw new EncryptionKeyException(
+                                $"The {source} holds a public key, but decrypting needs the receiver's secret key. Give the secret key file (from 's3s2 keygen': NAME.sec.asc; from gpg: 'gpg --armor --export-secret-keys KEYID').");
+                        default:
+                            throw new EncryptionKeyException($"The {source} holds an OpenPGP {item.GetType().Name}, not a secret key. Give the receiver's exported secret key.");
+                    }
+                }
+            }
+            catch (EncryptionKeyException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is IOException or PgpException or ArgumentException or InvalidOperationException)
+            {
+                throw new EncryptionKeyException(
+                    $"The {source} is not a readable OpenPGP secret key ({ex.Message}). Give an armored (.asc) or binary secret key exported with 'gpg --export-secret-keys'.", ex);
+            }
+
+            if (found == 0)
+            {
+                throw new EncryptionKeyException($"The {source} holds no usable OpenPGP secret key. Give an armored (.asc) or binary secret key exported with 'gpg --export-secret-keys'.");
+            }
+        }
+
+        return keys;
+    }
+}

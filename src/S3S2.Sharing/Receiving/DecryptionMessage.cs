@@ -1,0 +1,8 @@
+using S3S2.Sharing.Encryption;
+
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>The message being decrypted.</summary>
+/// <param name="Description">For errors, for example <c>object 'in/ID/a.csv.gpg'</c>; never content or keys.</param>
+/// <param name="Context">The share and file it belongs to, when known (KMS envelope messages are bound to it).</param>
+internal sealed record DecryptionMessage(string Description, EncryptionContext? Context);

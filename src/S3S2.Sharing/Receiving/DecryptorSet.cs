@@ -1,0 +1,39 @@
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>The decryptors a receive client has, chosen by the manifest's encryption mode or an object key's suffix.</summary>
+internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> decryptors)
+{
+    public const string KmsEnvelopeMode = "kms-envelope";
+
+    public IDecryptor Default => decryptors[0];
+
+    public IDecryptor ForMode(string? mode, string shareId)
+    {
+        var decryptor = decryptors.FirstOrDefault(d => string.Equals(d.Mode, mode, StringComparison.Ordinal));
+        if (decryptor is not null)
+        {
+            return decryptor;
+        }
+
+        throw new NotSupportedException(
+            $"S3S2 receive client '{clientName}': share {shareId} names the encryption mode '{mode}', which this version does not know. Known: {string.Join(", ", decryptors.Select(d => d.Mode))}.");
+    }
+
+    /// <summary>
+    /// Peeks the first bytes of a message to choose its decryptor: an AWS Encryption SDK version-2 header
+    /// (0x02, then suite 0x0478 or 0x0578) is a KMS envelope message, anything else is read as OpenPGP. Returns the
+    /// stream to read from instead of <paramref name="ciphertext"/> (it replays the peeked bytes; nothing is seeked).
+    /// </summary>
+    public async Task<(IDecryptor Decryptor, Stream Message)> ForContentAsync(Stream ciphertext, CancellationToken cancellationToken)
+    {
+        var head = new byte[3];
+        var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var isEnvelope = length == 3 && head[0] == 0x02 && (head[1] == 0x04 || head[1] == 0x05) && head[2] == 0x78;
+        var decryptor = isEnvelope ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode) ?? Default : Default;
+        return (decryptor, new Policy.PrefixedStream(head, length, ciphertext));
+    }
+
+    /// <summary>The decryptor for an object by its key's suffix; the default (OpenPGP) when no suffix is known, since any file may hold a message.</summary>
+    public IDecryptor ForKey(string key) =>
+        decryptors.FirstOrDefault(d => d.ObjectKeySuffixes.Any(s => key.EndsWith(s, StringComparison.OrdinalIgnoreCase))) ?? Default;
+}

@@ -1,0 +1,60 @@
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>
+/// The receiver's side: lists the shares partners wrote under the prefix, downloads, decrypts and verifies them,
+/// and writes each file to <c>&lt;output&gt;/&lt;shareId&gt;/&lt;relative path&gt;</c> only once it has passed every check.
+/// </summary>
+public interface IReceiveClient
+{
+    /// <summary>Lists complete shares (manifest present) and incomplete ones (share folder without a manifest) under the prefix.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The shares, oldest first.</returns>
+    Task<ShareListing> ListSharesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives one complete share. Each file is decrypted streamed, checked against the manifest's size and SHA-256
+    /// and renamed into place only when every check passes; a file already in place with that size and SHA-256 is
+    /// skipped, a different file at a target path is never overwritten.
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written; created when missing.</param>
+    /// <param name="cancellationToken">Cancels the receive; files already in place stay, the rest resumes on the next call.</param>
+    /// <returns>What happened to each file.</returns>
+    /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
+    /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives every complete share not received yet into <paramref name="outputDirectory"/>, oldest first. A share
+    /// received completely earlier is recognized by the marker <c>&lt;output&gt;/&lt;shareId&gt;.received</c> and not downloaded again.
+    /// </summary>
+    /// <param name="outputDirectory">The folder under which each <c>&lt;shareId&gt;/</c> is written.</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    /// <returns>One entry per share attempted or skipped.</returns>
+    Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts one object of the store into a file, written to a temporary file and renamed into place once verified.</summary>
+    /// <param name="key">The object key.</param>
+    /// <param name="outputPath">The plaintext file; an existing different file is never overwritten (<see cref="IOException"/>).</param>
+    /// <param name="cancellationToken">Cancels the decryption.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    Task DecryptObjectAsync(string key, string outputPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts a local message file (OpenPGP, binary or armored, compressed or not) into a file, renamed into place once verified.</summary>
+    /// <param name="inputPath">The encrypted file.</param>
+    /// <param name="outputPath">The plaintext file; an existing different file is never overwritten (<see cref="IOException"/>).</param>
+    /// <param name="cancellationToken">Cancels the decryption.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    Task DecryptFileAsync(string inputPath, string outputPath, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decrypts a message stream (which need not be seekable) into <paramref name="plaintext"/>. Plaintext is written
+    /// before the integrity check at the end of the message completes: when this throws
+    /// <see cref="IntegrityException"/>, discard everything written.
+    /// </summary>
+    /// <param name="ciphertext">The message, read to its end.</param>
+    /// <param name="plaintext">Receives the plaintext; left open.</param>
+    /// <param name="cancellationToken">Cancels the decryption.</param>
+    /// <returns>A task that completes when the message is decrypted and verified.</returns>
+    Task DecryptAsync(Stream ciphertext, Stream plaintext, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,71 @@
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>
+/// Reads shares from a local folder store (objects are files at <c>&lt;folder&gt;/&lt;key&gt;</c>). Hidden entries, such as the
+/// store's <c>.name.GUID.partial</c> files still being written, are not objects.
+/// </summary>
+internal sealed class LocalFolderShareStore : IShareStore
+{
+    private const int BufferSize = 64 * 1024;
+    private readonly string _root;
+
+    public LocalFolderShareStore(string folder)
+    {
+        _root = Path.GetFullPath(folder);
+    }
+
+    public string Description => $"local folder '{_root}'";
+
+    public Task<StoreListing> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var directory = prefix.Length == 0 ? _root : PathOf(prefix);
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult(new StoreListing([], []));
+        }
+
+        string KeyOf(string name) => prefix.Length == 0 ? name : $"{prefix}/{name}";
+        var objects = Directory.EnumerateFiles(directory).Select(Path.GetFileName).Where(IsVisible).Select(n => KeyOf(n!)).ToList();
+        var folders = Directory.EnumerateDirectories(directory).Select(Path.GetFileName).Where(IsVisible).Select(n => KeyOf(n!)).ToList();
+        return Task.FromResult(new StoreListing(objects, folders));
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException($"Object '{key}' is not in {Description}.", ex);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        File.Delete(path);
+        var directory = Path.GetDirectoryName(path)!;
+
+        // Remove folders the deletes emptied, up to (not including) the store root.
+        while (directory.Length > _root.Length && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            Directory.Delete(directory);
+            directory = Path.GetDirectoryName(directory)!;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsVisible(string? name) => !string.IsNullOrEmpty(name) && name[0] != '.';
+
+    private string PathOf(string key)
+    {
+        var path = Path.GetFullPath(Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar)));
+        return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException($"Object key '{key}' resolves outside the store folder '{_root}'.", nameof(key));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.DependencyInjection;
+using Amazon.KeyManagementService;
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Policy;
+
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>Builds each named receive client once, reading from the store its builder was given.</summary>
+internal sealed class ReceiveClientFactory(
+    IServiceProvider services,
+    IOptionsMonitor<ShareClientOptions> clientOptions,
+    IOptionsMonitor<ShareClientRegistration> registrations,
+    IOptionsMonitor<ReceiveClientOptions> receiveOptions) : IReceiveClientFactory, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<(ReceiveClient Client, IShareStore? Store)>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
+
+    public IReceiveClient CreateClient(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _clients.GetOrAdd(name, n => new Lazy<(ReceiveClient, IShareStore?)>(() => Build(n))).Value.Client;
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            (client.Value.Store as IDisposable)?.Dispose();
+        }
+
+        foreach (var kms in _kmsClients.Values)
+        {
+            kms.Dispose();
+        }
+    }
+
+    private (ReceiveClient, IShareStore?) Build(string name)
+    {
+        var registration = registrations.Get(name);
+        if (!registration.Receives)
+        {
+            throw new InvalidOperationException($"S3S2 client '{name}' is not configured for receiving. Call AddReceiving(...) on its builder.");
+        }
+
+        var options = clientOptions.Get(name);
+        var receive = receiveOptions.Get(name);
+        var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var store = registration.Stores.Count == 0 ? null : registration.Stores[0].Create(services, name);
+        var keys = new OpenPgpSecretKeys(receive.SecretKeys.ToList(), receive.Passphrase);
+        var kms = new KmsEnvelopeDecryptor(keyArn => KmsFor(name, receive, keyArn), receive.AllowedKmsKeyIds.Count == 0 ? null : receive.AllowedKmsKeyIds);
+        var decryptors = new DecryptorSet(name, [new OpenPgpDecryptor(keys), kms]);
+        var client = new ReceiveClient(name, receive, ObjectKeys.NormalizePrefix(options.Prefix), store, decryptors, loggerFactory.CreateLogger<ReceiveClient>());
+        return (client, store);
+    }
+
+    /// <summary>One KMS client per endpoint or region: the configured endpoint, else the region the key ARN names.</summary>
+    private IAmazonKeyManagementService KmsFor(string name, ReceiveClientOptions options, string keyArn)
+    {
+        var region = options.KmsRegion ?? RegionOf(keyArn);
+        return _kmsClients.GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
+    }
+
+    private static string? RegionOf(string keyArn)
+    {
+        var parts = keyArn.Split(':');
+        return parts.Length > 3 && parts[0] == "arn" && parts[3].Length > 0 ? parts[3] : null;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing;
+using S3S2.Sharing.Receiving;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the receiving side to an S3S2 client.</summary>
+public static class ReceivingSharingBuilderExtensions
+{
+    /// <summary>
+    /// Lets the client receive shares (resolved as <see cref="IReceiveClient"/>, or by name through <see cref="IReceiveClientFactory"/>):
+    /// it reads from the store the builder was given (<c>AddS3Uploader(...)</c> for the client's bucket, or
+    /// <c>AddLocalFolderStore(folder)</c>) under the client's prefix, and decrypts with the receiver's secret keys.
+    /// A client that only receives needs no encryption.
+    /// </summary>
+    /// <param name="builder">The client builder.</param>
+    /// <param name="configure">Adds secret keys, sets the passphrase callback; may be <see langword="null"/> (listing only).</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder AddReceiving(this IS3S2SharingBuilder builder, Action<ReceiveClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ReceiveClientOptions>(builder.Name).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReceiveClientOptions>, ReceiveClientOptionsValidator>());
+        builder.Services.TryAddSingleton<IReceiveClientFactory, ReceiveClientFactory>();
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IReceiveClientFactory>().CreateClient(ShareClientOptions.DefaultName));
+        return builder.Register(r => r.Receives = true);
+    }
+}
