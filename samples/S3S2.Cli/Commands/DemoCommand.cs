@@ -4,16 +4,16 @@ using S3S2.Sharing.Encryption.OpenPgp;
 namespace S3S2.Cli.Commands;
 
 /// <summary>
-/// <c>s3s2 demo</c>: the main job on the embedded default, with no AWS account. A throwaway receiver key is
-/// made, the sample CSVs are shared to a local folder store with the key's fingerprint pinned, and what was
-/// written is summarized.
+/// <c>s3s2 demo</c>: the whole job on the embedded default, with no AWS account. The receiver makes a throwaway
+/// key and a partner profile; the partner shares the sample CSVs with that profile to a local folder store; the
+/// receiver lists, receives and verifies them; a short table shows what went through.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
         var output = new Option<DirectoryInfo?>("--out") { Description = "The folder for the demo's key and store; default: a new folder in the temp directory." };
-        var command = new Command("demo", "Share the sample CSVs to a local folder store with a throwaway receiver key (no AWS account needed).\n\nExample:\n  s3s2 demo --out ./s3s2-demo")
+        var command = new Command("demo", "Run a full round trip on a local folder store (no AWS account): receiver key and profile, partner share, receiver receive and verify.\n\nExample:\n  s3s2 demo --out ./s3s2-demo")
         {
             output,
         };
@@ -45,16 +45,37 @@ internal static class DemoCommand
                 result.GetValue(CommonOptions.Verbose),
                 cancellationToken);
 
-            Console.WriteLine($"4. Written: share {receipt.ShareId}");
-            Console.WriteLine($"   {"file",-28} {"bytes",8}  {"encrypted",9}  sha256");
+            Console.WriteLine($"4. Partner: share {receipt.ShareId} written; the manifest went up last: {receipt.ManifestKey}");
+
+            var received = Path.Combine(folder, "received");
+            Console.WriteLine($"5. Receiver: listing and receiving with the secret key into {received}...");
+            await using var provider = ReceiverServices.Build(
+                new ReceiveSettings(store, null, null, null, "partners/demo-partner", [Path.Combine(folder, "receiver.sec.asc")], null),
+                needsStore: true,
+                result.GetValue(CommonOptions.Verbose));
+            var shares = await ReceiverServices.Client(provider).ReceiveAllAsync(received, cancellationToken);
+            var share = shares.Single(s => s.ShareId == receipt.ShareId);
+
+            Console.WriteLine();
+            Console.WriteLine($"   {"file",-28} {"bytes",6}  {"encrypted",9}  {"sha256",-17}  received");
             foreach (var file in receipt.Files)
             {
                 var encrypted = new FileInfo(Path.Combine(store, file.Key)).Length;
-                Console.WriteLine($"   {file.Path,-28} {file.Size,8}  {encrypted,9}  {file.Sha256[..16]}…");
+                var status = share.Files.SingleOrDefault(f => f.Path == file.Path) is { } got && got.Sha256 == file.Sha256 && got.Size == file.Size
+                    ? $"{got.Status}, SHA-256 verified"
+                    : "MISSING";
+                Console.WriteLine($"   {file.Path,-28} {file.Size,6}  {encrypted,9}  {file.Sha256[..16]}…  {status}");
             }
 
-            Console.WriteLine($"   manifest (uploaded last): {receipt.ManifestKey} ({new FileInfo(Path.Combine(store, receipt.ManifestKey)).Length} bytes)");
-            Console.WriteLine($"Decrypt one with gpg: gpg --import {Path.Combine(folder, "receiver.sec.asc")} && gpg --decrypt {Path.Combine(store, receipt.Files[0].Key)}");
+            Console.WriteLine();
+            Console.WriteLine($"Share {share.ShareId}: {share.Status}. Received files: {share.Directory}");
+            Console.WriteLine($"gpg reads the objects too: gpg --import {Path.Combine(folder, "receiver.sec.asc")} && gpg --decrypt {Path.Combine(store, receipt.Files[0].Key)}");
+            if (!share.Succeeded)
+            {
+                Console.Error.WriteLine($"s3s2: the demo share was not received: {share.Error}");
+                return ExitCodes.Failed;
+            }
+
             return ExitCodes.Ok;
         });
         return command;

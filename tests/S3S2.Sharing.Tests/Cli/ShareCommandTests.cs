@@ -143,15 +143,22 @@ public sealed class ShareCommandTests
     }
 
     [Test]
-    public async Task Demo_SharesTheSampleDataToALocalStore()
+    public async Task Demo_RoundTripsTheSampleDataThroughALocalStore()
     {
         using var work = new TempDirectory();
 
         var result = await S3S2Program.RunAsync(["demo", "--out", work.Combine("demo")]);
 
         Assert.That(result.ExitCode, Is.Zero, result.StandardError);
-        Assert.That(result.StandardOutput, Does.Contain("orders.csv").And.Contain("manifest (uploaded last)"));
+        Assert.That(result.StandardOutput, Does.Contain("SHA-256 verified").And.Not.Contain("MISSING"));
         var objects = Directory.GetFiles(work.Combine("demo", "store"), "*.gpg", SearchOption.AllDirectories);
         Assert.That(objects, Has.Length.EqualTo(5), "4 sample files and the manifest");
+        var samples = Path.Combine(RepositoryRoot.Path, "samples", "data");
+        var received = Directory.GetDirectories(work.Combine("demo", "received")).Single();
+        foreach (var sample in Directory.GetFiles(samples, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(samples, sample);
+            Assert.That(await File.ReadAllBytesAsync(Path.Combine(received, relative)), Is.EqualTo(await File.ReadAllBytesAsync(sample)), relative);
+        }
     }
 }
