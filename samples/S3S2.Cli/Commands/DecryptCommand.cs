@@ -1,4 +1,5 @@
 using System.CommandLine;
+using S3S2.Sharing.Encryption.Kms;
 
 namespace S3S2.Cli.Commands;
 
@@ -41,11 +42,10 @@ internal static class DecryptCommand
         return command;
     }
 
-    /// <summary>An AWS Encryption SDK version-2 message starts with 0x02 and suite 0x0478 or 0x0578.</summary>
     private static bool IsKmsEnvelope(string file)
     {
         using var stream = File.OpenRead(file);
         Span<byte> head = stackalloc byte[3];
-        return stream.ReadAtLeast(head, 3, throwOnEndOfStream: false) == 3 && head[0] == 0x02 && head[1] is 0x04 or 0x05 && head[2] == 0x78;
+        return KmsEnvelopeDecryption.LooksLikeMessage(head[..stream.ReadAtLeast(head, 3, throwOnEndOfStream: false)]);
     }
 }

@@ -31,7 +31,7 @@ internal static class DemoCommand
             var key = OpenPgpKeyGenerator.Generate("s3s2 demo receiver <demo@receiver.example>");
             var publicKey = Path.Combine(folder, "receiver.pub.asc");
             await File.WriteAllTextAsync(publicKey, key.PublicKeyArmored, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(folder, "receiver.sec.asc"), key.SecretKeyArmored, cancellationToken);
+            KeygenCommand.WriteSecret(Path.Combine(folder, "receiver.sec.asc"), key.SecretKeyArmored);
             Console.WriteLine($"   fingerprint {key.Fingerprint}");
 
             var profilePath = Path.Combine(folder, "demo-partner.profile.json");

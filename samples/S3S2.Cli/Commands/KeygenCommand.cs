@@ -42,12 +42,17 @@ internal static class KeygenCommand
             Console.WriteLine($"Public key (give to partners): {publicPath}");
             Console.WriteLine($"Secret key (keep private):     {secretPath}");
             Console.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
+            if (passphrase.Length == 0)
+            {
+                Console.Error.WriteLine($"s3s2: warning: {secretPath} is not protected by a passphrase (only by its file mode 0600). Use --passphrase-env VAR to protect it.");
+            }
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void WriteSecret(string path, string content)
+    /// <summary>Writes a secret key readable by its owner only (0600 on Unix), never over an existing file.</summary>
+    public static void WriteSecret(string path, string content)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -25,12 +25,8 @@ internal static class ReceiveCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            // No secret key is needed for KMS envelope shares; an OpenPGP share without one fails naming the fix.
             var settings = source.Read(result);
-            if (settings.SecretKeys.Count == 0)
-            {
-                throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
-            }
-
             await using var provider = ReceiverServices.Build(settings, needsStore: true, result.GetValue(CommonOptions.Verbose));
             var client = ReceiverServices.Client(provider);
             var outputDirectory = result.GetRequiredValue(output);

@@ -135,7 +135,6 @@ internal static class ShareCommand
                 }
 
                 o.ServiceUrl = settings.KmsEndpoint;
-                o.Region = settings.Region ?? profile?.Region;
             });
             if (profile is not null && !kmsKeys.ToHashSet(StringComparer.Ordinal).IsSubsetOf(profile.Encryption.KmsKeyIds))
             {

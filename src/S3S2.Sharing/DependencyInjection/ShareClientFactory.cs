@@ -28,7 +28,17 @@ internal sealed class ShareClientFactory(
     public IShareClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _clients.GetOrAdd(name, n => new Lazy<(ShareClient, IUploader)>(() => Build(n))).Value.Client;
+        var lazy = _clients.GetOrAdd(name, n => new Lazy<(ShareClient, IUploader)>(() => Build(n)));
+        try
+        {
+            return lazy.Value.Client;
+        }
+        catch
+        {
+            // A failed build (an unreadable key file, say) is not cached: the next call tries again.
+            _clients.TryRemove(new(name, lazy));
+            throw;
+        }
     }
 
     public void Dispose()
@@ -66,7 +76,7 @@ internal sealed class ShareClientFactory(
         var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
             options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
         var uploader = createUploader(services, name);
-        return (new ShareClient(name, options, bucket, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>()), uploader);
+        return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>()), uploader);
     }
 
     /// <summary>The rule pins the configured key ARNs, read from the options (not from what the encryptor reports).</summary>

@@ -44,9 +44,9 @@ internal sealed partial class SharePolicy
     }
 
     /// <summary>Checks the target and the first bytes of <paramref name="body"/>; returns the request an uploader may send.</summary>
-    public async Task<UploadRequest> AuthorizeAsync(string? bucket, string key, IReadOnlyDictionary<string, string> metadata, Stream body, CancellationToken cancellationToken)
+    public async Task<UploadRequest> AuthorizeAsync(string key, IReadOnlyDictionary<string, string> metadata, Stream body, CancellationToken cancellationToken)
     {
-        var targetProblem = CheckTarget(bucket, key);
+        var targetProblem = CheckTarget(key);
         if (targetProblem is not null)
         {
             throw Refuse(key, targetProblem);
@@ -66,16 +66,12 @@ internal sealed partial class SharePolicy
         }
 
         LogAllowed(_logger, _clientName, key);
-        return new UploadRequest(bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, body));
+        // The policy names the bucket itself: no caller can point an upload elsewhere.
+        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, body));
     }
 
-    private string? CheckTarget(string? bucket, string key)
+    private string? CheckTarget(string key)
     {
-        if (!string.Equals(bucket, _bucket, StringComparison.Ordinal))
-        {
-            return $"bucket '{bucket}' is not the configured bucket '{_bucket}'";
-        }
-
         if (ObjectKeys.FindProblem(key) is { } problem)
         {
             return $"object key '{key}' {problem}";

@@ -39,24 +39,28 @@ public static class ProfileSharingBuilderExtensions
         {
             o.Bucket = profile.Bucket;
             o.Prefix = profile.Prefix;
-            if (profile.RequiredSseKmsKeyId is { } sseKey)
+        });
+        if (profile.RequiredSseKmsKeyId is { } sseKey)
+        {
+            // After all configuration (PostConfigure), so that no setting can lift the receiver's requirement.
+            builder.Services.PostConfigure<ShareClientOptions>(builder.Name, o =>
             {
                 o.ServerSideEncryption = ServerSideEncryption.Kms(sseKey);
                 o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
+                o.AllowedSseKmsKeyIds.Clear();
                 o.AllowedSseKmsKeyIds.Add(sseKey);
-            }
-        });
+            });
+        }
 
         if (profile.Encryption.Mode == ShareProfileEncryption.KmsEnvelopeMode)
         {
             builder.AddKmsEnvelopeEncryption(o =>
             {
+                // KMS is reached in the region the key ARNs name, not the bucket's.
                 foreach (var key in profile.Encryption.KmsKeyIds)
                 {
                     o.KeyIds.Add(key);
                 }
-
-                o.Region = profile.Region;
             });
         }
         else

@@ -130,7 +130,7 @@ public static partial class ShareProfileSerializer
                 CheckOpenPgp(encryption, errors);
                 break;
             case ShareProfileEncryption.KmsEnvelopeMode:
-                if (encryption.KmsKeyIds.Count == 0 || encryption.KmsKeyIds.Any(id => !(id ?? string.Empty).StartsWith("arn:aws", StringComparison.Ordinal)))
+                if (encryption.KmsKeyIds.Count == 0 || encryption.KmsKeyIds.Any(id => !Encryption.Kms.KmsKeyArn.IsKeyArn(id)))
                 {
                     errors.Add("encryption.kmsKeyIds must list KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)");
                 }

@@ -19,6 +19,9 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
             $"S3S2 receive client '{clientName}': share {shareId} names the encryption mode '{mode}', which this version does not know. Known: {string.Join(", ", decryptors.Select(d => d.Mode))}.");
     }
 
+    /// <summary>Whether <paramref name="suffix"/> is exactly the object key suffix of one of the decryptors.</summary>
+    public bool HasSuffix(string suffix) => decryptors.Any(d => d.ObjectKeySuffixes.Contains(suffix, StringComparer.Ordinal));
+
     /// <summary>
     /// Peeks the first bytes of a message to choose its decryptor: an AWS Encryption SDK version-2 header
     /// (0x02, then suite 0x0478 or 0x0578) is a KMS envelope message, anything else is read as OpenPGP. Returns the
@@ -28,8 +31,7 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
     {
         var head = new byte[3];
         var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var isEnvelope = length == 3 && head[0] == 0x02 && (head[1] == 0x04 || head[1] == 0x05) && head[2] == 0x78;
-        var decryptor = isEnvelope ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode) ?? Default : Default;
+        var decryptor = Encryption.Kms.EsdkFormat.LooksLikeMessage(head.AsSpan(0, length)) ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode) ?? Default : Default;
         return (decryptor, new Policy.PrefixedStream(head, length, ciphertext));
     }
 

@@ -49,21 +49,21 @@ internal static class ManifestCheck
                 continue;
             }
 
-            if (ManifestPaths.FindProblem(file.Path) is { } pathProblem)
+            if (RelativePaths.FindProblem(file.Path) is { } pathProblem)
             {
                 problems.Add($"{entry} path '{Printable(file.Path)}' {pathProblem}");
                 continue;
             }
 
             entry = $"{entry} '{file.Path}'";
-            var target = ManifestPaths.TargetOf(shareDirectory, file.Path);
+            var target = RelativePaths.TargetOf(shareDirectory, file.Path);
             if (target is null)
             {
                 problems.Add($"{entry} would be written outside '{shareDirectory}'");
                 continue;
             }
 
-            var folded = ManifestPaths.FoldCase(file.Path);
+            var folded = RelativePaths.FoldCase(file.Path);
             if (!files.Add(folded) || folders.Contains(folded))
             {
                 problems.Add($"{entry} collides with another file or folder of the share when case is ignored");

@@ -49,9 +49,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             var name = NameUnderPrefix(key);
             var end = name.IndexOf(ManifestName, StringComparison.Ordinal);
-            if (end > 0 && ShareId.IsValid(name[..end]))
+            if (end > 0 && ShareId.IsValid(name[..end]) && _decryptors.HasSuffix(name[(end + ManifestName.Length)..])
+                && !complete.TryAdd(name[..end], new AvailableShare(name[..end], key)))
             {
-                complete.TryAdd(name[..end], new AvailableShare(name[..end], key));
+                LogDuplicateManifest(_logger, _name, name[..end], key);
             }
         }
 
@@ -95,12 +96,34 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var root = Path.GetFullPath(outputDirectory);
         var listing = await ListSharesAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<ReceivedShare>();
+        EncryptionKeyException? keyError = null;
         foreach (var share in listing.Complete)
         {
             var directory = Path.Combine(root, share.ShareId);
-            results.Add(File.Exists(MarkerOf(root, share.ShareId))
-                ? new ReceivedShare(share.ShareId, ReceiveStatus.AlreadyReceived, directory, [], null)
-                : await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
+            if (File.Exists(MarkerOf(root, share.ShareId)))
+            {
+                results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.AlreadyReceived, directory, [], null));
+                continue;
+            }
+
+            try
+            {
+                results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is EncryptionKeyException or Amazon.Runtime.AmazonServiceException or IOException or UnauthorizedAccessException)
+            {
+                // One share that cannot be read (planted with another key, a KMS key that refuses, a store error)
+                // must not keep every later share from being received.
+                keyError ??= ex as EncryptionKeyException;
+                LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
+                results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.Failed, directory, [], ex.Message));
+            }
+        }
+
+        // When no share could be opened with the given keys, the keys are what is wrong: say so as such.
+        if (keyError is not null && !results.Exists(r => r.Status is ReceiveStatus.Received))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyError);
         }
 
         return results;
@@ -167,11 +190,15 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
+    /// <summary>Removes what an interrupted receive left; recent ones may belong to a receive still running.</summary>
     private static void RemoveStalePartials(string directory, string fileName)
     {
         foreach (var stale in Directory.EnumerateFiles(directory, $".{fileName}.*.partial"))
         {
-            DeleteQuietly(stale);
+            if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1))
+            {
+                DeleteQuietly(stale);
+            }
         }
     }
 
@@ -236,7 +263,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             }
 
             Directory.CreateDirectory(root);
-            await File.WriteAllTextAsync(MarkerOf(root, share.ShareId), share.ManifestKey + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+            await WriteMarkerAsync(MarkerOf(root, share.ShareId), share.ManifestKey, cancellationToken).ConfigureAwait(false);
             LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
         }
         else
@@ -245,6 +272,21 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
 
         return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+    }
+
+    /// <summary>Writes the received marker without following a link someone put in its place.</summary>
+    private static async Task WriteMarkerAsync(string path, string manifestKey, CancellationToken cancellationToken)
+    {
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            File.Delete(path);
+        }
+
+        var marker = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        await using (marker.ConfigureAwait(false))
+        {
+            await marker.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifestKey + Environment.NewLine), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<ShareManifest?> ReadManifestAsync(AvailableShare share, CancellationToken cancellationToken)
@@ -256,7 +298,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             using var capped = new VerifyingWriteStream(json, MaxManifestBytes, description);
             await _decryptors.ForKey(share.ManifestKey)
-                .DecryptAsync(body, capped, new DecryptionMessage(description, new EncryptionContext(share.ShareId, "manifest.json")), cancellationToken)
+                .DecryptAsync(body, capped, new DecryptionMessage(description, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath)), cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -304,7 +346,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var temporary = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.partial");
         try
         {
-            var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+            var output = PrivateFile.CreateNew(temporary, BufferSize);
             await using (output.ConfigureAwait(false))
             {
                 using var verifying = new VerifyingWriteStream(output, entry.Size, description);
@@ -402,7 +444,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
         try
         {
-            var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+            var output = PrivateFile.CreateNew(temporary, BufferSize);
             await using (output.ConfigureAwait(false))
             {
                 await decryptor.DecryptAsync(ciphertext, output, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
@@ -438,4 +480,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "S3S2 receive client '{ClientName}': share {ShareId} {Status}: {Reason}")]
     private static partial void LogShareFailed(ILogger logger, string clientName, string shareId, ReceiveStatus status, string reason);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': share {ShareId} has a second manifest '{Key}'; it is ignored")]
+    private static partial void LogDuplicateManifest(ILogger logger, string clientName, string shareId, string key);
 }

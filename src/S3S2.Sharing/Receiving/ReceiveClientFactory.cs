@@ -24,7 +24,17 @@ internal sealed class ReceiveClientFactory(
     public IReceiveClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _clients.GetOrAdd(name, n => new Lazy<(ReceiveClient, IShareStore?)>(() => Build(n))).Value.Client;
+        var lazy = _clients.GetOrAdd(name, n => new Lazy<(ReceiveClient, IShareStore?)>(() => Build(n)));
+        try
+        {
+            return lazy.Value.Client;
+        }
+        catch
+        {
+            // A failed build (an unreadable key file, say) is not cached: the next call tries again.
+            _clients.TryRemove(new(name, lazy));
+            throw;
+        }
     }
 
     public void Dispose()
@@ -62,13 +72,8 @@ internal sealed class ReceiveClientFactory(
     /// <summary>One KMS client per endpoint or region: the configured endpoint, else the region the key ARN names.</summary>
     private IAmazonKeyManagementService KmsFor(string name, ReceiveClientOptions options, string keyArn)
     {
-        var region = options.KmsRegion ?? RegionOf(keyArn);
+        var region = options.KmsRegion ?? KmsKeyArn.RegionOf(keyArn);
         return _kmsClients.GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
     }
 
-    private static string? RegionOf(string keyArn)
-    {
-        var parts = keyArn.Split(':');
-        return parts.Length > 3 && parts[0] == "arn" && parts[3].Length > 0 ? parts[3] : null;
-    }
 }

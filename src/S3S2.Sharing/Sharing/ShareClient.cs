@@ -15,6 +15,12 @@ namespace S3S2.Sharing.Sharing;
 /// </summary>
 internal sealed partial class ShareClient : IShareClient
 {
+    /// <summary>
+    /// The path a manifest is bound to in its encryption context. Relative paths of files never start with '/',
+    /// so no file's message can stand in for the manifest, nor the manifest for a file.
+    /// </summary>
+    internal const string ManifestContextPath = "/manifest.json";
+
     private const long ProgressStep = 4 * 1024 * 1024;
     private static readonly string LibraryVersion =
         "S3S2.Sharing/" + (typeof(ShareClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
@@ -22,19 +28,17 @@ internal sealed partial class ShareClient : IShareClient
     private readonly string _name;
     private readonly ShareClientOptions _options;
     private readonly string _prefix;
-    private readonly string? _bucket;
     private readonly IEncryptor _encryptor;
     private readonly SharePolicy _policy;
     private readonly IUploader _uploader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ShareClient(string name, ShareClientOptions options, string? bucket, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger)
+    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger)
     {
         _name = name;
         _options = options;
         _prefix = ObjectKeys.NormalizePrefix(options.Prefix);
-        _bucket = bucket;
         _encryptor = encryptor;
         _policy = policy;
         _uploader = uploader;
@@ -102,7 +106,7 @@ internal sealed partial class ShareClient : IShareClient
         var manifestKey = $"{keyRoot}.manifest.json{suffix}";
         using (var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest), writable: false))
         {
-            await EncryptAndUploadAsync(manifestKey, new EncryptionContext(shareId, "manifest.json"), json, cancellationToken).ConfigureAwait(false);
+            await EncryptAndUploadAsync(manifestKey, new EncryptionContext(shareId, ManifestContextPath), json, cancellationToken).ConfigureAwait(false);
         }
 
         LogShared(_logger, _name, shareId, files.Length, manifestKey);
@@ -138,7 +142,7 @@ internal sealed partial class ShareClient : IShareClient
                 ["s3s2-share-id"] = context.ShareId,
                 ["s3s2-encryption"] = _encryptor.Descriptor.Mode,
             };
-            var request = await _policy.AuthorizeAsync(_bucket, key, metadata, pipe.Reader.AsStream(leaveOpen: true), stop.Token).ConfigureAwait(false);
+            var request = await _policy.AuthorizeAsync(key, metadata, pipe.Reader.AsStream(leaveOpen: true), stop.Token).ConfigureAwait(false);
             await _uploader.UploadAsync(request, stop.Token).ConfigureAwait(false);
         }
         catch

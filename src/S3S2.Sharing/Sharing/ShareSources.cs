@@ -1,4 +1,4 @@
-using S3S2.Sharing.Policy;
+using S3S2.Sharing.Manifest;
 
 namespace S3S2.Sharing.Sharing;
 
@@ -22,8 +22,7 @@ internal static class ShareSources
             }
             else if (Directory.Exists(path))
             {
-                var root = new DirectoryInfo(Path.GetFullPath(path));
-                var physicalRoot = root.LinkTarget is null ? root.FullName : root.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+                var physicalRoot = RealPath(path);
                 Walk(new DirectoryInfo(physicalRoot), physicalRoot, string.Empty, sources, new HashSet<string>(StringComparer.Ordinal) { physicalRoot }, skippedLinks);
             }
             else
@@ -45,18 +44,19 @@ internal static class ShareSources
             throw new ArgumentException("There are no files to share: the given directories are empty. Give at least one file.");
         }
 
-        var byFoldedPath = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // The receiver's rules, so that no share is made that the receiver would refuse.
+        var byFoldedPath = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
-            if (ObjectKeys.FindProblem(source.RelativePath) is { } problem)
+            if (RelativePaths.FindProblem(source.RelativePath) is { } problem)
             {
                 throw new ArgumentException($"Cannot share '{source.RelativePath}': the relative path {problem}. Rename the file.");
             }
 
-            if (!byFoldedPath.TryAdd(source.RelativePath, source.RelativePath))
+            if (!byFoldedPath.TryAdd(RelativePaths.FoldCase(source.RelativePath), source.RelativePath))
             {
                 throw new ArgumentException(
-                    $"Cannot share both '{byFoldedPath[source.RelativePath]}' and '{source.RelativePath}': their paths collide (receivers on Windows and macOS fold case). Rename one, or share them separately.");
+                    $"Cannot share both '{byFoldedPath[RelativePaths.FoldCase(source.RelativePath)]}' and '{source.RelativePath}': their paths collide (receivers on Windows and macOS fold case and Unicode forms). Rename one, or share them separately.");
             }
         }
 
@@ -72,14 +72,14 @@ internal static class ShareSources
             var physical = entry;
             if (entry.LinkTarget is not null)
             {
-                var target = entry.ResolveLinkTarget(returnFinalTarget: true);
-                if (target is null || !target.Exists || !IsInside(target.FullName, physicalRoot))
+                // Every link on the way is resolved: a link to a link outside must not pass as inside.
+                var target = RealPath(entry.FullName);
+                physical = Directory.Exists(target) ? new DirectoryInfo(target) : new FileInfo(target);
+                if (!physical.Exists || !IsInside(target, physicalRoot))
                 {
                     skippedLinks.Add(relativePath);
                     continue;
                 }
-
-                physical = target;
             }
 
             if (physical is DirectoryInfo subdirectory)
@@ -98,6 +98,28 @@ internal static class ShareSources
 
     private static ShareSource FileSource(string relativePath, string path) =>
         new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan));
+
+    /// <summary>The path with every symbolic link along it resolved (like realpath(3)); a link loop ends in an IOException.</summary>
+    internal static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40)
+        {
+            throw new IOException($"Too many levels of symbolic links at '{path}'.");
+        }
+
+        var full = Path.GetFullPath(path);
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null)
+        {
+            return full;
+        }
+
+        var candidate = Path.Combine(RealPath(parent, depth), Path.GetFileName(full));
+        var target = new FileInfo(candidate).LinkTarget;
+        return target is null
+            ? candidate
+            : RealPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(candidate)!, target), depth + 1);
+    }
 
     private static bool IsInside(string path, string root) =>
         path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);

@@ -14,6 +14,9 @@ namespace S3S2.Sharing.Upload;
 /// </summary>
 internal sealed partial class S3Uploader : IUploader, IDisposable
 {
+    /// <summary>The most parts one S3 multipart upload may have.</summary>
+    internal const int MaxParts = 10_000;
+
     private readonly IAmazonS3 _s3;
     private readonly bool _ownsClient;
     private readonly S3UploaderOptions _options;
@@ -139,6 +142,13 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
                     throw;
                 }
 
+                if (number > MaxParts)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw new InvalidOperationException(
+                        $"'{request.Key}' needs more than S3's {MaxParts} parts at PartSize {_options.PartSize} bytes. Raise S3 PartSize (up to 5 GiB) to share files this large.");
+                }
+
                 uploads.Add(UploadPartAsync(request, uploadId, number, buffer, length, parts, gate, failed));
                 number++;
                 buffer = ArrayPool<byte>.Shared.Rent(_options.PartSize);
@@ -240,8 +250,9 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
                 new AbortMultipartUploadRequest { BucketName = request.Bucket, Key = request.Key, UploadId = uploadId },
                 CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AmazonS3Exception or Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever the abort's trouble (refused, timed out, no network), the upload's own error is the one to report.
             LogAbortFailed(_logger, request.Key, uploadId, ex.Message);
         }
     }

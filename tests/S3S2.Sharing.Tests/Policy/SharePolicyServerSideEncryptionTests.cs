@@ -15,7 +15,7 @@ public sealed class SharePolicyServerSideEncryptionTests
         var body = new TrackingStream();
         var policy = Policy(sse: null, required: ServerSideEncryptionMethod.Kms);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("bucket", "p/a.csv.encrypted", new Dictionary<string, string>(), body, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.csv.encrypted", new Dictionary<string, string>(), body, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("server-side encryption Kms is required but the upload asks for none").And.Contain("--sse-kms-key"));
         Assert.That(body.WasRead, Is.False);
@@ -26,7 +26,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.S3Managed, required: ServerSideEncryptionMethod.Kms);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("bucket", "p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
     }
 
     [Test]
@@ -34,7 +34,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.Kms("arn:aws:kms:eu-west-1:111122223333:key/other"), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("bucket", "p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("key/other").And.Contain(SseKey));
     }
@@ -44,7 +44,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.Kms(SseKey), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
 
-        var request = await policy.AuthorizeAsync("bucket", "p/a", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
+        var request = await policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
 
         Assert.That(request.ServerSideEncryption, Is.EqualTo(ServerSideEncryption.Kms(SseKey)));
     }

@@ -124,7 +124,7 @@ public sealed class SharePolicyTests
         var policy = Policy(TestKeys.Receiver);
 
         var error = await Assert.ThrowsAsync<SharePolicyException>(() =>
-            policy.AuthorizeAsync("inbox", "partners/other/x.gpg", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+            policy.AuthorizeAsync("partners/other/x.gpg", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("outside the configured prefix 'partners/acme/'"));
     }
@@ -138,20 +138,25 @@ public sealed class SharePolicyTests
     public async Task AuthorizeAsync_KeyWithTraversalOrBadCharacters_Refused(string key)
     {
         var policy = Policy(TestKeys.Receiver);
+        var goodMessage = await OpenPgpMessageRuleTests.EncryptAsync(TestKeys.Receiver);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() =>
-            policy.AuthorizeAsync("inbox", key, new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() =>
+            policy.AuthorizeAsync(key, new Dictionary<string, string>(), new MemoryStream(goodMessage), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("object key"), "refused for the key, not the body");
     }
 
     [Test]
-    public async Task AuthorizeAsync_OtherBucket_Refused()
+    public async Task AuthorizeAsync_AllowedMessage_RequestNamesTheConfiguredBucketAndReplaysTheBody()
     {
-        var policy = Policy(TestKeys.Receiver);
+        var message = await OpenPgpMessageRuleTests.EncryptAsync(TestKeys.Receiver);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() =>
-            policy.AuthorizeAsync("someone-elses-bucket", "partners/acme/x.gpg", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        var request = await Policy(TestKeys.Receiver).AuthorizeAsync("partners/acme/x.gpg", new Dictionary<string, string>(), new MemoryStream(message), CancellationToken.None);
+        using var replay = new MemoryStream();
+        await request.Body.CopyToAsync(replay);
 
-        Assert.That(error!.Message, Does.Contain("someone-elses-bucket"));
+        Assert.That((request.Bucket, request.Key), Is.EqualTo(("inbox", "partners/acme/x.gpg")));
+        Assert.That(replay.ToArray(), Is.EqualTo(message), "the inspected head and the rest arrive intact");
     }
 
     [Test]
@@ -161,7 +166,7 @@ public sealed class SharePolicyTests
         var policy = new SharePolicy("default", "inbox", "partners/acme", new OpenPgpMessageRule(TestKeys.Recipients(TestKeys.Receiver), []), null, logger);
 
         await Assert.ThrowsAsync<SharePolicyException>(() =>
-            policy.AuthorizeAsync("inbox", "partners/acme/x.gpg", new Dictionary<string, string>(), new MemoryStream("SECRET-ROW,42"u8.ToArray()), CancellationToken.None));
+            policy.AuthorizeAsync("partners/acme/x.gpg", new Dictionary<string, string>(), new MemoryStream("SECRET-ROW,42"u8.ToArray()), CancellationToken.None));
 
         Assert.That(logger.Entries, Has.Count.EqualTo(1));
         Assert.That(logger.Entries[0].Message, Does.Contain("refused").And.Not.Contain("SECRET-ROW"));
@@ -174,6 +179,6 @@ public sealed class SharePolicyTests
     {
         var options = new ShareClientOptions { Bucket = "inbox", Prefix = "partners/acme" };
         var uploader = new S3Uploader(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = Threshold, PartSize = Threshold }, NullLogger.Instance);
-        return new ShareClient("default", options, "inbox", encryptor, Policy(pinned), uploader, TimeProvider.System, NullLogger.Instance);
+        return new ShareClient("default", options, encryptor, Policy(pinned), uploader, TimeProvider.System, NullLogger.Instance);
     }
 }

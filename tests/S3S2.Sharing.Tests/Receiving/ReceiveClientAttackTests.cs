@@ -143,7 +143,7 @@ public sealed class ReceiveClientAttackTests
     [TestCase("dir/a.csv", "DIR/A.CSV")]
     [TestCase("a", "a/b.csv")]
     [TestCase("caf\u00e9.csv", "cafe\u0301.csv")]
-    public async Task ReceiveShareAsync_ManifestPathsCollideAfterFolding_Refused(string first, string second)
+    public async Task ReceiveShareAsync_RelativePathsCollideAfterFolding_Refused(string first, string second)
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
         var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");

@@ -76,6 +76,21 @@ public sealed class ReceiveClientTests
     }
 
     [Test]
+    public async Task ReceiveAllAsync_OlderShareForAnotherKey_DoesNotBlockTheGoodShareAfterIt()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var planted = await bed.Sharer(TestKeys.SecondReceiver).ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "planted.csv");
+        var content = TestData.Csv(7);
+        var good = await bed.Sharer().ShareStreamAsync(new MemoryStream(content), "good.csv");
+
+        var results = await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
+
+        Assert.That(results.Single(r => r.ShareId == planted.ShareId).Status, Is.EqualTo(ReceiveStatus.Failed));
+        Assert.That(results.Single(r => r.ShareId == good.ShareId).Status, Is.EqualTo(ReceiveStatus.Received));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(bed.Output.Path, good.ShareId, "good.csv")), Is.EqualTo(content));
+    }
+
+    [Test]
     public async Task ReceiveAllAsync_SecondRunOverS3_DownloadsNothing()
     {
         using var bed = await ReceiveTestBed.OnS3Async();
@@ -108,7 +123,9 @@ public sealed class ReceiveClientTests
         // As if the first receive stopped half way: one file missing, a stale temporary file left behind.
         var shareFolder = bed.Output.Combine(receipt.ShareId);
         File.Delete(Path.Combine(shareFolder, "orders.csv"));
-        await File.WriteAllTextAsync(Path.Combine(shareFolder, ".orders.csv.0123456789abcdef0123456789abcdef.partial"), "half");
+        var stale = Path.Combine(shareFolder, ".orders.csv.0123456789abcdef0123456789abcdef.partial");
+        await File.WriteAllTextAsync(stale, "half");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2)); // recent ones may belong to a receive still running
         bed.GetObjectKeys.Clear();
 
         var result = await receiver.ReceiveShareAsync(receipt.ShareId, bed.Output.Path);

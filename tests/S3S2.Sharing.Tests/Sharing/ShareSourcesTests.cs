@@ -38,6 +38,35 @@ public sealed class ShareSourcesTests
     }
 
     [Test]
+    public void FromPaths_LinkThroughAnotherLinkLeadingOutside_IsNotFollowed()
+    {
+        using var outside = new TempDirectory();
+        outside.WriteFile("passwd", [9]);
+        using var dir = new TempDirectory();
+        dir.WriteFile("data/a.csv", [1]);
+        Directory.CreateSymbolicLink(dir.Combine("data", "b"), outside.Path);
+        File.CreateSymbolicLink(dir.Combine("data", "a"), Path.Combine("b", "passwd"));
+        Directory.CreateSymbolicLink(dir.Combine("data", "c"), "b");
+        var skipped = new List<string>();
+
+        var sources = ShareSources.FromPaths([dir.Combine("data")], skipped);
+
+        Assert.That(sources.Select(s => s.RelativePath), Is.EqualTo(new[] { "a.csv" }));
+        Assert.That(skipped, Is.EquivalentTo(new[] { "a", "b", "c" }));
+    }
+
+    [TestCase("CON.csv")]
+    [TestCase("report:2026.csv")]
+    [TestCase("trailing-dot.")]
+    [TestCase(".a.csv.0123.partial")]
+    public void FromStream_NameTheReceiverWouldRefuse_IsRefusedBeforeSharing(string name)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromStream(new MemoryStream(), name));
+
+        Assert.That(error!.Message, Does.Contain(name).And.Contain("Rename"));
+    }
+
+    [Test]
     public void FromPaths_SymlinkInsideTheDirectory_IsFollowedWithoutLooping()
     {
         using var dir = new TempDirectory();

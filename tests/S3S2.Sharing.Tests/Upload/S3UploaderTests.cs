@@ -44,6 +44,20 @@ public sealed class S3UploaderTests
     }
 
     [Test]
+    public async Task UploadAsync_AbortTimesOut_LogsAbortAndThrowsOriginalError()
+    {
+        var s3 = MultipartMock(failPart: 2);
+        s3.Setup(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TaskCanceledException("abort timed out"));
+        var logger = new ListLogger();
+
+        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => Uploader(s3.Object, logger).UploadAsync(Request(3 * PartSize)));
+
+        Assert.That(error!.Message, Is.EqualTo("part 2 failed"));
+        Assert.That(logger.Entries.Single(e => e.Level == LogLevel.Warning).Message, Does.Contain("abort timed out"));
+    }
+
+    [Test]
     public async Task UploadAsync_BodyFailsMidway_AbortsAndThrowsTheBodyError()
     {
         var s3 = MultipartMock(failPart: 0);

@@ -109,4 +109,8 @@ internal static class EsdkFormat
         BinaryPrimitives.WriteUInt16BigEndian(bytes, (ushort)value);
         stream.Write(bytes);
     }
+
+    /// <summary>Whether bytes open like a version-2 message of a suite this library reads (0x02, then 0x0478 or 0x0578).</summary>
+    public static bool LooksLikeMessage(ReadOnlySpan<byte> head) =>
+        head.Length >= 3 && head[0] == 0x02 && (head[1] == 0x04 || head[1] == 0x05) && head[2] == 0x78;
 }

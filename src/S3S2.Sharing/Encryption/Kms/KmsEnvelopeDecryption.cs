@@ -35,6 +35,11 @@ public static class KmsEnvelopeDecryption
         return new KmsEnvelopeDecryptor(kmsForKey, allowedKeyIds).DecryptAsync(message, output, expectedContext, cancellationToken);
     }
 
+    /// <summary>Whether bytes open like a KMS envelope message (AWS Encryption SDK format version 2, suite 0x0478 or 0x0578).</summary>
+    /// <param name="head">The first bytes of a message (3 are enough).</param>
+    /// <returns><see langword="true"/> for a KMS envelope message; anything else is not one.</returns>
+    public static bool LooksLikeMessage(ReadOnlySpan<byte> head) => EsdkFormat.LooksLikeMessage(head);
+
     /// <summary>Decrypts with one KMS client (tests and benchmarks); see the public overload.</summary>
     internal static Task<IReadOnlyDictionary<string, string>> DecryptAsync(
         Stream message,

@@ -17,7 +17,7 @@ internal sealed class KmsEnvelopeEncryptionOptionsValidator : IValidateOptions<K
 
         foreach (var keyId in options.KeyIds)
         {
-            if (!IsKeyArn(keyId))
+            if (!KmsKeyArn.IsKeyArn(keyId))
             {
                 errors.Add($"{client}: KMS key '{keyId}' is not a key ARN. Use the full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not a key id or alias: the share policy checks messages against it.");
             }
@@ -58,10 +58,4 @@ internal sealed class KmsEnvelopeEncryptionOptionsValidator : IValidateOptions<K
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    internal static bool IsKeyArn(string? keyId)
-    {
-        var parts = (keyId ?? string.Empty).Split(':', 6);
-        return parts.Length == 6 && parts[0] == "arn" && parts[1].StartsWith("aws", StringComparison.Ordinal) && parts[2] == "kms"
-            && parts[3].Length > 0 && parts[4].Length > 0 && parts[5].StartsWith("key/", StringComparison.Ordinal) && parts[5].Length > 4;
-    }
 }

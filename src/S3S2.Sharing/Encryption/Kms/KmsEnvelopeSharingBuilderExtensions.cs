@@ -23,7 +23,6 @@ public static class KmsEnvelopeSharingBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<KmsEnvelopeEncryptionOptions>(builder.Name).Configure(configure).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KmsEnvelopeEncryptionOptions>, KmsEnvelopeEncryptionOptionsValidator>());
-        builder.Services.TryAddSingleton<IAmazonKeyManagementService>(_ => KmsClientFactory.Create(null, null, null));
         return builder.Register(r => r.Encryptions.Add(KmsEnvelopeName));
     }
 
@@ -34,8 +33,13 @@ public static class KmsEnvelopeSharingBuilderExtensions
     internal static KmsEnvelopeEncryptor CreateEncryptor(IServiceProvider services, string name)
     {
         var options = services.GetRequiredService<IOptionsMonitor<KmsEnvelopeEncryptionOptions>>().Get(name);
-        var ownsClient = KmsClientFactory.NeedsOwnClient(options);
-        var kms = ownsClient ? KmsClientFactory.Create(options.ServiceUrl, options.Region, options.Credentials) : services.GetRequiredService<IAmazonKeyManagementService>();
+        var hostClient = services.GetService<IAmazonKeyManagementService>();
+        var ownsClient = hostClient is null || KmsClientFactory.NeedsOwnClient(options);
+
+        // Without a region, the first key's ARN names where KMS is (keys in several regions need a client per region: not supported).
+        var kms = ownsClient
+            ? KmsClientFactory.Create(options.ServiceUrl, options.Region ?? KmsKeyArn.RegionOf(options.KeyIds[0]), options.Credentials)
+            : hostClient!;
         return new KmsEnvelopeEncryptor(
             kms,
             ownsClient,

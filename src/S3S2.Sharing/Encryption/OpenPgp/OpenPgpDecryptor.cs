@@ -69,7 +69,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         }
 
         // An AWS Encryption SDK message (version 2, suites 0x0478/0x0578) starts with these bytes.
-        if (length >= 3 && head[0] == 0x02 && head[1] is 0x04 or 0x05 && head[2] == 0x78)
+        if (Kms.EsdkFormat.LooksLikeMessage(head.AsSpan(0, length)))
         {
             throw new IntegrityException($"{description} is a KMS envelope (AWS Encryption SDK) message where an OpenPGP message was expected. Check that it is the object the manifest lists.");
         }

@@ -1,9 +1,9 @@
-using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Manifest;
 
-namespace S3S2.Sharing.Tests.Receiving;
+namespace S3S2.Sharing.Tests.Manifest;
 
 [TestFixture]
-public sealed class ManifestPathsTests
+public sealed class RelativePathsTests
 {
     [TestCase("orders.csv")]
     [TestCase("régions/données-été.csv")]
@@ -14,7 +14,7 @@ public sealed class ManifestPathsTests
     [TestCase(".hidden")]
     [TestCase("日本語/ファイル.csv")]
     public void FindProblem_OrdinaryPath_None(string path) =>
-        Assert.That(ManifestPaths.FindProblem(path), Is.Null);
+        Assert.That(RelativePaths.FindProblem(path), Is.Null);
 
     [TestCase("/abs")]
     [TestCase("..")]
@@ -30,17 +30,17 @@ public sealed class ManifestPathsTests
     [TestCase("a/b ")]
     [TestCase("a?.csv")]
     public void FindProblem_UnsafePath_Named(string path) =>
-        Assert.That(ManifestPaths.FindProblem(path), Is.Not.Null);
+        Assert.That(RelativePaths.FindProblem(path), Is.Not.Null);
 
     [Test]
     public void TargetOf_PathInsideShare_UnderShareFolder()
     {
         var share = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "out", "20261127T000000000Z-deadbeef"));
 
-        Assert.That(ManifestPaths.TargetOf(share, "a/b.csv"), Is.EqualTo(Path.Combine(share, "a", "b.csv")));
+        Assert.That(RelativePaths.TargetOf(share, "a/b.csv"), Is.EqualTo(Path.Combine(share, "a", "b.csv")));
     }
 
     [Test]
     public void FoldCase_ComposedAndDecomposedCase_Equal() =>
-        Assert.That(ManifestPaths.FoldCase("Caf\u00e9.CSV"), Is.EqualTo(ManifestPaths.FoldCase("cafe\u0301.csv")));
+        Assert.That(RelativePaths.FoldCase("Caf\u00e9.CSV"), Is.EqualTo(RelativePaths.FoldCase("cafe\u0301.csv")));
 }

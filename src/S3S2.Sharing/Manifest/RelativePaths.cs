@@ -1,10 +1,11 @@
-namespace S3S2.Sharing.Receiving;
+namespace S3S2.Sharing.Manifest;
 
 /// <summary>
-/// The rules for relative paths read from a manifest, which is untrusted input: each path must name a file strictly inside
-/// the share's output folder on every operating system the receiver might use.
+/// The one rule for the relative paths of shared files. The receiver applies it to manifests, which are untrusted
+/// input: each path must name a file strictly inside the share's output folder on every operating system the receiver
+/// might use. The sender applies the same rule, so it never makes a share the receiver would refuse.
 /// </summary>
-internal static class ManifestPaths
+internal static class RelativePaths
 {
     private static readonly HashSet<string> DeviceNames = new(
         ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"],
@@ -58,6 +59,11 @@ internal static class ManifestPaths
             if (segment[^1] is '.' or ' ')
             {
                 return $"has the segment '{segment}' ending in '.' or ' ' (Windows drops those, so two names could become one)";
+            }
+
+            if (segment[0] == '.' && segment.EndsWith(".partial", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"has the segment '{segment}', the form of the receiver's temporary files";
             }
 
             var stem = segment.Split('.', 2)[0].TrimEnd(' ');

@@ -1,0 +1,21 @@
+using System.Text.RegularExpressions;
+
+namespace S3S2.Sharing.Encryption.Kms;
+
+/// <summary>KMS key ARNs (<c>arn:aws:kms:REGION:ACCOUNT:key/ID</c>): the only key names the policy and profiles accept.</summary>
+internal static partial class KmsKeyArn
+{
+    /// <summary>Whether <paramref name="keyId"/> is a full KMS key ARN (not a bare key id or an alias).</summary>
+    public static bool IsKeyArn(string? keyId)
+    {
+        var parts = (keyId ?? string.Empty).Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" && parts[1].StartsWith("aws", StringComparison.Ordinal) && parts[2] == "kms"
+            && RegionName().IsMatch(parts[3]) && parts[4].Length > 0 && parts[5].StartsWith("key/", StringComparison.Ordinal) && parts[5].Length > 4;
+    }
+
+    /// <summary>The region a key ARN names, or <see langword="null"/> when it is not a key ARN (so no client is made for a made-up region).</summary>
+    public static string? RegionOf(string keyArn) => IsKeyArn(keyArn) ? keyArn.Split(':')[3] : null;
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+    private static partial Regex RegionName();
+}
