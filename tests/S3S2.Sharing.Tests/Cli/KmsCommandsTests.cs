@@ -53,4 +53,21 @@ public sealed class KmsCommandsTests
         Assert.That(share.ExitCode, Is.EqualTo(2));
         Assert.That(share.StandardError, Does.Contain("one kind of encryption key").And.Contain("not both"));
     }
+
+    [Test]
+    public async Task ShareThenReceive_KmsOnlyNoSecretKey_ReceivesIdenticalBytes()
+    {
+        using var folder = new TempDirectory();
+        var content = TestData.Csv(500);
+        var input = folder.WriteFile("in/orders.csv", content);
+        var key = LocalKmsServer.Instance.CreateKey();
+        var share = await S3S2Program.RunAsync("share", folder.Combine("in"), "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--json");
+        Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
+        var shareId = System.Text.Json.Nodes.JsonNode.Parse(share.StandardOutput)!["shareId"]!.GetValue<string>();
+
+        var receive = await S3S2Program.RunAsync("receive", "--from", folder.Combine("store"), "--prefix", "partners/acme", "--out", folder.Combine("out"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key);
+
+        Assert.That(receive.ExitCode, Is.Zero, () => receive.StandardError);
+        Assert.That(await File.ReadAllBytesAsync(folder.Combine("out", shareId, "orders.csv")), Is.EqualTo(content));
+    }
 }
