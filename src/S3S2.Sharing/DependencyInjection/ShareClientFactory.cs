@@ -22,30 +22,20 @@ internal sealed class ShareClientFactory(
     IOptionsMonitor<ShareClientRegistration> registrations,
     IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions) : IShareClientFactory, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<(ShareClient Client, IUploader Uploader)>> _clients = new(StringComparer.Ordinal);
+    private readonly NamedClients<(ShareClient Client, IUploader Uploader)> _clients = new();
     private readonly ConcurrentBag<IDisposable> _ownedEncryptors = [];
 
     public IShareClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var lazy = _clients.GetOrAdd(name, n => new Lazy<(ShareClient, IUploader)>(() => Build(n)));
-        try
-        {
-            return lazy.Value.Client;
-        }
-        catch
-        {
-            // A failed build (an unreadable key file, say) is not cached: the next call tries again.
-            _clients.TryRemove(new(name, lazy));
-            throw;
-        }
+        return _clients.GetOrBuild(name, Build).Client;
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _clients.Built)
         {
-            (client.Value.Uploader as IDisposable)?.Dispose();
+            (client.Uploader as IDisposable)?.Dispose();
         }
 
         foreach (var encryptor in _ownedEncryptors)

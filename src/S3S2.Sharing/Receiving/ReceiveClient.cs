@@ -6,6 +6,7 @@ using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Receiving;
 
@@ -178,26 +179,14 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover hidden .partial file is ignored and cleaned up on the next receive.
-        }
-    }
-
     /// <summary>Removes what an interrupted receive left; recent ones may belong to a receive still running.</summary>
     private static void RemoveStalePartials(string directory, string fileName)
     {
-        foreach (var stale in Directory.EnumerateFiles(directory, $".{fileName}.*.partial"))
+        foreach (var stale in Directory.EnumerateFiles(directory, TemporaryFile.PatternFor(fileName)))
         {
             if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1))
             {
-                DeleteQuietly(stale);
+                TemporaryFile.DeleteQuietly(stale);
             }
         }
     }
@@ -343,49 +332,41 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
         var fileName = Path.GetFileName(file.Target);
         RemoveStalePartials(directory, fileName);
-        var temporary = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.partial");
         try
         {
-            var output = PrivateFile.CreateNew(temporary, BufferSize);
-            await using (output.ConfigureAwait(false))
+            var temporary = TemporaryFile.Beside(file.Target, ownerOnly: true);
+            await using (temporary.ConfigureAwait(false))
             {
-                using var verifying = new VerifyingWriteStream(output, entry.Size, description);
-                var body = await Store.OpenReadAsync(entry.Key, cancellationToken).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
+                using (var verifying = new VerifyingWriteStream(temporary.Stream, entry.Size, description))
                 {
-                    await decryptor.DecryptAsync(body, verifying, new DecryptionMessage(description, new EncryptionContext(shareId, entry.Path)), cancellationToken).ConfigureAwait(false);
+                    var body = await Store.OpenReadAsync(entry.Key, cancellationToken).ConfigureAwait(false);
+                    await using (body.ConfigureAwait(false))
+                    {
+                        await decryptor.DecryptAsync(body, verifying, new DecryptionMessage(description, new EncryptionContext(shareId, entry.Path)), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    verifying.Verify(entry.Sha256);
                 }
 
-                verifying.Verify(entry.Sha256);
-                output.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temporary, file.Target, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(file.Target))
-            {
-                DeleteQuietly(temporary);
-                return Outcome(ReceiveStatus.Conflict, $"{description}: a file appeared at '{file.Target}' while receiving; it is never overwritten. Move it away and receive again.");
+                try
+                {
+                    temporary.MoveIntoPlace();
+                }
+                catch (IOException) when (File.Exists(file.Target))
+                {
+                    return Outcome(ReceiveStatus.Conflict, $"{description}: a file appeared at '{file.Target}' while receiving; it is never overwritten. Move it away and receive again.");
+                }
             }
 
             return Outcome(ReceiveStatus.Received);
         }
         catch (IntegrityException ex)
         {
-            DeleteQuietly(temporary);
             return Outcome(ReceiveStatus.IntegrityFailed, ex.Message);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or Amazon.Runtime.AmazonServiceException)
         {
-            DeleteQuietly(temporary);
             return Outcome(ReceiveStatus.Failed, ex is ObjectNotFoundException ? $"{description}: {ex.Message} The share is damaged; ask the sender to share again." : $"{description}: {ex.Message}");
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
         }
     }
 
@@ -441,21 +422,14 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var target = Path.GetFullPath(outputPath);
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        try
+        var temporary = TemporaryFile.Beside(target, ownerOnly: true);
+        await using (temporary.ConfigureAwait(false))
         {
-            var output = PrivateFile.CreateNew(temporary, BufferSize);
-            await using (output.ConfigureAwait(false))
-            {
-                await decryptor.DecryptAsync(ciphertext, output, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
-                output.Flush(flushToDisk: true);
-            }
-
+            await decryptor.DecryptAsync(ciphertext, temporary.Stream, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
+            temporary.Close();
             if (File.Exists(target))
             {
-                var same = (await HashFileAsync(target, cancellationToken).ConfigureAwait(false)) == (await HashFileAsync(temporary, cancellationToken).ConfigureAwait(false));
-                DeleteQuietly(temporary);
-                if (!same)
+                if ((await HashFileAsync(target, cancellationToken).ConfigureAwait(false)) != (await HashFileAsync(temporary.Path, cancellationToken).ConfigureAwait(false)))
                 {
                     throw new IOException($"A different file is already at '{target}'; it is never overwritten. Choose another output path or move it away.");
                 }
@@ -463,12 +437,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 return;
             }
 
-            File.Move(temporary, target, overwrite: false);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
+            temporary.MoveIntoPlace();
         }
     }
 

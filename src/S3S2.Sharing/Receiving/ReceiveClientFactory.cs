@@ -18,30 +18,20 @@ internal sealed class ReceiveClientFactory(
     IOptionsMonitor<ShareClientRegistration> registrations,
     IOptionsMonitor<ReceiveClientOptions> receiveOptions) : IReceiveClientFactory, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<(ReceiveClient Client, IShareStore? Store)>> _clients = new(StringComparer.Ordinal);
+    private readonly NamedClients<(ReceiveClient Client, IShareStore? Store)> _clients = new();
     private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
 
     public IReceiveClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var lazy = _clients.GetOrAdd(name, n => new Lazy<(ReceiveClient, IShareStore?)>(() => Build(n)));
-        try
-        {
-            return lazy.Value.Client;
-        }
-        catch
-        {
-            // A failed build (an unreadable key file, say) is not cached: the next call tries again.
-            _clients.TryRemove(new(name, lazy));
-            throw;
-        }
+        return _clients.GetOrBuild(name, Build).Client;
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (var client in _clients.Built)
         {
-            (client.Value.Store as IDisposable)?.Dispose();
+            (client.Store as IDisposable)?.Dispose();
         }
 
         foreach (var kms in _kmsClients.Values)

@@ -20,23 +20,11 @@ internal sealed class LocalFolderStore : IUploader
         var target = PathOf(request.Key);
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        try
+        var temporary = TemporaryFile.Beside(target, ownerOnly: false);
+        await using (temporary.ConfigureAwait(false))
         {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
-            {
-                await request.Body.CopyToAsync(file, BufferSize, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, target, overwrite: false);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
+            await request.Body.CopyToAsync(temporary.Stream, BufferSize, cancellationToken).ConfigureAwait(false);
+            temporary.MoveIntoPlace();
         }
     }
 

@@ -1,0 +1,79 @@
+namespace S3S2.Sharing.Upload;
+
+/// <summary>
+/// A hidden file beside its target (<c>.name.GUID.partial</c>) that becomes the target only when complete: flushed to
+/// disk, then moved into place without overwriting anything. Disposed without being moved, it is deleted, so a reader
+/// never sees half a file. Used by the local folder store and by the receiving side.
+/// </summary>
+internal sealed class TemporaryFile : IAsyncDisposable
+{
+    private const int BufferSize = 64 * 1024;
+    private readonly string _target;
+    private bool _closed;
+    private bool _moved;
+
+    private TemporaryFile(string target, bool ownerOnly)
+    {
+        _target = target;
+        Path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, $".{System.IO.Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = BufferSize, Options = FileOptions.Asynchronous };
+        if (ownerOnly && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        Stream = new FileStream(Path, options);
+    }
+
+    /// <summary>Gets the temporary file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the stream to write the content to.</summary>
+    public FileStream Stream { get; }
+
+    /// <summary>Starts a temporary file for <paramref name="target"/>; <paramref name="ownerOnly"/> makes it (and so the target) 0600 on Unix.</summary>
+    public static TemporaryFile Beside(string target, bool ownerOnly) => new(target, ownerOnly);
+
+    /// <summary>The search pattern of temporary files for a target file name.</summary>
+    public static string PatternFor(string fileName) => $".{fileName}.*.partial";
+
+    /// <summary>Flushes the content to disk and closes the stream (the content can then be read back).</summary>
+    public void Close()
+    {
+        if (!_closed)
+        {
+            Stream.Flush(flushToDisk: true);
+            Stream.Dispose();
+            _closed = true;
+        }
+    }
+
+    /// <summary>Closes the file and moves it to the target; throws <see cref="IOException"/> when a file is already there.</summary>
+    public void MoveIntoPlace()
+    {
+        Close();
+        File.Move(Path, _target, overwrite: false);
+        _moved = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stream.DisposeAsync().ConfigureAwait(false);
+        if (!_moved)
+        {
+            DeleteQuietly(Path);
+        }
+    }
+
+    /// <summary>Deletes a file, best effort: a leftover hidden temporary file is ignored by readers and cleaned up later.</summary>
+    public static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
