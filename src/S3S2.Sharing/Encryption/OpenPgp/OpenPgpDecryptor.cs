@@ -33,15 +33,21 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         ArgumentNullException.ThrowIfNull(plaintext);
         ArgumentNullException.ThrowIfNull(message);
 
+        var source = new SourceReadStream(ciphertext);
         var head = new byte[PeekSize];
-        var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var packets = OpenPackets(head, length, ciphertext, message.Description);
+        var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var packets = OpenPackets(head, length, source, message.Description);
 
         // BouncyCastle's streams are synchronous; the work is CPU-bound and runs on this thread.
         var writing = false;
         try
         {
             Decrypt(packets, plaintext, message.Description, ref writing, cancellationToken);
+        }
+        catch (Exception ex) when (SourceReadStream.FailureIn(ex) is { } sourceFailure)
+        {
+            // The store or network failed, not the message: report that (a retry may succeed), not corruption.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(sourceFailure);
         }
         catch (Exception ex) when (ex is not (IntegrityException or EncryptionKeyException or OperationCanceledException or OutOfMemoryException) && !writing)
         {

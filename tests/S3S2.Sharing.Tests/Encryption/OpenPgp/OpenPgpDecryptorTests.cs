@@ -57,6 +57,25 @@ public sealed class OpenPgpDecryptorTests
     }
 
     [Test]
+    public async Task DecryptAsync_SourceFailsMidway_ReportsTheSourceErrorNotCorruption()
+    {
+        var message = await ReceiveTestBed.EncryptAsync(Content, OpenPgpCompression.None);
+        var source = new NonSeekableStream(message[..(message.Length / 2)], new IOException("connection reset by peer"));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Decryptor(TestKeys.Receiver).DecryptAsync(source, Stream.Null, Message, CancellationToken.None));
+
+        Assert.That(error!.Message, Is.EqualTo("connection reset by peer"));
+    }
+
+    [Test]
+    public async Task DecryptAsync_TruncatedWithoutSourceError_IsAnIntegrityFailure()
+    {
+        var message = await ReceiveTestBed.EncryptAsync(Content, OpenPgpCompression.None);
+
+        await Assert.ThrowsAsync<IntegrityException>(() => Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message[..(message.Length / 2)]), Stream.Null, Message, CancellationToken.None));
+    }
+
+    [Test]
     public async Task DecryptAsync_MessageWithoutMdc_IntegrityExceptionBeforeAnyPlaintext()
     {
         var message = ReceiveTestBed.EncryptWithoutIntegrity(Content);

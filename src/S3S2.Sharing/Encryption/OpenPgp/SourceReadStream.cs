@@ -1,0 +1,78 @@
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>
+/// Reads a message's source and marks the errors the source itself raises (a reset connection, a failing disk), so
+/// that they are reported as such and not mistaken for a corrupt message when BouncyCastle passes them on.
+/// </summary>
+internal sealed class SourceReadStream(Stream source) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>The source's own error somewhere in <paramref name="error"/>'s chain, or <see langword="null"/>.</summary>
+    public static Exception? FailureIn(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is SourceFailure failure)
+            {
+                return failure.InnerException;
+            }
+        }
+
+        return null;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return source.Read(buffer);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or Amazon.Runtime.AmazonServiceException or UnauthorizedAccessException)
+        {
+            throw new SourceFailure(ex);
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or Amazon.Runtime.AmazonServiceException or UnauthorizedAccessException)
+        {
+            throw new SourceFailure(ex);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>Carries the source's error through BouncyCastle (an IOException, which it passes on).</summary>
+    private sealed class SourceFailure(Exception inner) : IOException(inner.Message, inner);
+}
