@@ -82,6 +82,6 @@ internal sealed class ShareClientFactory(
     {
         var options = openPgpOptions.Get(name);
         var recipients = OpenPgpRecipientKeys.Load(options.RecipientKeys, time.GetUtcNow().UtcDateTime);
-        return (new OpenPgpEncryptor(recipients, options.Compression), new OpenPgpMessageRule(recipients, options.PinnedFingerprints));
+        return (new OpenPgpEncryptor(recipients, options.Compression), new OpenPgpMessageRule(recipients, options.PinnedFingerprints, time));
     }
 }

@@ -21,9 +21,14 @@ internal sealed class OpenPgpMessageRule : IBodyRule
 
     private readonly HashSet<ulong> _expectedKeyIds;
     private readonly string? _pinMismatch;
+    private readonly OpenPgpRecipient? _firstToExpire;
+    private readonly TimeProvider _time;
 
-    public OpenPgpMessageRule(IReadOnlyList<OpenPgpRecipient> recipients, IEnumerable<string> pinnedFingerprints)
+    public OpenPgpMessageRule(IReadOnlyList<OpenPgpRecipient> recipients, IEnumerable<string> pinnedFingerprints, TimeProvider? time = null)
     {
+        // Keys are checked when the client is built; a long-running host must not go on encrypting past their expiry.
+        _time = time ?? TimeProvider.System;
+        _firstToExpire = recipients.Where(r => r.ExpiresUtc is not null).MinBy(r => r.ExpiresUtc);
         _expectedKeyIds = recipients.Select(r => unchecked((ulong)r.EncryptionKey.KeyId)).ToHashSet();
         var pins = pinnedFingerprints.Select(OpenPgpRecipientKeys.NormalizeFingerprint).ToHashSet(StringComparer.Ordinal);
         var actual = recipients.Select(r => r.Fingerprint).ToHashSet(StringComparer.Ordinal);
@@ -40,6 +45,11 @@ internal sealed class OpenPgpMessageRule : IBodyRule
         if (_pinMismatch is not null)
         {
             return _pinMismatch;
+        }
+
+        if (_firstToExpire is { ExpiresUtc: { } expires } && _time.GetUtcNow().UtcDateTime >= expires)
+        {
+            return $"the recipient key {_firstToExpire} expired on {expires:yyyy-MM-dd HH:mm} UTC. Ask the receiver for a current key (or profile) and restart with it";
         }
 
         if (head.StartsWith("-----BEGIN PGP"u8))

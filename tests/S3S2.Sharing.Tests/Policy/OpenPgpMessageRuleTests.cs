@@ -22,6 +22,25 @@ public sealed class OpenPgpMessageRuleTests
     }
 
     [Test]
+    public async Task Check_RecipientKeyExpiredSinceTheClientWasBuilt_IsRefused()
+    {
+        var (armored, _, _) = TestKeyRings.Build(
+            PgpKeyFlags.CanCertify | PgpKeyFlags.CanSign, null, null, false,
+            new TestKeyRings.Subkey(DateTime.UtcNow.AddDays(-1), Lifetime: TimeSpan.FromDays(2)));
+        var recipients = OpenPgpRecipientKeys.Load([OpenPgpKeySource.FromArmoredString(armored)], DateTime.UtcNow);
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        var rule = new OpenPgpMessageRule(recipients, [], clock);
+        var message = await EncryptAsync(recipients);
+
+        var today = rule.Check(message, isWholeBody: true);
+        clock.Now = clock.Now.AddDays(2);
+        var later = rule.Check(message, isWholeBody: true);
+
+        Assert.That(today, Is.Null);
+        Assert.That(later, Does.Contain("expired on").And.Contain("current key"));
+    }
+
+    [Test]
     public void Check_Plaintext_IsRefused()
     {
         var rule = new OpenPgpMessageRule(TestKeys.Recipients(TestKeys.Receiver), []);
@@ -145,12 +164,21 @@ public sealed class OpenPgpMessageRuleTests
         Assert.That(rule.Check(message, isWholeBody: true), Does.Contain("0000000000000000"));
     }
 
-    internal static async Task<byte[]> EncryptAsync(params OpenPgpGeneratedKey[] keys)
+    internal static Task<byte[]> EncryptAsync(params OpenPgpGeneratedKey[] keys) => EncryptAsync(TestKeys.Recipients(keys));
+
+    private static async Task<byte[]> EncryptAsync(IReadOnlyList<OpenPgpRecipient> recipients)
     {
-        var encryptor = new OpenPgpEncryptor(TestKeys.Recipients(keys), OpenPgpCompression.Zlib);
+        var encryptor = new OpenPgpEncryptor(recipients, OpenPgpCompression.Zlib);
         using var output = new MemoryStream();
         await encryptor.EncryptAsync(new MemoryStream("order_id,amount\n1,2\n"u8.ToArray()), output, new EncryptionContext("s", "a.csv"));
         return output.ToArray();
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static byte[] Write(PgpEncryptedDataGenerator generator)

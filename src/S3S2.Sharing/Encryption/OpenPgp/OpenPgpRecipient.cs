@@ -7,7 +7,8 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// <param name="UserId">The first user id, for messages.</param>
 /// <param name="EncryptionKey">The newest valid encryption-capable subkey, else the primary key.</param>
 /// <param name="Ring">The whole public key ring the recipient came from.</param>
-internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey, PgpPublicKeyRing Ring)
+/// <param name="ExpiresUtc">When the primary or the chosen encryption key expires, whichever is first; <see langword="null"/> for never.</param>
+internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey, PgpPublicKeyRing Ring, DateTime? ExpiresUtc = null)
 {
     public override string ToString() => $"{Fingerprint} ({UserId})";
 }

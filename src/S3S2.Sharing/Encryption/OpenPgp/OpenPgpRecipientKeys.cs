@@ -96,6 +96,7 @@ internal static class OpenPgpRecipientKeys
         }
 
         PgpPublicKey? chosen = null;
+        long chosenValidSeconds = 0;
         foreach (var key in ring.GetPublicKeys())
         {
             if (key.IsMasterKey || !key.IsEncryptionKey)
@@ -104,17 +105,18 @@ internal static class OpenPgpRecipientKeys
             }
 
             var binding = NewestValidBinding(primary, key);
+            var validSeconds = binding?.GetHashedSubPackets()?.GetKeyExpirationTime() ?? 0;
             if (binding is null
                 || !AllowsEncryption(binding)
                 || IsRevoked(primary, key, PgpSignature.SubkeyRevocation)
-                || IsExpired(key.CreationTime, binding.GetHashedSubPackets()?.GetKeyExpirationTime() ?? 0, utcNow))
+                || IsExpired(key.CreationTime, validSeconds, utcNow))
             {
                 continue;
             }
 
             if (chosen is null || key.CreationTime > chosen.CreationTime)
             {
-                chosen = key;
+                (chosen, chosenValidSeconds) = (key, validSeconds);
             }
         }
 
@@ -126,7 +128,9 @@ internal static class OpenPgpRecipientKeys
         return chosen is null
             ? throw new EncryptionKeyException(
                 $"The key {name} has no valid encryption key: its encryption subkeys are expired, revoked or unsigned, or it is a sign-only key. Ask the receiver for a public key with a current encryption subkey.")
-            : new OpenPgpRecipient(fingerprint, userId, chosen, ring);
+            : new OpenPgpRecipient(fingerprint, userId, chosen, ring, EarliestExpiry(
+                (primary.CreationTime, primary.GetValidSeconds()),
+                chosen == primary ? (primary.CreationTime, 0) : (chosen.CreationTime, chosenValidSeconds)));
     }
 
     private static PgpSignature? NewestValidBinding(PgpPublicKey primary, PgpPublicKey subkey)
@@ -201,6 +205,9 @@ internal static class OpenPgpRecipientKeys
             .ToList();
         return selfSignatures.Count == 0 || (selfSignatures[0].GetHashedSubPackets().GetKeyFlags() & EncryptionFlags) != 0;
     }
+
+    private static DateTime? EarliestExpiry(params (DateTime Created, long ValidSeconds)[] keys) =>
+        keys.Where(k => k.ValidSeconds > 0).Select(k => (DateTime?)ExpiryOf(k.Created, k.ValidSeconds)).Min();
 
     private static bool IsExpired(DateTime created, long validSeconds, DateTime utcNow) =>
         validSeconds > 0 && ExpiryOf(created, validSeconds) <= utcNow;
