@@ -16,6 +16,8 @@ internal sealed class KmsEnvelopeRule : IBodyRule
         _keyArns = configuredKeyArns.ToHashSet(StringComparer.Ordinal);
     }
 
+    public string ObjectKeySuffix => Encryption.Kms.KmsEnvelopeEncryptor.ObjectKeySuffix;
+
     public string? Check(ReadOnlySpan<byte> head, bool isWholeBody)
     {
         var header = EsdkHeader.TryParse(head, out var problem);

@@ -40,6 +40,8 @@ internal sealed class OpenPgpMessageRule : IBodyRule
         }
     }
 
+    public string ObjectKeySuffix => ".gpg";
+
     public string? Check(ReadOnlySpan<byte> head, bool isWholeBody)
     {
         if (_pinMismatch is not null)

@@ -77,9 +77,14 @@ internal sealed partial class SharePolicy
             return $"object key '{key}' {problem}";
         }
 
-        return _prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal)
-            ? $"object key '{key}' is outside the configured prefix '{_prefix}/'"
-            : null;
+        if (_prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal))
+        {
+            return $"object key '{key}' is outside the configured prefix '{_prefix}/'";
+        }
+
+        return key.EndsWith(_bodyRule.ObjectKeySuffix, StringComparison.Ordinal)
+            ? null
+            : $"object key '{key}' does not end in '{_bodyRule.ObjectKeySuffix}', the extension of the configured format";
     }
 
     private string? CheckServerSideEncryption()

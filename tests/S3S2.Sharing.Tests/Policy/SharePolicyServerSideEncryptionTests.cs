@@ -26,7 +26,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.S3Managed, required: ServerSideEncryptionMethod.Kms);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
     }
 
     [Test]
@@ -34,7 +34,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.Kms("arn:aws:kms:eu-west-1:111122223333:key/other"), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("key/other").And.Contain(SseKey));
     }
@@ -44,7 +44,7 @@ public sealed class SharePolicyServerSideEncryptionTests
     {
         var policy = Policy(ServerSideEncryption.Kms(SseKey), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
 
-        var request = await policy.AuthorizeAsync("p/a", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
+        var request = await policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
 
         Assert.That(request.ServerSideEncryption, Is.EqualTo(ServerSideEncryption.Kms(SseKey)));
     }
@@ -54,6 +54,8 @@ public sealed class SharePolicyServerSideEncryptionTests
 
     private sealed class AllowAllRule : IBodyRule
     {
+        public string ObjectKeySuffix => ".encrypted";
+
         public string? Check(ReadOnlySpan<byte> head, bool isWholeBody) => null;
     }
 

@@ -135,6 +135,8 @@ public sealed class SharePolicyTests
     [TestCase("/partners/acme/x.gpg")]
     [TestCase("partners/acme/a\\..\\x.gpg")]
     [TestCase("partners/acme/a\u0000.gpg")]
+    [TestCase("partners/acme/a.csv")]
+    [TestCase("partners/acme/a.csv.encrypted")]
     public async Task AuthorizeAsync_KeyWithTraversalOrBadCharacters_Refused(string key)
     {
         var policy = Policy(TestKeys.Receiver);
