@@ -11,6 +11,12 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Print nothing but errors (and the JSON asked for with --json).",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Print the result as JSON on stdout.",

@@ -5,6 +5,7 @@ using S3S2.Cli.Commands;
 var root = new RootCommand("s3s2: share files with a receiver through Amazon S3, encrypted so that only the receiver can read them.")
 {
     CommonOptions.Verbose,
+    CommonOptions.Quiet,
     KeygenCommand.Create(),
     InitCommand.Create(),
     ShareCommand.Create(),
@@ -24,6 +25,12 @@ if (parsed.Errors.Count > 0)
 
     Console.Error.WriteLine("s3s2: see 's3s2 --help'.");
     return ExitCodes.BadInput;
+}
+
+if (parsed.GetValue(CommonOptions.Quiet) && !parsed.GetValue(CommonOptions.Json))
+{
+    // One place for --quiet: normal output goes nowhere; errors still go to stderr.
+    Console.SetOut(TextWriter.Null);
 }
 
 try

@@ -12,13 +12,14 @@ internal static class ReceiveCommand
         var source = new SourceOptions();
         var share = new Option<string?>("--share") { Description = "Receive this share only; default: every complete share not received yet." };
         var output = new Option<string>("--out") { Description = "The folder each share is written to, as DIR/<shareId>/<relative path>.", Required = true };
+        var deleteAfter = new Option<bool>("--delete-after-receive") { Description = "Delete a share's objects once all its files are in place and verified (the manifest last), so drop folders do not grow." };
         var command = new Command("receive", "Download, decrypt and verify shares; each file is renamed into place only when its size and SHA-256 match the manifest. Existing files are never overwritten.\n\nExit codes: 0 all received; 4 integrity failure; 2 bad input or key; 1 conflict or other failure.\n\nExamples:\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 receive --from ./store --share 20261127T004512345Z-1a2b3c4d --out inbox --pgp-secret-key awesomeai.sec.asc");
         foreach (var option in source.Store)
         {
             command.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { share, output, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, CommonOptions.Json })
+        foreach (var option in new Option[] { share, output, deleteAfter, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, CommonOptions.Json })
         {
             command.Options.Add(option);
         }
@@ -26,7 +27,7 @@ internal static class ReceiveCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             // No secret key is needed for KMS envelope shares; an OpenPGP share without one fails naming the fix.
-            var settings = source.Read(result);
+            var settings = source.Read(result) with { DeleteAfterReceive = result.GetValue(deleteAfter) };
             await using var provider = ReceiverServices.Build(settings, needsStore: true, result.GetValue(CommonOptions.Verbose));
             var client = ReceiverServices.Client(provider);
             var outputDirectory = result.GetRequiredValue(output);

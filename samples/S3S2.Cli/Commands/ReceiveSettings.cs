@@ -10,4 +10,5 @@ internal sealed record ReceiveSettings(
     IReadOnlyList<string> SecretKeys,
     string? PassphraseVariable,
     string? KmsEndpoint = null,
-    IReadOnlyList<string>? KmsKeys = null);
+    IReadOnlyList<string>? KmsKeys = null,
+    bool DeleteAfterReceive = false);

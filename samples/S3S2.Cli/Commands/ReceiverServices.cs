@@ -35,6 +35,7 @@ internal static class ReceiverServices
 
                 o.Passphrase = passphrase is null ? null : () => passphrase;
                 o.KmsServiceUrl = settings.KmsEndpoint;
+                o.DeleteAfterReceive = settings.DeleteAfterReceive;
                 foreach (var key in settings.KmsKeys ?? [])
                 {
                     o.AllowedKmsKeyIds.Add(key);

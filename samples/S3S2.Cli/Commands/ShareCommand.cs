@@ -24,7 +24,6 @@ internal static class ShareCommand
         var pgpKeys = new Option<string[]>("--pgp-key") { Description = "The receiver's OpenPGP public key file (repeat for several recipients).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var pins = new Option<string[]>("--pin-fingerprint") { Description = "Refuse to share unless the recipients' fingerprints are exactly these (repeatable).", Arity = ArgumentArity.OneOrMore };
         var profile = new Option<string?>("--profile") { Description = "The profile the receiver gave you (default: $S3S2_PROFILE, else ~/.s3s2/profile.json when no --pgp-key is given). Flags override it, except its pinned fingerprints." };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but errors." };
         var compress = new Option<string>("--compress") { Description = "Compression before encryption.", DefaultValueFactory = _ => "zlib" };
         compress.AcceptOnlyFromAmong("none", "zlib");
         var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope encryption under this KMS key ARN instead of OpenPGP (repeat for several keys).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
@@ -34,7 +33,7 @@ internal static class ShareCommand
 
         var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, quiet, CommonOptions.Json,
+            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -54,13 +53,13 @@ internal static class ShareCommand
                 result.GetValue(sseS3),
                 result.GetValue(profile));
             var json = result.GetValue(CommonOptions.Json);
-            var silent = json || result.GetValue(quiet);
+            var silent = json || result.GetValue(CommonOptions.Quiet);
             var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(receipt, CliJsonContext.Default.ShareReceipt));
             }
-            else if (!result.GetValue(quiet))
+            else
             {
                 Console.WriteLine($"Shared {receipt.Files.Count} file(s) as share {receipt.ShareId}; manifest: {receipt.ManifestKey}");
             }

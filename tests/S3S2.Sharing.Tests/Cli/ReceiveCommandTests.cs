@@ -102,6 +102,20 @@ public sealed class ReceiveCommandTests
     }
 
     [Test]
+    public async Task Receive_DeleteAfterReceive_ReceivesThenEmptiesTheStore()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var keys = new TempDirectory();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+
+        var result = await RunAsync(["receive", "--from", bed.StoreFolder!.Path, "--prefix", ReceiveTestBed.Prefix, "--out", bed.Output.Path, "--pgp-secret-key", SecretKeyFile(keys), "--delete-after-receive"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, "orders.csv")), Is.EqualTo(Content));
+        Assert.That(Directory.GetFiles(bed.StoreFolder.Path, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
     public async Task Receive_DifferentFileAtTarget_Exit1Conflict()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
@@ -201,7 +215,7 @@ public sealed class ReceiveCommandTests
         Assert.That(await File.ReadAllTextAsync(output), Is.EqualTo("mine"));
     }
 
-    private static Task<ProcessRunner.Result> RunAsync(string[] arguments, IDictionary<string, string?>? environment = null) => Infrastructure.Cli.RunAsync(arguments, environment);
+    private static Task<ProcessRunner.Result> RunAsync(string[] arguments, IDictionary<string, string?>? environment = null) => S3S2Program.RunAsync(arguments, environment);
 
     private static Dictionary<string, string?> S3Environment() => new()
     {

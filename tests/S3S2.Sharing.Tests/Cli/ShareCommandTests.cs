@@ -33,6 +33,20 @@ public sealed class ShareCommandTests
     }
 
     [Test]
+    public async Task Share_Quiet_PrintsNothingAndShares()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1, 2, 3]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key, "--quiet"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardOutput + result.StandardError, Is.Empty);
+        Assert.That(Directory.GetFiles(work.Combine("store"), "a.csv.gpg", SearchOption.AllDirectories), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public async Task Share_FingerprintMismatch_Exits3AndWritesNothing()
     {
         using var work = new TempDirectory();
