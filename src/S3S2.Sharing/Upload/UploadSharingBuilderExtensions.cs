@@ -48,7 +48,7 @@ public static class UploadSharingBuilderExtensions
         return builder.Register(r =>
         {
             r.Uploaders.Add(($"local folder '{folder}'", false, (_, _) => new LocalFolderStore(folder)));
-            r.Stores.Add(($"local folder '{folder}'", (_, _) => new LocalFolderShareStore(folder)));
+            r.Stores.Add(($"local folder '{folder}'", (_, _) => new LocalFolderStore(folder)));
         });
     }
 
