@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Policy;

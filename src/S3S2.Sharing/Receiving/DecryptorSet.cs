@@ -1,3 +1,5 @@
+using S3S2.Sharing.IO;
+
 namespace S3S2.Sharing.Receiving;
 
 /// <summary>The decryptors a receive client has, chosen by the manifest's encryption mode or an object key's suffix.</summary>
@@ -32,7 +34,7 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
         var head = new byte[3];
         var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         var decryptor = Encryption.Kms.EsdkFormat.LooksLikeMessage(head.AsSpan(0, length)) ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode) ?? Default : Default;
-        return (decryptor, new Policy.PrefixedStream(head, length, ciphertext));
+        return (decryptor, new PrefixedStream(head, length, ciphertext));
     }
 
     /// <summary>The decryptor for an object by its key's suffix; the default (OpenPGP) when no suffix is known, since any file may hold a message.</summary>

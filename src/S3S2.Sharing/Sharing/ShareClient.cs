@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Upload;

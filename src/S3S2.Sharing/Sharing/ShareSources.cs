@@ -1,3 +1,4 @@
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
 
 namespace S3S2.Sharing.Sharing;

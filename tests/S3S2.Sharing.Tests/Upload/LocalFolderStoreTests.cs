@@ -1,3 +1,4 @@
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;

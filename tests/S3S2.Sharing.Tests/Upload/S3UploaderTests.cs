@@ -2,6 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Moq;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.KeyManagementService;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Receiving;
 

@@ -1,5 +1,6 @@
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Receiving;
 

@@ -4,22 +4,8 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// Reads a message's source and marks the errors the source itself raises (a reset connection, a failing disk), so
 /// that they are reported as such and not mistaken for a corrupt message when BouncyCastle passes them on.
 /// </summary>
-internal sealed class SourceReadStream(Stream source) : Stream
+internal sealed class SourceReadStream(Stream source) : IO.ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The source's own error somewhere in <paramref name="error"/>'s chain, or <see langword="null"/>.</summary>
     public static Exception? FailureIn(Exception? error)
     {
@@ -33,8 +19,6 @@ internal sealed class SourceReadStream(Stream source) : Stream
 
         return null;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -59,19 +43,6 @@ internal sealed class SourceReadStream(Stream source) : Stream
             throw new SourceFailure(ex);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Carries the source's error through BouncyCastle (an IOException, which it passes on).</summary>
     private sealed class SourceFailure(Exception inner) : IOException(inner.Message, inner);
