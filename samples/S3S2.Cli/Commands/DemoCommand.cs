@@ -1,5 +1,6 @@
 using System.CommandLine;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Cli.Commands;
 
@@ -61,9 +62,13 @@ internal static class DemoCommand
             foreach (var file in receipt.Files)
             {
                 var encrypted = new FileInfo(Path.Combine(store, file.Key)).Length;
-                var status = share.Files.SingleOrDefault(f => f.Path == file.Path) is { } got && got.Sha256 == file.Sha256 && got.Size == file.Size
+                // Verified here too, from the bytes on disk: the received file's own SHA-256 against the partner's receipt.
+                var receivedPath = Path.Combine(share.Directory, file.Path);
+                var status = share.Files.SingleOrDefault(f => f.Path == file.Path) is { Status: ReceiveStatus.Received or ReceiveStatus.AlreadyReceived } got
+                    && File.Exists(receivedPath)
+                    && await Sha256HexAsync(receivedPath, cancellationToken) == file.Sha256
                     ? $"{got.Status}, SHA-256 verified"
-                    : "MISSING";
+                    : "FAILED";
                 Console.WriteLine($"   {file.Path,-28} {file.Size,6}  {encrypted,9}  {file.Sha256[..16]}…  {status}");
             }
 
@@ -79,5 +84,11 @@ internal static class DemoCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<string> Sha256HexAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
     }
 }

@@ -18,8 +18,7 @@ internal static class ReceiverServices
         // Read now, so a missing variable is reported before anything is downloaded; the value is never printed.
         string? passphrase = settings.PassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.PassphraseVariable);
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Critical)
-            .AddFilter("Microsoft", LogLevel.Warning));
+        services.AddCliLogging(verbose, LogLevel.Critical);
         var builder = services
             .AddS3S2Sharing(o =>
             {

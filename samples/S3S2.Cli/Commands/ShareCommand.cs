@@ -108,8 +108,7 @@ internal static class ShareCommand
         }
 
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
-            .AddFilter("Microsoft", LogLevel.Warning));
+        services.AddCliLogging(verbose, LogLevel.Warning);
         var builder = services.AddS3S2Sharing(o =>
         {
             o.Bucket = bucket;

@@ -10,9 +10,9 @@ internal sealed class HashingReadStream(Stream inner, Action<long>? onRead = nul
     /// <summary>The SHA-256 of everything read, lower-case hex.</summary>
     public string HashHex() => Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
 
-    public override int Read(Span<byte> buffer) => Account(buffer[..inner.Read(buffer)]);
+    protected override int ReadCore(Span<byte> buffer) => Account(buffer[..inner.Read(buffer)]);
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..read]);
@@ -32,8 +32,7 @@ internal sealed class HashingReadStream(Stream inner, Action<long>? onRead = nul
     private int Account(ReadOnlySpan<byte> read)
     {
         _hash.AppendData(read);
-        BytesRead += read.Length;
-        onRead?.Invoke(BytesRead);
+        onRead?.Invoke(BytesRead + read.Length);
         return read.Length;
     }
 }

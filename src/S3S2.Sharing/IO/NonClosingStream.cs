@@ -3,8 +3,9 @@ namespace S3S2.Sharing.IO;
 /// <summary>Reads a caller's stream without disposing it: the caller owns it.</summary>
 internal sealed class NonClosingStream(Stream inner) : ReadOnlyStream
 {
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+    public override bool CanRead => inner.CanRead;
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    protected override int ReadCore(Span<byte> buffer) => inner.Read(buffer);
+
+    protected override ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReadAsync(buffer, cancellationToken);
 }

@@ -5,16 +5,10 @@ internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) :
 {
     private int _headPosition;
 
-    public override int Read(Span<byte> buffer) => Count(_headPosition < headLength ? ReadHead(buffer) : rest.Read(buffer));
+    protected override int ReadCore(Span<byte> buffer) => _headPosition < headLength ? ReadHead(buffer) : rest.Read(buffer);
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(_headPosition < headLength ? ReadHead(buffer.Span) : await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    private int Count(int read)
-    {
-        BytesRead += read;
-        return read;
-    }
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _headPosition < headLength ? ReadHead(buffer.Span) : await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
 
     private int ReadHead(Span<byte> buffer)
     {

@@ -21,16 +21,29 @@ internal abstract class ReadOnlyStream : Stream
     }
 
     /// <summary>Gets how many bytes were read so far.</summary>
-    public long BytesRead { get; protected set; }
+    public long BytesRead { get; private set; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public sealed override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+    public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public abstract override int Read(Span<byte> buffer);
+    public sealed override int Read(Span<byte> buffer) => Count(ReadCore(buffer));
 
-    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+    public sealed override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await ReadCoreAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Reads into <paramref name="buffer"/>; returns how many bytes, 0 at the end.</summary>
+    protected abstract int ReadCore(Span<byte> buffer);
+
+    /// <summary>Reads into <paramref name="buffer"/>; returns how many bytes, 0 at the end.</summary>
+    protected abstract ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    private int Count(int read)
+    {
+        BytesRead += read;
+        return read;
+    }
 
     public override void Flush()
     {

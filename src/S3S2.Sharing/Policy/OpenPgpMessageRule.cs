@@ -40,7 +40,7 @@ internal sealed class OpenPgpMessageRule : IBodyRule
         }
     }
 
-    public string ObjectKeySuffix => ".gpg";
+    public string ObjectKeySuffix => OpenPgpEncryptor.ObjectKeySuffix;
 
     public string? Check(ReadOnlySpan<byte> head, bool isWholeBody)
     {

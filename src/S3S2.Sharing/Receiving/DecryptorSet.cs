@@ -21,8 +21,8 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
             $"S3S2 receive client '{clientName}': share {shareId} names the encryption mode '{mode}', which this version does not know. Known: {string.Join(", ", decryptors.Select(d => d.Mode))}.");
     }
 
-    /// <summary>Whether <paramref name="suffix"/> is exactly the object key suffix of one of the decryptors.</summary>
-    public bool HasSuffix(string suffix) => decryptors.Any(d => d.ObjectKeySuffixes.Contains(suffix, StringComparer.Ordinal));
+    /// <summary>Whether <paramref name="suffix"/> is exactly the suffix senders write for one of the formats (its first suffix).</summary>
+    public bool IsWrittenSuffix(string suffix) => decryptors.Any(d => string.Equals(d.ObjectKeySuffixes[0], suffix, StringComparison.Ordinal));
 
     /// <summary>
     /// Peeks the first bytes of a message to choose its decryptor: an AWS Encryption SDK version-2 header
@@ -33,7 +33,10 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
     {
         var head = new byte[3];
         var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var decryptor = Encryption.Kms.EsdkFormat.LooksLikeMessage(head.AsSpan(0, length)) ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode) ?? Default : Default;
+        var decryptor = Encryption.Kms.EsdkFormat.LooksLikeMessage(head.AsSpan(0, length))
+            ? decryptors.FirstOrDefault(d => d.Mode == KmsEnvelopeMode)
+                ?? throw new NotSupportedException($"S3S2 receive client '{clientName}': the message is a KMS envelope message, but this client has no KMS envelope decryption.")
+            : Default;
         return (decryptor, new PrefixedStream(head, length, ciphertext));
     }
 

@@ -46,15 +46,23 @@ internal sealed partial class ReceiveClient : IReceiveClient
     {
         var listing = await Store.ListAsync(_prefix, cancellationToken).ConfigureAwait(false);
         var complete = new SortedDictionary<string, AvailableShare>(StringComparer.Ordinal);
+        var duplicated = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in listing.ObjectKeys)
         {
             var name = NameUnderPrefix(key);
             var end = name.IndexOf(ManifestName, StringComparison.Ordinal);
-            if (end > 0 && ShareId.IsValid(name[..end]) && _decryptors.HasSuffix(name[(end + ManifestName.Length)..])
+            if (end > 0 && ShareId.IsValid(name[..end]) && _decryptors.IsWrittenSuffix(name[(end + ManifestName.Length)..])
                 && !complete.TryAdd(name[..end], new AvailableShare(name[..end], key)))
             {
+                duplicated.Add(name[..end]);
                 LogDuplicateManifest(_logger, _name, name[..end], key);
             }
+        }
+
+        // Two manifests for one share: one was planted. Neither is trusted; the share is not offered.
+        foreach (var id in duplicated)
+        {
+            complete.Remove(id);
         }
 
         var incomplete = listing.Folders.Select(NameUnderPrefix)
@@ -97,7 +105,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var root = Path.GetFullPath(outputDirectory);
         var listing = await ListSharesAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<ReceivedShare>();
-        EncryptionKeyException? keyError = null;
+        var keyErrors = new List<EncryptionKeyException>();
         foreach (var share in listing.Complete)
         {
             var directory = Path.Combine(root, share.ShareId);
@@ -115,16 +123,22 @@ internal sealed partial class ReceiveClient : IReceiveClient
             {
                 // One share that cannot be read (planted with another key, a KMS key that refuses, a store error)
                 // must not keep every later share from being received.
-                keyError ??= ex as EncryptionKeyException;
+                if (ex is EncryptionKeyException keyError)
+                {
+                    keyErrors.Add(keyError);
+                }
+
                 LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
                 results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.Failed, directory, [], ex.Message));
             }
         }
 
-        // When no share could be opened with the given keys, the keys are what is wrong: say so as such.
-        if (keyError is not null && !results.Exists(r => r.Status is ReceiveStatus.Received))
+        // When every share this run tried failed for want of a key, the keys are what is wrong: say so as such.
+        // Any other outcome (received, integrity failure, conflict, already received) is reported in the results.
+        var attempted = results.Count(r => r.Status is not ReceiveStatus.AlreadyReceived);
+        if (keyErrors.Count > 0 && keyErrors.Count == attempted && results.Count == attempted)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyError);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyErrors[0]);
         }
 
         return results;
@@ -243,12 +257,20 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             if (_options.DeleteAfterReceive)
             {
-                foreach (var file in plan)
+                try
                 {
-                    await Store.DeleteAsync(file.Entry.Key, cancellationToken).ConfigureAwait(false);
-                }
+                    foreach (var file in plan)
+                    {
+                        await Store.DeleteAsync(file.Entry.Key, cancellationToken).ConfigureAwait(false);
+                    }
 
-                await Store.DeleteAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
+                    await Store.DeleteAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException)
+                {
+                    // The files are in place and verified: a failed clean-up is worth a warning, not a failed share.
+                    LogDeleteFailed(_logger, _name, share.ShareId, ex.Message);
+                }
             }
 
             Directory.CreateDirectory(root);
@@ -450,6 +472,9 @@ internal sealed partial class ReceiveClient : IReceiveClient
     [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "S3S2 receive client '{ClientName}': share {ShareId} {Status}: {Reason}")]
     private static partial void LogShareFailed(ILogger logger, string clientName, string shareId, ReceiveStatus status, string reason);
 
-    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': share {ShareId} has a second manifest '{Key}'; it is ignored")]
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': share {ShareId} was received, but deleting its objects failed: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string clientName, string shareId, string reason);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "S3S2 receive client '{ClientName}': share {ShareId} has a second manifest '{Key}'; the share is refused until one is removed")]
     private static partial void LogDuplicateManifest(ILogger logger, string clientName, string shareId, string key);
 }

@@ -74,7 +74,17 @@ internal static class ShareSources
             if (entry.LinkTarget is not null)
             {
                 // Every link on the way is resolved: a link to a link outside must not pass as inside.
-                var target = RealPath(entry.FullName);
+                string target;
+                try
+                {
+                    target = RealPath(entry.FullName);
+                }
+                catch (IOException)
+                {
+                    skippedLinks.Add(relativePath); // a loop of links
+                    continue;
+                }
+
                 physical = Directory.Exists(target) ? new DirectoryInfo(target) : new FileInfo(target);
                 if (!physical.Exists || !IsInside(target, physicalRoot))
                 {

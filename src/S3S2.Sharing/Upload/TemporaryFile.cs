@@ -42,9 +42,15 @@ internal sealed class TemporaryFile : IAsyncDisposable
     {
         if (!_closed)
         {
-            Stream.Flush(flushToDisk: true);
-            Stream.Dispose();
-            _closed = true;
+            try
+            {
+                Stream.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                _closed = true;
+                Stream.Dispose();
+            }
         }
     }
 
@@ -58,10 +64,20 @@ internal sealed class TemporaryFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Stream.DisposeAsync().ConfigureAwait(false);
-        if (!_moved)
+        try
         {
-            DeleteQuietly(Path);
+            // Unflushed bytes of an unfinished file are not worth an error that would hide the first one.
+            await Stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_moved && ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        finally
+        {
+            if (!_moved)
+            {
+                DeleteQuietly(Path);
+            }
         }
     }
 

@@ -164,7 +164,7 @@ public sealed class ShareCommandTests
         var result = await S3S2Program.RunAsync(["demo", "--out", work.Combine("demo")]);
 
         Assert.That(result.ExitCode, Is.Zero, result.StandardError);
-        Assert.That(result.StandardOutput, Does.Contain("SHA-256 verified").And.Not.Contain("MISSING"));
+        Assert.That(result.StandardOutput, Does.Contain("SHA-256 verified").And.Not.Contain("FAILED"));
         var objects = Directory.GetFiles(work.Combine("demo", "store"), "*.gpg", SearchOption.AllDirectories);
         Assert.That(objects, Has.Length.EqualTo(5), "4 sample files and the manifest");
         var samples = Path.Combine(RepositoryRoot.Path, "samples", "data");

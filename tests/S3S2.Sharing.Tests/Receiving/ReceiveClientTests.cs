@@ -91,6 +91,33 @@ public sealed class ReceiveClientTests
     }
 
     [Test]
+    public async Task ReceiveAllAsync_PlantedShareAfterEverythingWasReceived_ReportedNotThrown()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        await bed.Sharer().ShareStreamAsync(new MemoryStream(TestData.Csv(7)), "good.csv");
+        await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
+        var planted = await bed.Sharer(TestKeys.SecondReceiver).ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "planted.csv");
+
+        var results = await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
+
+        Assert.That(results.Select(r => r.Status), Is.EquivalentTo(new[] { ReceiveStatus.AlreadyReceived, ReceiveStatus.Failed }));
+        Assert.That(results.Single(r => r.ShareId == planted.ShareId).Error, Does.Contain("secret keys"));
+    }
+
+    [Test]
+    public async Task ListSharesAsync_ShareWithASecondManifest_IsNotOffered()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(TestData.Csv(7)), "good.csv");
+        File.Copy(Path.Combine(bed.StoreFolder!.Path, receipt.ManifestKey), Path.Combine(bed.StoreFolder.Path, receipt.ManifestKey.Replace(".gpg", ".encrypted", StringComparison.Ordinal)));
+
+        var listing = await bed.Receiver().ListSharesAsync();
+
+        Assert.That(listing.Complete, Is.Empty);
+        Assert.That(listing.Incomplete, Is.EqualTo(new[] { receipt.ShareId }));
+    }
+
+    [Test]
     public async Task ReceiveAllAsync_SecondRunOverS3_DownloadsNothing()
     {
         using var bed = await ReceiveTestBed.OnS3Async();

@@ -26,7 +26,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
 
     public string Mode => "openpgp";
 
-    public IReadOnlyList<string> ObjectKeySuffixes { get; } = [".gpg", ".pgp", ".asc"];
+    public IReadOnlyList<string> ObjectKeySuffixes { get; } = [OpenPgpEncryptor.ObjectKeySuffix, ".pgp", ".asc"];
 
     public async Task DecryptAsync(Stream ciphertext, Stream plaintext, DecryptionMessage message, CancellationToken cancellationToken)
     {
@@ -35,14 +35,14 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         ArgumentNullException.ThrowIfNull(message);
 
         var source = new SourceReadStream(ciphertext);
-        var head = new byte[PeekSize];
-        var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var packets = OpenPackets(head, length, source, message.Description);
 
         // BouncyCastle's streams are synchronous; the work is CPU-bound and runs on this thread.
         var writing = false;
         try
         {
+            var head = new byte[PeekSize];
+            var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var packets = OpenPackets(head, length, source, message.Description);
             Decrypt(packets, plaintext, message.Description, ref writing, cancellationToken);
         }
         catch (Exception ex) when (SourceReadStream.FailureIn(ex) is { } sourceFailure)

@@ -12,6 +12,9 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 {
     internal const int BufferSize = 64 * 1024;
 
+    /// <summary>The extension of OpenPGP objects (binary messages, as gpg writes them).</summary>
+    public const string ObjectKeySuffix = ".gpg";
+
     private readonly IReadOnlyList<OpenPgpRecipient> _recipients;
     private readonly OpenPgpCompression _compression;
 
@@ -26,7 +29,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         _compression = compression;
         Descriptor = new EncryptionDescriptor(
             "openpgp",
-            ".gpg",
+            ObjectKeySuffix,
             recipients.Select(r => r.Fingerprint).ToArray(),
             compression == OpenPgpCompression.Zlib ? "zlib" : "none");
     }

@@ -20,7 +20,7 @@ internal sealed class SourceReadStream(Stream source) : IO.ReadOnlyStream
         return null;
     }
 
-    public override int Read(Span<byte> buffer)
+    protected override int ReadCore(Span<byte> buffer)
     {
         try
         {
@@ -32,7 +32,7 @@ internal sealed class SourceReadStream(Stream source) : IO.ReadOnlyStream
         }
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {
