@@ -1,7 +1,7 @@
 // A partner's nightly ETL job: after the export step, share the export folder with the receiver.
 // Configuration comes from appsettings.json ("S3S2" section: the receiver's profile) and can be
 // overridden by environment variables, e.g. S3S2__Profile=/etc/s3s2/profile.json or
-// S3S2__LocalFolder=/tmp/dry-run (write to a local folder instead of S3).
+// S3S2__LocalFolder=./dry-run (write to a local folder instead of S3).
 //
 //   dotnet run --project samples/S3S2.EtlSample -- exports/2026-11-27
 using Microsoft.Extensions.DependencyInjection;

@@ -114,7 +114,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
                 o.FrameLength = 10;
                 o.EncryptionContext["aws-crypto-public-key"] = "x";
             })
-            .AddLocalFolderStore("/tmp/unused");
+            .AddLocalFolderStore("unused-store");
         await using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
@@ -133,7 +133,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
         services.AddS3S2Sharing()
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add("arn:aws:kms:us-east-1:111122223333:key/k"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString("x")))
-            .AddLocalFolderStore("/tmp/unused");
+            .AddLocalFolderStore("unused-store");
         await using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());

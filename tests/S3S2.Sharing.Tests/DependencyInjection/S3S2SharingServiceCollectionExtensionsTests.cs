@@ -69,12 +69,12 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         services.AddS3S2Sharing(o => o.Bucket = "b")
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader()
-            .AddLocalFolderStore("/tmp/x");
+            .AddLocalFolderStore("store-x");
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
 
-        Assert.That(error!.Message, Does.Contain("2 uploaders are configured (S3, local folder '/tmp/x')"));
+        Assert.That(error!.Message, Does.Contain("2 uploaders are configured (S3, local folder 'store-x')"));
     }
 
     [Test]
@@ -83,7 +83,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Bucket = "b")
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddLocalFolderStore("/tmp/unused");
+            .AddLocalFolderStore("unused-store");
         services.AddS3S2Sharing(o => o.Prefix = "p");
 
         Assert.That(services.Count(d => d.ServiceType == typeof(IShareClientFactory)), Is.EqualTo(1));
