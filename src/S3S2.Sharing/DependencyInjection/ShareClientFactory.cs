@@ -61,8 +61,8 @@ internal sealed class ShareClientFactory(
             KmsEnvelopeSharingBuilderExtensions.KmsEnvelopeName => BuildKmsEnvelope(name),
             _ => BuildOpenPgp(name, time),
         };
-        var (_, usesBucket, createUploader) = registration.Uploaders[0];
-        var bucket = usesBucket ? options.Bucket : null;
+        var createUploader = registration.Uploaders[0].Create;
+        var bucket = options.Bucket;
         var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
             options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
         var uploader = createUploader(services, name);

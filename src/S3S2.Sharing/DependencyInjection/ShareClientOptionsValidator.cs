@@ -31,7 +31,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         {
             errors.Add($"{client}: {registration.Uploaders.Count} uploaders are configured ({string.Join(", ", registration.Uploaders.Select(u => u.Description))}). Keep one.");
         }
-        else if (registration.Uploaders.Count == 1 && registration.Uploaders[0].UsesBucket && string.IsNullOrWhiteSpace(options.Bucket))
+        else if (registration.Uploaders.Count == 1 && registration.Uploaders[0].RequiresBucket && string.IsNullOrWhiteSpace(options.Bucket))
         {
             errors.Add($"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name.");
         }

@@ -10,7 +10,7 @@ internal sealed class ShareClientRegistration
     public List<string> Encryptions { get; } = [];
 
     /// <summary>Gets the uploaders added, in order, with their factories.</summary>
-    public List<(string Description, bool UsesBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];
+    public List<(string Description, bool RequiresBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];
 
     /// <summary>Gets the stores shares are read back from, added with the uploaders (the same bucket or folder).</summary>
     public List<(string Description, Func<IServiceProvider, string, IShareStore> Create)> Stores { get; } = [];

@@ -61,6 +61,20 @@ public static class UploadSharingBuilderExtensions
             : new S3ShareStore(services.GetRequiredService<IAmazonS3>(), ownsClient: false, bucket);
     }
 
+    /// <summary>
+    /// Stores objects with an uploader of your own (another object store, a queue). It receives only requests the share
+    /// policy has allowed, exactly like the built-in uploaders: the policy cannot be bypassed by an uploader.
+    /// </summary>
+    /// <param name="builder">The share client builder.</param>
+    /// <param name="create">Creates the uploader for the client.</param>
+    /// <returns>The builder.</returns>
+    public static IS3S2SharingBuilder AddUploader(this IS3S2SharingBuilder builder, Func<IServiceProvider, IUploader> create)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(create);
+        return builder.Register(r => r.Uploaders.Add(("custom uploader", false, (services, _) => create(services))));
+    }
+
     private static S3Uploader CreateS3Uploader(IServiceProvider services, string name)
     {
         var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);

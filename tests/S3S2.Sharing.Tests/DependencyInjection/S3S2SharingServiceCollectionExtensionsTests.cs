@@ -129,4 +129,21 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         Assert.That(TestKeys.Decrypt(stored, TestKeys.SecondReceiver).Plaintext, Is.EqualTo(new byte[] { 7 }));
         Assert.That(receipt.Files[0].Key, Does.StartWith("p2/"));
     }
+
+    [Test]
+    public async Task AddUploader_CustomUploader_GetsOnlyPolicyCheckedCiphertext()
+    {
+        var uploader = new RecordingUploader();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o => o.Prefix = "p")
+            .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
+            .AddUploader(_ => uploader);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var content = TestData.Csv(20);
+
+        var receipt = await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(content), "a.csv");
+
+        Assert.That(uploader.Objects.Keys, Is.EquivalentTo(new[] { receipt.Files[0].Key, receipt.ManifestKey }));
+        Assert.That(TestKeys.Decrypt(uploader.Objects[receipt.Files[0].Key], TestKeys.Receiver).Plaintext, Is.EqualTo(content));
+    }
 }
