@@ -17,7 +17,7 @@ public sealed class ReceivingSharingBuilderExtensionsTests
         services.AddS3S2Sharing().AddLocalFolderStore(store.Path).AddReceiving();
         using var provider = Build(services);
 
-        Assert.That(provider.GetRequiredService<IReceiveClient>(), Is.Not.Null);
+        Assert.DoesNotThrow(() => provider.GetRequiredService<IReceiveClient>(), "the whole configuration validates and the client builds");
         Assert.That(provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName), Is.Not.Null, "options validate without an encryptor");
     }
 
