@@ -59,6 +59,23 @@ public sealed class S3UploaderTests
     }
 
     [Test]
+    public async Task UploadAsync_MoreThanS3sPartLimit_FailsNamingTheFixAndAborts()
+    {
+        var s3 = MultipartMock(failPart: 0);
+        s3.Setup(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AbortMultipartUploadResponse());
+
+        // Tiny parts (the options validator would refuse them) reach the 10,000-part limit with a small body.
+        var uploader = new S3Uploader(s3.Object, ownsClient: false, new S3UploaderOptions { MultipartThreshold = 1, PartSize = 1, MaxConcurrentParts = 8 }, new ListLogger());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => uploader.UploadAsync(Request(S3Uploader.MaxParts + 5)));
+
+        Assert.That(error!.Message, Does.Contain("10000 parts").And.Contain("Raise S3 PartSize"));
+        s3.Verify(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(S3Uploader.MaxParts));
+        s3.Verify(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
     public async Task UploadAsync_BodyFailsMidway_AbortsAndThrowsTheBodyError()
     {
         var s3 = MultipartMock(failPart: 0);
