@@ -54,11 +54,8 @@ public static class UploadSharingBuilderExtensions
 
     private static S3ShareStore CreateS3Store(IServiceProvider services, string name)
     {
-        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
-        var bucket = services.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(name).Bucket!;
-        return S3ClientFactory.NeedsOwnClient(options)
-            ? new S3ShareStore(S3ClientFactory.Create(options), ownsClient: true, bucket)
-            : new S3ShareStore(services.GetRequiredService<IAmazonS3>(), ownsClient: false, bucket);
+        var (s3, owns, _) = S3ClientFor(services, name);
+        return new S3ShareStore(s3, owns, services.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(name).Bucket!);
     }
 
     /// <summary>
@@ -77,10 +74,16 @@ public static class UploadSharingBuilderExtensions
 
     private static S3Uploader CreateS3Uploader(IServiceProvider services, string name)
     {
+        var (s3, owns, options) = S3ClientFor(services, name);
+        return new S3Uploader(s3, owns, options, (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<IUploader>());
+    }
+
+    /// <summary>The client's own S3 client when its options name an endpoint, region or credentials; else the host's.</summary>
+    private static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) S3ClientFor(IServiceProvider services, string name)
+    {
         var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
-        var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<IUploader>();
         return S3ClientFactory.NeedsOwnClient(options)
-            ? new S3Uploader(S3ClientFactory.Create(options), ownsClient: true, options, logger)
-            : new S3Uploader(services.GetRequiredService<IAmazonS3>(), ownsClient: false, options, logger);
+            ? (S3ClientFactory.Create(options), true, options)
+            : (services.GetRequiredService<IAmazonS3>(), false, options);
     }
 }
