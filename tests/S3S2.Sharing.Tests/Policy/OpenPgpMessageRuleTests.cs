@@ -174,13 +174,6 @@ public sealed class OpenPgpMessageRuleTests
         return output.ToArray();
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static byte[] Write(PgpEncryptedDataGenerator generator)
     {
         using var buffer = new MemoryStream();

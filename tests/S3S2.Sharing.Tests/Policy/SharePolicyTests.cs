@@ -82,6 +82,30 @@ public sealed class SharePolicyTests
     }
 
     [Test]
+    public async Task ShareStreamAsync_KeyExpiresWhileTheHostRuns_RefusedThroughDependencyInjection()
+    {
+        var (armored, _, _) = TestKeyRings.Build(
+            Org.BouncyCastle.Bcpg.OpenPgp.PgpKeyFlags.CanCertify, null, null, false,
+            new TestKeyRings.Subkey(DateTime.UtcNow.AddDays(-1), Lifetime: TimeSpan.FromDays(2)));
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        using var store = new TempDirectory();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddS3S2Sharing()
+            .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(armored)))
+            .AddLocalFolderStore(store.Path);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var client = provider.GetRequiredService<IShareClient>();
+
+        await client.ShareStreamAsync(new MemoryStream([1]), "today.csv");
+        clock.Now = clock.Now.AddDays(2);
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream([2]), "later.csv"));
+
+        Assert.That(error!.Message, Does.Contain("expired on"));
+        Assert.That(Directory.GetFiles(store.Path, "later.csv*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
     public async Task ShareStreamAsync_GoodConfiguration_PutObjectGetsOnlyCiphertextForThePinnedKey()
     {
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);

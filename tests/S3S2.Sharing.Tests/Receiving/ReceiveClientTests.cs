@@ -206,6 +206,22 @@ public sealed class ReceiveClientTests
     }
 
     [Test]
+    public async Task ReceiveAllAsync_ReceivedFiles_AreReadableByTheirOwnerOnly()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(TestData.Csv(20)), "x/plain.csv");
+
+        await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
+
+        var received = Path.Combine(bed.Output.Path, receipt.ShareId, "x", "plain.csv");
+        Assert.That(File.Exists(received), Is.True);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(received), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+    }
+
+    [Test]
     public async Task ListSharesAsync_ShareFolderWithoutManifest_ReportedIncompleteAndNotReceived()
     {
         using var bed = await ReceiveTestBed.OnS3Async();
