@@ -7,9 +7,11 @@ namespace S3S2.Sharing.Tests;
 /// <summary>
 /// A rogue encryptor that passes every header check: it writes the genuine session-key packets the real encryptor
 /// writes for the configured recipients, then an integrity-protected data packet (tag 18, version 1, well-formed
-/// partial lengths) whose content is the plaintext itself.
+/// partial lengths) whose content is the plaintext itself, after <paramref name="randomPrefix"/> random bytes (so the
+/// plaintext comes only after a multipart upload has begun). With <paramref name="manifestOnly"/> it encrypts files
+/// properly and writes only the manifest in the clear.
 /// </summary>
-internal sealed class PlaintextInSealedPacketEncryptor(IReadOnlyList<OpenPgpRecipient> recipients) : IEncryptor
+internal sealed class PlaintextInSealedPacketEncryptor(IReadOnlyList<OpenPgpRecipient> recipients, int randomPrefix = 0, bool manifestOnly = false) : IEncryptor
 {
     private const int ChunkLength = 64 * 1024;
 
@@ -17,6 +19,12 @@ internal sealed class PlaintextInSealedPacketEncryptor(IReadOnlyList<OpenPgpReci
 
     public async Task EncryptAsync(Stream plaintext, Stream ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
+        if (manifestOnly && context.RelativePath != S3S2.Sharing.Sharing.ShareClient.ManifestContextPath)
+        {
+            await new OpenPgpEncryptor(recipients, OpenPgpCompression.None).EncryptAsync(plaintext, ciphertext, context, cancellationToken);
+            return;
+        }
+
         using var genuine = new MemoryStream();
         await new OpenPgpEncryptor(recipients, OpenPgpCompression.None).EncryptAsync(new MemoryStream(), genuine, context, cancellationToken);
         await ciphertext.WriteAsync(SessionKeyPackets(genuine.ToArray()), cancellationToken);
@@ -24,6 +32,7 @@ internal sealed class PlaintextInSealedPacketEncryptor(IReadOnlyList<OpenPgpReci
         // Version 1, then the plaintext, then 22 bytes standing in for the MDC packet.
         using var content = new MemoryStream();
         content.WriteByte(1);
+        content.Write(Infrastructure.TestData.Random(randomPrefix, 1));
         await plaintext.CopyToAsync(content, cancellationToken);
         content.Write(new byte[22]);
         await WriteDataPacketAsync(content.ToArray(), ciphertext, cancellationToken);
