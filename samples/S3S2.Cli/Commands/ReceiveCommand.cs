@@ -19,7 +19,7 @@ internal static class ReceiveCommand
             command.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { share, output, deleteAfter, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, CommonOptions.Json })
+        foreach (var option in new Option[] { share, output, deleteAfter, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts, CommonOptions.Json })
         {
             command.Options.Add(option);
         }

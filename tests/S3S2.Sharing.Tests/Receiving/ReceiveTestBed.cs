@@ -66,7 +66,7 @@ internal sealed class ReceiveTestBed : IDisposable
         return Build(services).GetRequiredService<IShareClient>();
     }
 
-    public IReceiveClient Receiver(OpenPgpGeneratedKey? key = null, Func<string>? passphrase = null, bool deleteAfterReceive = false, bool countRequests = false)
+    public IReceiveClient Receiver(OpenPgpGeneratedKey? key = null, Func<string>? passphrase = null, bool deleteAfterReceive = false, bool countRequests = false, IEnumerable<string>? allowedKmsKeys = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -80,6 +80,10 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString((key ?? TestKeys.Receiver).SecretKeyArmored));
                 o.Passphrase = passphrase;
                 o.DeleteAfterReceive = deleteAfterReceive;
+                foreach (var kmsKey in allowedKmsKeys ?? [])
+                {
+                    o.AllowedKmsKeyIds.Add(kmsKey);
+                }
             });
         AddStore(builder, countRequests);
         if (countRequests)
