@@ -11,4 +11,5 @@ internal sealed record ReceiveSettings(
     string? PassphraseVariable,
     string? KmsEndpoint = null,
     IReadOnlyList<string>? KmsKeys = null,
-    bool DeleteAfterReceive = false);
+    bool DeleteAfterReceive = false,
+    ReceiveLimits? Limits = null);
