@@ -5,40 +5,25 @@ using System.Security.Cryptography;
 
 namespace S3S2.Sharing.Tests.Infrastructure;
 
-/// <summary>What the wire does to one request.</summary>
-public enum WireFault
-{
-    /// <summary>503 with S3's SlowDown error body.</summary>
-    SlowDown,
-
-    /// <summary>500 with S3's InternalError body.</summary>
-    InternalError,
-
-    /// <summary>The connection is reset before a response arrives.</summary>
-    ConnectionReset,
-
-    /// <summary>The request goes through after a delay of two seconds.</summary>
-    Slow,
-}
-
 /// <summary>
 /// Sits between the AWS SDK and the local S3 server (the SDK's own HTTP client, through
 /// <see cref="FaultInjectingHttpClientFactory"/>): records every request with the MD5 of its body, and injects the
-/// planned faults into requests that match.
+/// planned faults into requests that match. Unlike <see cref="FaultProxy"/> it sees each request as the SDK sends it
+/// (headers, body, the abort call), so tests can check what went out, not only what came back.
 /// </summary>
 internal sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpHandler())
 {
-    private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, WireFault Fault)> _plan = new();
-    private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, WireFault Fault)> _always = new();
+    private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, PipelineFault Fault)> _plan = new();
+    private readonly ConcurrentQueue<(Func<HttpRequestMessage, bool> Match, PipelineFault Fault)> _always = new();
 
     /// <summary>Gets every request seen: method, path and query, the Content-MD5 header and the MD5 of the body actually sent.</summary>
-    public ConcurrentQueue<(HttpMethod Method, string PathAndQuery, string? ContentMd5, string? BodyMd5, WireFault? Fault)> Requests { get; } = new();
+    public ConcurrentQueue<(HttpMethod Method, string PathAndQuery, string? ContentMd5, string? BodyMd5, PipelineFault? Fault)> Requests { get; } = new();
 
     /// <summary>The next request that matches gets the fault (once per call; planned faults are used in order).</summary>
-    public void Once(Func<HttpRequestMessage, bool> match, WireFault fault) => _plan.Enqueue((match, fault));
+    public void Once(Func<HttpRequestMessage, bool> match, PipelineFault fault) => _plan.Enqueue((match, fault));
 
     /// <summary>Every request that matches gets the fault until <see cref="Heal"/>.</summary>
-    public void Always(Func<HttpRequestMessage, bool> match, WireFault fault) => _always.Enqueue((match, fault));
+    public void Always(Func<HttpRequestMessage, bool> match, PipelineFault fault) => _always.Enqueue((match, fault));
 
     public void Heal()
     {
@@ -77,16 +62,16 @@ internal sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHtt
         Requests.Enqueue((request.Method, request.RequestUri!.PathAndQuery, request.Content?.Headers.ContentMD5 is { } md5 ? Convert.ToBase64String(md5) : null, bodyMd5, fault));
         switch (fault)
         {
-            case WireFault.SlowDown:
+            case PipelineFault.SlowDown:
                 return Error(HttpStatusCode.ServiceUnavailable, "SlowDown", "Please reduce your request rate.");
-            case WireFault.InternalError:
+            case PipelineFault.InternalError:
                 return Error(HttpStatusCode.InternalServerError, "InternalError", "We encountered an internal error. Please try again.");
-            case WireFault.ConnectionReset:
+            case PipelineFault.ConnectionReset:
                 throw new HttpRequestException(
                     HttpRequestError.ResponseEnded,
                     "An error occurred while sending the request.",
                     new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset)));
-            case WireFault.Slow:
+            case PipelineFault.Slow:
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 break;
         }
@@ -94,7 +79,7 @@ internal sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHtt
         return await base.SendAsync(request, cancellationToken);
     }
 
-    private WireFault? Take(HttpRequestMessage request)
+    private PipelineFault? Take(HttpRequestMessage request)
     {
         foreach (var (match, fault) in _always)
         {

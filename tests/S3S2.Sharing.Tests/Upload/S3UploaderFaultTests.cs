@@ -19,11 +19,11 @@ public sealed class S3UploaderFaultTests
 {
     private const int PartSize = 5 * 1024 * 1024;
 
-    [TestCase(WireFault.SlowDown)]
-    [TestCase(WireFault.InternalError)]
-    [TestCase(WireFault.ConnectionReset)]
-    [TestCase(WireFault.Slow)]
-    public async Task ShareAsync_TransientFaultOnPutAndOnAPart_CompletesWithIdenticalBytes(WireFault fault)
+    [TestCase(PipelineFault.SlowDown)]
+    [TestCase(PipelineFault.InternalError)]
+    [TestCase(PipelineFault.ConnectionReset)]
+    [TestCase(PipelineFault.Slow)]
+    public async Task ShareAsync_TransientFaultOnPutAndOnAPart_CompletesWithIdenticalBytes(PipelineFault fault)
     {
         var server = LocalS3Server.Instance;
         var bucket = await server.CreateBucketAsync();
@@ -57,7 +57,7 @@ public sealed class S3UploaderFaultTests
         var bucket = await server.CreateBucketAsync();
         var handler = new FaultInjectingHandler();
         using var s3 = Client(handler);
-        handler.Always(FaultInjectingHandler.IsUploadPart, WireFault.InternalError);
+        handler.Always(FaultInjectingHandler.IsUploadPart, PipelineFault.InternalError);
         var content = TestData.Random((2 * PartSize) + 5, 12);
         var client = Client(s3, bucket);
 
