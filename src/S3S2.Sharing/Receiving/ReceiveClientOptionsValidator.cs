@@ -15,6 +15,41 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxConcurrentFiles {options.MaxConcurrentFiles} must be between 1 and 64."));
         }
 
+        if (options.ReadTimeout < TimeSpan.FromSeconds(1) || options.ReadTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: ReadTimeout {options.ReadTimeout} must be between 1 second and 1 hour."));
+        }
+
+        if (options.MaxAttempts is < 1 or > 10)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxAttempts {options.MaxAttempts} must be between 1 and 10."));
+        }
+
+        if (options.MaxFileBytes < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxFileBytes {options.MaxFileBytes} must not be negative."));
+        }
+
+        if (options.MaxShareBytes < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxShareBytes {options.MaxShareBytes} must not be negative."));
+        }
+
+        if (options.MaxFilesPerShare < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxFilesPerShare {options.MaxFilesPerShare} must be at least 1."));
+        }
+
+        if (options.MaxPathDepth < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxPathDepth {options.MaxPathDepth} must be at least 1."));
+        }
+
+        if (options.MaxExpansionRatio < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxExpansionRatio {options.MaxExpansionRatio} must be at least 1."));
+        }
+
         if (options.SecretKeys.Any(k => k is null))
         {
             errors.Add($"{client}: SecretKeys holds a null entry. Add keys with OpenPgpKeySource.FromFile(...) or FromArmoredString(...).");
