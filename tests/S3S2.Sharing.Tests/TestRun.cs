@@ -11,5 +11,6 @@ public sealed class TestRun
     {
         LocalS3Server.StopIfStarted();
         LocalKmsServer.StopIfStarted();
+        LocalMotoServer.StopIfStarted();
     }
 }

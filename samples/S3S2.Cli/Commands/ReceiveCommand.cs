@@ -25,7 +25,7 @@ internal static class ReceiveCommand
             command.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { share, output, deleteAfter, maxFileBytes, maxShareBytes, maxFiles, maxPathDepth, maxExpansion, readTimeout, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, CommonOptions.Json })
+        foreach (var option in new Option[] { share, output, deleteAfter, maxFileBytes, maxShareBytes, maxFiles, maxPathDepth, maxExpansion, readTimeout, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts, CommonOptions.Json })
         {
             command.Options.Add(option);
         }

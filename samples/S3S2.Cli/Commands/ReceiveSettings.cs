@@ -12,4 +12,5 @@ internal sealed record ReceiveSettings(
     string? KmsEndpoint = null,
     IReadOnlyList<string>? KmsKeys = null,
     bool DeleteAfterReceive = false,
+    IReadOnlyList<string>? KmsAccounts = null,
     ReceiveLimits? Limits = null);

@@ -49,6 +49,11 @@ internal static class ReceiverServices
                 {
                     o.AllowedKmsKeyIds.Add(key);
                 }
+
+                foreach (var account in settings.KmsAccounts ?? [])
+                {
+                    o.AllowedKmsAccountIds.Add(account);
+                }
             });
         if (settings.From is not null)
         {

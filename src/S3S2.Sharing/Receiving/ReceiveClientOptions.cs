@@ -83,9 +83,21 @@ public sealed class ReceiveClientOptions
     public Amazon.Runtime.AWSCredentials? KmsCredentials { get; set; }
 
     /// <summary>
-    /// Gets the KMS key ARNs that may decrypt KMS envelope shares; when any are given, a message whose data keys are
-    /// all under other keys is refused before KMS is called.
+    /// Gets the KMS key ARNs that may decrypt KMS envelope shares. KMS envelope shares are received only when this or
+    /// <see cref="AllowedKmsAccountIds"/> is set; a message whose data keys are all under other keys is refused before
+    /// KMS is called (so a planted message cannot make the receiver call, and show itself to, a key of its choosing).
     /// </summary>
-    /// <value>Empty: any KMS key a message names (KMS itself decides who may decrypt).</value>
+    /// <value>Empty: with no <see cref="AllowedKmsAccountIds"/> either, KMS envelope shares are refused.</value>
     public IList<string> AllowedKmsKeyIds { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets the AWS accounts (12 digits) any of whose KMS keys in <see cref="KmsPartition"/> may decrypt KMS envelope
+    /// shares (the AWS Encryption SDK's discovery filter), in addition to <see cref="AllowedKmsKeyIds"/>.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> AllowedKmsAccountIds { get; } = new List<string>();
+
+    /// <summary>Gets or sets the AWS partition of <see cref="AllowedKmsAccountIds"/>.</summary>
+    /// <value><c>aws</c>.</value>
+    public string KmsPartition { get; set; } = "aws";
 }

@@ -55,6 +55,21 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
             errors.Add($"{client}: SecretKeys holds a null entry. Add keys with OpenPgpKeySource.FromFile(...) or FromArmoredString(...).");
         }
 
+        foreach (var key in options.AllowedKmsKeyIds.Where(k => !Encryption.Kms.KmsKeyArn.IsKeyArn(k)))
+        {
+            errors.Add($"{client}: allowed KMS key '{key}' is not a key ARN. Use the full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not a key id or alias.");
+        }
+
+        foreach (var account in options.AllowedKmsAccountIds.Where(a => !Encryption.Kms.KmsKeyArn.IsAccountId(a)))
+        {
+            errors.Add($"{client}: allowed KMS account '{account}' is not an AWS account id (12 digits).");
+        }
+
+        if (options.KmsPartition is not ("aws" or "aws-cn" or "aws-us-gov" or "aws-iso" or "aws-iso-b" or "aws-iso-e" or "aws-iso-f" or "aws-eusc"))
+        {
+            errors.Add($"{client}: KmsPartition '{options.KmsPartition}' is not an AWS partition (aws, aws-cn, aws-us-gov...).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,6 +1,8 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace S3S2.Sharing.Upload;
 
@@ -10,6 +12,15 @@ internal static class S3ClientFactory
     /// <summary>Whether the options ask for a client of their own rather than the host's.</summary>
     public static bool NeedsOwnClient(S3UploaderOptions options) =>
         options.ServiceUrl is not null || options.Region is not null || options.Credentials is not null;
+
+    /// <summary>The named client's own S3 client when its options name an endpoint, region or credentials; else the host's.</summary>
+    public static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) For(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
+        return NeedsOwnClient(options)
+            ? (Create(options), true, options)
+            : (services.GetRequiredService<IAmazonS3>(), false, options);
+    }
 
     public static IAmazonS3 Create(S3UploaderOptions options)
     {

@@ -79,11 +79,6 @@ public static class UploadSharingBuilderExtensions
     }
 
     /// <summary>The client's own S3 client when its options name an endpoint, region or credentials; else the host's.</summary>
-    private static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) S3ClientFor(IServiceProvider services, string name)
-    {
-        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
-        return S3ClientFactory.NeedsOwnClient(options)
-            ? (S3ClientFactory.Create(options), true, options)
-            : (services.GetRequiredService<IAmazonS3>(), false, options);
-    }
+    private static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) S3ClientFor(IServiceProvider services, string name) =>
+        S3ClientFactory.For(services, name);
 }

@@ -102,7 +102,7 @@ internal sealed class LocalKmsServer : IDisposable
         return Guid.TryParse(last, out var id) ? id : null;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -79,7 +79,8 @@ internal sealed class ReceiveTestBed : IDisposable
         bool countRequests = false,
         string? endpoint = null,
         Action<ReceiveClientOptions>? configure = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        IEnumerable<string>? allowedKmsKeys = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -93,6 +94,10 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString((key ?? TestKeys.Receiver).SecretKeyArmored));
                 o.Passphrase = passphrase;
                 o.DeleteAfterReceive = deleteAfterReceive;
+                foreach (var kmsKey in allowedKmsKeys ?? [])
+                {
+                    o.AllowedKmsKeyIds.Add(kmsKey);
+                }
                 configure?.Invoke(o);
             });
         AddStore(builder, countRequests, endpoint);

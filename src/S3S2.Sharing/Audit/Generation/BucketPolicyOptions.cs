@@ -1,0 +1,32 @@
+namespace S3S2.Sharing.Audit.Generation;
+
+/// <summary>What <see cref="BucketPolicyGenerator"/> writes the bucket policy, lifecycle and partner policies from.</summary>
+public sealed class BucketPolicyOptions
+{
+    /// <summary>Gets or sets the receiver's bucket.</summary>
+    /// <value>Required.</value>
+    public string? Bucket { get; set; }
+
+    /// <summary>Gets the partners: name → AWS principal ARN (role, user, account root) or 12-digit account id. Each may write only under <c>&lt;root&gt;/&lt;name&gt;/</c>.</summary>
+    /// <value>At least one is required.</value>
+    public IDictionary<string, string> Partners { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the prefix root.</summary>
+    /// <value><c>partners</c>.</value>
+    public string PrefixRoot { get; set; } = BucketAuditOptions.DefaultPrefixRoot;
+
+    /// <summary>Gets or sets the receiver's KMS key ARN that every upload must name for SSE-KMS.</summary>
+    /// <value><see langword="null"/>: uploads are not required to use SSE-KMS (except partners in <see cref="PartnerKmsKeys"/>).</value>
+    public string? SseKmsKeyArn { get; set; }
+
+    /// <summary>Gets the partners that bring their own KMS key: name → key ARN. Their uploads must name that key instead.</summary>
+    public IDictionary<string, string> PartnerKmsKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets after how many days shared objects (and old versions) under the root expire.</summary>
+    /// <value>30; between 1 and 3650.</value>
+    public int ExpireDays { get; set; } = 30;
+
+    /// <summary>Gets or sets the receiver's AWS account id, named in the key-policy statement a partner adds to its own key.</summary>
+    /// <value><see langword="null"/>: the account of <see cref="SseKmsKeyArn"/>; required when partners bring their own keys and no key is given.</value>
+    public string? ReceiverAccountId { get; set; }
+}

@@ -1,0 +1,20 @@
+namespace S3S2.Sharing.Audit.Generation;
+
+/// <summary>The JSON documents that make each partner write-only to its own prefix.</summary>
+public sealed class GeneratedBucketConfiguration
+{
+    /// <summary>Gets the bucket policy, for <c>aws s3api put-bucket-policy --policy file://...</c>.</summary>
+    public required string BucketPolicy { get; init; }
+
+    /// <summary>Gets the lifecycle configuration, for <c>aws s3api put-bucket-lifecycle-configuration --lifecycle-configuration file://...</c>.</summary>
+    public required string LifecycleConfiguration { get; init; }
+
+    /// <summary>Gets each partner's IAM policy (name → JSON), which the partner attaches to its principal in its own account.</summary>
+    public required IReadOnlyDictionary<string, string> PartnerPolicies { get; init; }
+
+    /// <summary>Gets, per partner using the receiver's key, the statement (JSON) the receiver adds to its KMS key policy so the partner can use the key for SSE-KMS.</summary>
+    public required IReadOnlyDictionary<string, string> ReceiverKeyPolicyStatements { get; init; }
+
+    /// <summary>Gets, per partner bringing its own key, the statement (JSON) the partner adds to that key's policy so the receiver can decrypt.</summary>
+    public required IReadOnlyDictionary<string, string> PartnerKeyPolicyStatements { get; init; }
+}
