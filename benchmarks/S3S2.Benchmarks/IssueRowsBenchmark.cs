@@ -11,7 +11,7 @@ namespace S3S2.Benchmarks;
 // higher is better and 1.00 is "as fast as the baseline"); peak RSS read from /proc/PID/status (VmHWM).
 //
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000]
-//       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR]
+//       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only pgp,small,s3,kms,calls,rss]
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
 // gpg, openssl, node. Deletes what it wrote.
@@ -37,7 +37,8 @@ internal static class IssueRowsBenchmark
             work = Directory.CreateDirectory(Path.Combine(arguments[w + 1], "s3s2-rows-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         }
 
-        var bench = new Bench(work);
+        var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
+        var bench = new Bench(work, only);
         try
         {
             return await bench.RunAsync(sizeMib, fileCount, rssMib, rssSmallMib);
@@ -72,7 +73,7 @@ internal static class IssueRowsBenchmark
         return 0;
     }
 
-    private sealed class Bench(string work) : IDisposable
+    private sealed class Bench(string work, string[]? only) : IDisposable
     {
         private readonly string _gpgHome = PrivateDirectory(Path.Combine(work, "gnupg"));
         private readonly List<string> _lines = [];
@@ -118,6 +119,8 @@ internal static class IssueRowsBenchmark
             Header();
 
             // Target 1: OpenPGP encrypt, 512 MiB, to a local folder store.
+            if (Wants("pgp"))
+            {
             var gpgNone = await TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]);
             var shareNone = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
             Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
@@ -137,8 +140,11 @@ internal static class IssueRowsBenchmark
             Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecrypt, "0.9");
             await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
             Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
+            }
 
             // Target 3: many small files, RSA-3072.
+            if (Wants("small"))
+            {
             var gpgSmall = CopyTree(small, Path.Combine(work, "gpg-small"));
             var gpgFiles = Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories);
             var gpgEncryptFiles = await TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. gpgFiles]);
@@ -153,6 +159,10 @@ internal static class IssueRowsBenchmark
             var receiveSmall = await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-small"), "--pgp-secret-key", secretKey]);
             Row($"receive {fileCount} x 1 KiB --from DIR", receiveSmall, "gpg --decrypt-files", gpgDecryptFiles, "1.0");
             Delete(gpgSmall, Path.Combine(work, "store-small"), Path.Combine(work, "inbox-small"));
+            }
+
+            if (Wants("s3"))
+            {
 
             var bucket = await _s3.CreateBucketAsync();
             var putLoop = await TimeAsync("dotnet", [_self, "rows", "put-loop", small, _s3.Endpoint, bucket, "2"]);
@@ -160,13 +170,20 @@ internal static class IssueRowsBenchmark
             Row($"share {fileCount} x 1 KiB to local S3 (RSA-3072)", shareSmallS3, "PutObject loop, 2 at a time", putLoop, "0.8");
             var shareSmallS3Kms = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
             Row($"share {fileCount} x 1 KiB to local S3 (KMS)", shareSmallS3Kms, "PutObject loop, 2 at a time", putLoop, "0.8");
+            }
 
             // Target 4: KMS envelope, large file, and the KMS calls of a share of many files and its receive.
+            if (Wants("kms"))
+            {
             var openssl = await TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]);
             Delete(Path.Combine(work, "openssl.out"));
             var shareKms = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
             Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
             Delete(Path.Combine(work, "store-kms"));
+            }
+
+            if (Wants("calls"))
+            {
 
             var callsBefore = Count(kms, kmsKey);
             await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
@@ -176,15 +193,22 @@ internal static class IssueRowsBenchmark
             Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, share of {fileCount} files",-44} {generate,9} GenerateDataKey (target 1; before: {fileCount + 1})"));
             Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, receive of that share",-44} {decrypts,9} Decrypt (target 1 per distinct data key)"));
             Delete(Path.Combine(work, "store-kms-small"), Path.Combine(work, "inbox-kms-small"));
+            }
 
             // Target 5: peak RSS of a share to local S3, small vs large.
+            if (Wants("rss"))
+            {
             var rssSmall = await ShareToS3Async(rssSmallMib, publicKey);
             var rssLarge = await ShareToS3Async(rssMib, publicKey);
             Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssSmallMib} MiB to local S3",-44} {Mib(rssSmall.PeakBytes),9} MiB  {rssSmall.Seconds,6:F2} s"));
             Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssMib} MiB to local S3",-44} {Mib(rssLarge.PeakBytes),9} MiB  {rssLarge.Seconds,6:F2} s  (target <= 256 MiB)"));
             Line(string.Create(CultureInfo.InvariantCulture, $"{"peak RSS ratio large / small",-44} {rssLarge.PeakBytes / (double)rssSmall.PeakBytes,9:F2}x      (target <= 1.2x)"));
+            }
+
             return 0;
         }
+
+        private bool Wants(string group) => only is null || only.Contains(group, StringComparer.Ordinal);
 
         public void Dispose()
         {
@@ -242,14 +266,14 @@ internal static class IssueRowsBenchmark
 
         private void Header()
         {
-            Line($"{"work",-44} {"s3s2 s",9} {"baseline",-38} {"base s",8} {"ratio",7} {"target",7} {"s3s2 peak RSS",14}");
+            Line($"{"work",-44} {"s3s2 s",9} {"baseline",-38} {"base s",8} {"ratio",7} {"target",7} {"s3s2 peak RSS",14}  {"CPU s3s2/base",14}");
         }
 
         private void Row(string work, Measurement ours, string baselineName, Measurement baseline, string target)
         {
             var ratio = baseline.Seconds / ours.Seconds;
             var met = ratio >= double.Parse(target, CultureInfo.InvariantCulture) ? "met" : "MISSED";
-            Line(string.Create(CultureInfo.InvariantCulture, $"{work,-44} {ours.Seconds,9:F2} {baselineName,-38} {baseline.Seconds,8:F2} {ratio,6:F2}x {">=" + target + "x",7} {Mib(ours.PeakBytes),10} MiB  {met}"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"{work,-44} {ours.Seconds,9:F2} {baselineName,-38} {baseline.Seconds,8:F2} {ratio,6:F2}x {">=" + target + "x",7} {Mib(ours.PeakBytes),10} MiB  {ours.CpuSeconds,6:F2}/{baseline.CpuSeconds,-6:F2}  {met}"));
         }
 
         private void Line(string line)
@@ -358,7 +382,9 @@ internal static class IssueRowsBenchmark
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             var peak = -1L;
+            var cpu = 0.0;
             var status = $"/proc/{process.Id}/status";
+            var stat = $"/proc/{process.Id}/stat";
             while (!process.HasExited)
             {
                 try
@@ -368,6 +394,11 @@ internal static class IssueRowsBenchmark
                     {
                         peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024);
                     }
+
+                    // utime and stime (fields 14 and 15, in clock ticks of 1/100 s), after the command name in parentheses.
+                    var statLine = await File.ReadAllTextAsync(stat);
+                    var fields = statLine[(statLine.LastIndexOf(')') + 2)..].Split(' ');
+                    cpu = Math.Max(cpu, (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
                 }
                 catch (IOException)
                 {
@@ -384,9 +415,12 @@ internal static class IssueRowsBenchmark
                 throw new InvalidOperationException($"{program} {string.Join(' ', arguments.Take(4))}... failed ({process.ExitCode}): {await error}");
             }
 
-            return (new Measurement(seconds, peak), await output);
+            return (new Measurement(seconds, peak, cpu), await output);
         }
     }
 
-    private sealed record Measurement(double Seconds, long PeakBytes);
+    /// <param name="Seconds">Wall time.</param>
+    /// <param name="PeakBytes">Peak resident memory (VmHWM).</param>
+    /// <param name="CpuSeconds">User and system CPU time, as last seen before the exit (a lower bound; polled every 10 ms).</param>
+    private sealed record Measurement(double Seconds, long PeakBytes, double CpuSeconds);
 }

@@ -40,14 +40,15 @@ internal sealed class TemporaryFile : IAsyncDisposable
     /// <summary>Starts a temporary file for <paramref name="target"/>; <paramref name="ownerOnly"/> makes it (and so the target) 0600 on Unix.</summary>
     public static TemporaryFile Beside(string target, bool ownerOnly) => new(target, ownerOnly);
 
-    /// <summary>Flushes the content to disk and closes the stream (the content can then be read back).</summary>
-    public void Close()
+    /// <summary>Flushes the content (to disk unless <paramref name="flushToDisk"/> is false) and closes the stream (the content can then be read back).</summary>
+    /// <param name="flushToDisk">Whether to wait until the content is on disk (fsync).</param>
+    public void Close(bool flushToDisk = true)
     {
         if (!_closed)
         {
             try
             {
-                Stream.Flush(flushToDisk: true);
+                Stream.Flush(flushToDisk);
             }
             finally
             {
@@ -58,9 +59,10 @@ internal sealed class TemporaryFile : IAsyncDisposable
     }
 
     /// <summary>Closes the file and moves it to the target; throws <see cref="IOException"/> when a file is already there.</summary>
-    public void MoveIntoPlace()
+    /// <param name="flushToDisk">Whether to wait until the content is on disk (fsync) before the move.</param>
+    public void MoveIntoPlace(bool flushToDisk = true)
     {
-        Close();
+        Close(flushToDisk);
         File.Move(Path, _target, overwrite: false);
         _moved = true;
     }
