@@ -157,6 +157,13 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
 
         PolicyDocument policy;
         var json = read.Value?.Policy;
+
+        // AWSSDK.S3 4.x does not throw for GetBucketPolicy's 404: it hands back the XML error body as the policy text.
+        if (read.Value?.HttpStatusCode == HttpStatusCode.NotFound || (json?.TrimStart().StartsWith('<') == true && json.Contains("<Code>NoSuchBucketPolicy</Code>", StringComparison.Ordinal)))
+        {
+            json = null;
+        }
+
         try
         {
             policy = string.IsNullOrWhiteSpace(json) ? PolicyDocument.Empty : PolicyDocument.Parse(json);

@@ -36,6 +36,14 @@ internal sealed class DownloadStream : ReadOnlyStream
 
     protected override int ReadCore(Span<byte> buffer)
     {
+        if (_start < _end)
+        {
+            var count = Math.Min(buffer.Length, _end - _start);
+            _buffer.AsSpan(_start, count).CopyTo(buffer);
+            _start += count;
+            return count;
+        }
+
         var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
         try
         {

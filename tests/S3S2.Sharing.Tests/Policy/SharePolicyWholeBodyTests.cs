@@ -26,7 +26,7 @@ public sealed class SharePolicyWholeBodyTests
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         var client = Client(Rogue(), new S3Uploader(s3.Object, ownsClient: false, Options(), NullLogger.Instance));
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(20_000)), "a.csv"));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(20_000)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("does not look like ciphertext").And.Contain("nothing was stored"));
         s3.Verify(x => x.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -45,7 +45,7 @@ public sealed class SharePolicyWholeBodyTests
             .ReturnsAsync(new AbortMultipartUploadResponse());
         var client = Client(Rogue(randomPrefix: 2 * Threshold), new S3Uploader(s3.Object, ownsClient: false, Options(), NullLogger.Instance));
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(200_000)), "a.csv"));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(200_000)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("does not look like ciphertext"));
         s3.Verify(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()), Times.AtLeastOnce, "the refusal came mid-stream");
@@ -66,7 +66,7 @@ public sealed class SharePolicyWholeBodyTests
         source.WriteFile("big.csv", TestData.Csv(300_000));
         var client = Client(Rogue(randomPrefix: Threshold + 1), new S3Uploader(s3, ownsClient: false, Options(), NullLogger.Instance), bucket);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
+        await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
 
         Assert.That(await server.ListKeysAsync(bucket), Is.Empty);
     }
@@ -82,7 +82,7 @@ public sealed class SharePolicyWholeBodyTests
         source.WriteFile("orders.csv", TestData.Csv(100));
         var client = Client(Rogue(manifestOnly: true), new S3Uploader(s3, ownsClient: false, Options(), NullLogger.Instance), bucket);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
 
         Assert.That(error!.Message, Does.Contain(".manifest.json.gpg").And.Contain("does not look like ciphertext"));
         Assert.That(await server.ListKeysAsync(bucket), Has.None.Contains("manifest"));
@@ -94,7 +94,7 @@ public sealed class SharePolicyWholeBodyTests
         using var store = new TempDirectory();
         var client = Client(Rogue(randomPrefix: 200_000), new LocalFolderStore(store.Path), bucket: null);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(50_000)), "a.csv"));
+        await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(50_000)), "a.csv"));
 
         Assert.That(Directory.EnumerateFiles(store.Path, "*", SearchOption.AllDirectories), Is.Empty, "neither the object nor its temporary file");
     }

@@ -49,7 +49,7 @@ internal sealed class ReceiveTestBed : IDisposable
 
     public static ReceiveTestBed OnLocalFolder() => new(null, null);
 
-    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib)
+    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -64,6 +64,11 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.Compression = compression;
             });
         AddStore(builder, countRequests: false);
+        if (logs is not null)
+        {
+            services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
+
         return Build(services).GetRequiredService<IShareClient>();
     }
 

@@ -15,6 +15,9 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 {
     internal const int BufferSize = 64 * 1024;
 
+    /// <summary>The partial-length chunk of the literal and compressed packets: large, so the MDC hashes in large pieces.</summary>
+    private const int LiteralChunkSize = 256 * 1024;
+
     /// <summary>The extension of OpenPGP objects (binary messages, as gpg writes them).</summary>
     public const string ObjectKeySuffix = ".gpg";
 
@@ -79,24 +82,38 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             Stream literalTarget = encrypted;
             if (_compression == OpenPgpCompression.Zlib)
             {
-                compressedPacket = new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, BufferSize);
+                compressedPacket = new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, LiteralChunkSize);
                 compressedPacket.WriteByte(Zlib);
                 zlib = new ZLibStream(compressedPacket, CompressionLevel.Optimal, leaveOpen: true);
                 literalTarget = zlib;
             }
 
-            var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, BufferSize);
+            var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, LiteralChunkSize);
             WriteLiteralHeader(literal, FileNameOf(context.RelativePath));
 
-            var buffer = new byte[BufferSize];
-            int read;
-            while ((read = await plaintext.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            // The next read (and whatever the source does on it, such as the share's SHA-256) runs while this block is
+            // encrypted: reading ahead by one buffer keeps both cores busy.
+            var (buffer, next) = (new byte[BufferSize], new byte[BufferSize]);
+            var reading = plaintext.ReadAsync(buffer, cancellationToken).AsTask();
+            try
             {
-                literal.Write(buffer, 0, read);
-                if (pending.Length >= FlushThreshold)
+                int read;
+                while ((read = await reading.ConfigureAwait(false)) > 0)
                 {
-                    await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
+                    reading = plaintext.ReadAsync(next, cancellationToken).AsTask();
+                    literal.Write(buffer, 0, read);
+                    (buffer, next) = (next, buffer);
+                    if (pending.Length >= FlushThreshold)
+                    {
+                        await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
+                    }
                 }
+            }
+            catch
+            {
+                // Never leave a read running on the caller's stream once this call has ended.
+                await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
             }
 
             literal.Complete();

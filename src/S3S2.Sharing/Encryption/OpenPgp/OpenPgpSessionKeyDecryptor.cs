@@ -151,6 +151,10 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
         return PgpPad.UnpadSessionData(unwrap.Unwrap(wrapped, 0, wrapped.Length));
     }
 
+    /// <summary>
+    /// Reads an RFC 4880 section 3.2 multiprecision integer. Its bit count must be exact (no leading zero bits): the
+    /// field is not covered by any check, so a loose reading would let a changed header pass as the original.
+    /// </summary>
     private static ReadOnlySpan<byte> ReadMpi(ref ReadOnlySpan<byte> data)
     {
         if (data.Length < 2)
@@ -158,13 +162,19 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
             throw new MalformedMessageException("has a truncated session key");
         }
 
-        var length = (BinaryPrimitives.ReadUInt16BigEndian(data) + 7) / 8;
-        if (data.Length < 2 + length)
+        var bits = BinaryPrimitives.ReadUInt16BigEndian(data);
+        var length = (bits + 7) / 8;
+        if (length == 0 || data.Length < 2 + length)
         {
             throw new MalformedMessageException("has a truncated session key");
         }
 
         var value = data.Slice(2, length);
+        if (32 - System.Numerics.BitOperations.LeadingZeroCount(value[0]) != bits - ((length - 1) * 8))
+        {
+            throw new MalformedMessageException("has a session key whose bit count does not match its value");
+        }
+
         data = data[(2 + length)..];
         return value;
     }

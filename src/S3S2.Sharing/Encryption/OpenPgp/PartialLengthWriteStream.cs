@@ -53,7 +53,7 @@ internal sealed class PartialLengthWriteStream : Stream
             if (_count == _chunk.Length)
             {
                 _target.WriteByte(_partialLength);
-                _target.Write(_chunk);
+                _target.Write(_chunk, 0, _chunk.Length);
                 _count = 0;
             }
 

@@ -12,6 +12,7 @@ internal sealed class SeipdWriteStream : Stream
 {
     private const int BlockSize = 16;
     private const int OutputSize = 256 * 1024;
+    private const int ParallelHashThreshold = 32 * 1024;
 
     private readonly PartialLengthWriteStream _packet;
     private readonly Aes _aes;
@@ -50,7 +51,29 @@ internal sealed class SeipdWriteStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    /// <summary>
+    /// Large writes hash on another core while this one encrypts: CFB encryption is serial, so the MDC's SHA-1 would
+    /// otherwise add its whole time to the message's.
+    /// </summary>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (count < ParallelHashThreshold)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_completed, this);
+        var hashing = Task.Run(() => _mdc.AppendData(buffer, offset, count));
+        try
+        {
+            Encrypt(buffer.AsSpan(offset, count));
+        }
+        finally
+        {
+            hashing.GetAwaiter().GetResult();
+        }
+    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
