@@ -121,38 +121,38 @@ internal static class IssueRowsBenchmark
             // Target 1: OpenPGP encrypt, 512 MiB, to a local folder store.
             if (Wants("pgp"))
             {
-            var gpgNone = await TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]);
-            var shareNone = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
-            Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
-            var gpgZlib = await TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]);
-            var shareZlib = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]);
-            Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
-            Delete(Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
+                var gpgNone = await TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]);
+                var shareNone = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
+                Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
+                var gpgZlib = await TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]);
+                var shareZlib = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]);
+                Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
+                Delete(Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
 
-            // Target 2: decrypt a message gpg wrote, and receive the share s3s2 wrote.
-            var gpgDecrypt = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "gpg.out"), "--decrypt", Path.Combine(work, "gpg-none.gpg")]);
-            Delete(Path.Combine(work, "gpg.out"));
-            var decrypt = await TimeAsync("dotnet", [_cli, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]);
-            Row($"decrypt {sizeMib} MiB gpg wrote", decrypt, "gpg --decrypt", gpgDecrypt, "1.0");
-            await SameBytesAsync(csv, Path.Combine(work, "s3s2.out"));
-            Delete(Path.Combine(work, "s3s2.out"), Path.Combine(work, "gpg-none.gpg"));
-            var receive = await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]);
-            Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecrypt, "0.9");
-            await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
-            Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
+                // Target 2: decrypt a message gpg wrote, and receive the share s3s2 wrote.
+                var gpgDecrypt = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "gpg.out"), "--decrypt", Path.Combine(work, "gpg-none.gpg")]);
+                Delete(Path.Combine(work, "gpg.out"));
+                var decrypt = await TimeAsync("dotnet", [_cli, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]);
+                Row($"decrypt {sizeMib} MiB gpg wrote", decrypt, "gpg --decrypt", gpgDecrypt, "1.0");
+                await SameBytesAsync(csv, Path.Combine(work, "s3s2.out"));
+                Delete(Path.Combine(work, "s3s2.out"), Path.Combine(work, "gpg-none.gpg"));
+                var receive = await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]);
+                Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecrypt, "0.9");
+                await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
+                Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
             }
 
             // Target 3: many small files, RSA-3072.
             if (Wants("small"))
             {
-            var gpgSmall = CopyTree(small, Path.Combine(work, "gpg-small"));
-            var gpgFiles = Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories);
-            var gpgEncryptFiles = await TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. gpgFiles]);
-            var shareSmall = await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-small"), "--prefix", Prefix, "--pgp-key", publicKey]);
-            Row($"share {fileCount} x 1 KiB --to DIR (RSA-3072)", shareSmall, "gpg --encrypt-files", gpgEncryptFiles, "0.5");
-            foreach (var file in gpgFiles)
-            {
-                File.Delete(file);
+                var gpgSmall = CopyTree(small, Path.Combine(work, "gpg-small"));
+                var gpgFiles = Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories);
+                var gpgEncryptFiles = await TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. gpgFiles]);
+                var shareSmall = await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-small"), "--prefix", Prefix, "--pgp-key", publicKey]);
+                Row($"share {fileCount} x 1 KiB --to DIR (RSA-3072)", shareSmall, "gpg --encrypt-files", gpgEncryptFiles, "0.5");
+                foreach (var file in gpgFiles)
+                {
+                    File.Delete(file);
             }
 
             var gpgDecryptFiles = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. gpgFiles.Select(f => f + ".gpg")]);
@@ -164,45 +164,47 @@ internal static class IssueRowsBenchmark
             if (Wants("s3"))
             {
 
-            var bucket = await _s3.CreateBucketAsync();
-            var putLoop = await TimeAsync("dotnet", [_self, "rows", "put-loop", small, _s3.Endpoint, bucket, "2"]);
-            var shareSmallS3 = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--pgp-key", publicKey]);
-            Row($"share {fileCount} x 1 KiB to local S3 (RSA-3072)", shareSmallS3, "PutObject loop, 2 at a time", putLoop, "0.8");
-            var shareSmallS3Kms = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
-            Row($"share {fileCount} x 1 KiB to local S3 (KMS)", shareSmallS3Kms, "PutObject loop, 2 at a time", putLoop, "0.8");
+                var bucket = await _s3.CreateBucketAsync();
+                // The share's own default concurrency, so both run as many uploads at once.
+                var concurrency = new S3S2.Sharing.ShareClientOptions().MaxConcurrentFiles;
+                var putLoop = await TimeAsync("dotnet", [_self, "rows", "put-loop", small, _s3.Endpoint, bucket, concurrency.ToString(CultureInfo.InvariantCulture)]);
+                var shareSmallS3 = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--pgp-key", publicKey]);
+                Row($"share {fileCount} x 1 KiB to local S3 (RSA-3072)", shareSmallS3, $"PutObject loop, {concurrency} at a time", putLoop, "0.8");
+                var shareSmallS3Kms = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+                Row($"share {fileCount} x 1 KiB to local S3 (KMS)", shareSmallS3Kms, $"PutObject loop, {concurrency} at a time", putLoop, "0.8");
             }
 
             // Target 4: KMS envelope, large file, and the KMS calls of a share of many files and its receive.
             if (Wants("kms"))
             {
-            var openssl = await TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]);
-            Delete(Path.Combine(work, "openssl.out"));
-            var shareKms = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
-            Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
-            Delete(Path.Combine(work, "store-kms"));
+                var openssl = await TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]);
+                Delete(Path.Combine(work, "openssl.out"));
+                var shareKms = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+                Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
+                Delete(Path.Combine(work, "store-kms"));
             }
 
             if (Wants("calls"))
             {
 
-            var callsBefore = Count(kms, kmsKey);
-            await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
-            var generate = Count(kms, kmsKey).Generate - callsBefore.Generate;
-            await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-kms-small"), "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
-            var decrypts = Count(kms, kmsKey).Decrypt - callsBefore.Decrypt;
-            Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, share of {fileCount} files",-44} {generate,9} GenerateDataKey (target 1; before: {fileCount + 1})"));
-            Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, receive of that share",-44} {decrypts,9} Decrypt (target 1 per distinct data key)"));
-            Delete(Path.Combine(work, "store-kms-small"), Path.Combine(work, "inbox-kms-small"));
+                var callsBefore = Count(kms, kmsKey);
+                await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+                var generate = Count(kms, kmsKey).Generate - callsBefore.Generate;
+                await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-kms-small"), "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+                var decrypts = Count(kms, kmsKey).Decrypt - callsBefore.Decrypt;
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, share of {fileCount} files",-44} {generate,9} GenerateDataKey (target 1; before: {fileCount + 1})"));
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, receive of that share",-44} {decrypts,9} Decrypt (target 1 per distinct data key)"));
+                Delete(Path.Combine(work, "store-kms-small"), Path.Combine(work, "inbox-kms-small"));
             }
 
             // Target 5: peak RSS of a share to local S3, small vs large.
             if (Wants("rss"))
             {
-            var rssSmall = await ShareToS3Async(rssSmallMib, publicKey);
-            var rssLarge = await ShareToS3Async(rssMib, publicKey);
-            Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssSmallMib} MiB to local S3",-44} {Mib(rssSmall.PeakBytes),9} MiB  {rssSmall.Seconds,6:F2} s"));
-            Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssMib} MiB to local S3",-44} {Mib(rssLarge.PeakBytes),9} MiB  {rssLarge.Seconds,6:F2} s  (target <= 256 MiB)"));
-            Line(string.Create(CultureInfo.InvariantCulture, $"{"peak RSS ratio large / small",-44} {rssLarge.PeakBytes / (double)rssSmall.PeakBytes,9:F2}x      (target <= 1.2x)"));
+                var rssSmall = await ShareToS3Async(rssSmallMib, publicKey);
+                var rssLarge = await ShareToS3Async(rssMib, publicKey);
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssSmallMib} MiB to local S3",-44} {Mib(rssSmall.PeakBytes),9} MiB  {rssSmall.Seconds,6:F2} s"));
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssMib} MiB to local S3",-44} {Mib(rssLarge.PeakBytes),9} MiB  {rssLarge.Seconds,6:F2} s  (target <= 256 MiB)"));
+                Line(string.Create(CultureInfo.InvariantCulture, $"{"peak RSS ratio large / small",-44} {rssLarge.PeakBytes / (double)rssSmall.PeakBytes,9:F2}x      (target <= 1.2x)"));
             }
 
             return 0;

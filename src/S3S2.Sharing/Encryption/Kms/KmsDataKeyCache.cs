@@ -54,6 +54,9 @@ internal sealed class KmsDataKeyCache(long maxMessages, long maxBytes, TimeSpan 
 
             lock (_lock)
             {
+                // The age counts from KMS's answer, so a KMS slower than the age bound cannot make every message ask again.
+                entry.Ready ??= time.GetUtcNow();
+
                 // Another message may have taken the last use, or the bounds were reached while this one waited.
                 if (_entries.TryGetValue(contextKey, out var current) && current == entry && !entry.IsSpent(maxMessages, maxBytes, maxAge, time.GetUtcNow()))
                 {
@@ -85,7 +88,7 @@ internal sealed class KmsDataKeyCache(long maxMessages, long maxBytes, TimeSpan 
     private void RetireSpent()
     {
         var now = time.GetUtcNow();
-        foreach (var (key, entry) in _entries.Where(e => e.Value.Materials.IsCompletedSuccessfully && e.Value.IsSpent(maxMessages, maxBytes, maxAge, now)).ToList())
+        foreach (var (key, entry) in _entries.Where(e => e.Value.Ready is not null && e.Value.IsSpent(maxMessages, maxBytes, maxAge, now)).ToList())
         {
             Retire(key, entry);
         }
@@ -123,12 +126,15 @@ internal sealed class KmsDataKeyCache(long maxMessages, long maxBytes, TimeSpan 
 
         public Task<KmsEncryptionMaterials> Materials { get; } = materials;
 
+        /// <summary>Gets or sets when KMS's answer was first taken; <see langword="null"/> until then.</summary>
+        public DateTimeOffset? Ready { get; set; }
+
         public long Messages { get; set; }
 
         public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
 
         public bool IsSpent(long maxMessages, long maxBytes, TimeSpan maxAge, DateTimeOffset now) =>
-            Messages >= maxMessages || Interlocked.Read(ref _bytes) >= maxBytes || now - Created >= maxAge;
+            Messages >= maxMessages || Interlocked.Read(ref _bytes) >= maxBytes || now - (Ready ?? Created) >= maxAge;
     }
 
     /// <summary>One message's use of a data key: its own copy of the key and signer (taken before the key may be erased), and its byte count.</summary>

@@ -160,6 +160,25 @@ public sealed class KmsDataKeyReuseTests
         Assert.That(Count(key, "GenerateDataKey"), Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task AcquireAsync_KmsAnswersSlowerThanTheAgeBound_UsesTheAnswerOnceInsteadOfAskingForever()
+    {
+        var clock = new FixedClock(DateTimeOffset.Parse("2026-11-30T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var cache = new KmsDataKeyCache(100, long.MaxValue, TimeSpan.FromSeconds(1), clock);
+        var calls = 0;
+        Task<KmsEncryptionMaterials> SlowKms(CancellationToken token)
+        {
+            calls++;
+            clock.Now += TimeSpan.FromSeconds(5);
+            return Task.FromResult(new KmsEncryptionMaterials([.. Enumerable.Repeat((byte)7, 32)], [], new Dictionary<string, string>(), null));
+        }
+
+        using var lease = await cache.AcquireAsync("context", SlowKms, CancellationToken.None);
+
+        Assert.That(calls, Is.EqualTo(1));
+        Assert.That(lease.DataKey, Is.EqualTo(Enumerable.Repeat((byte)7, 32)));
+    }
+
     private static int Count(string key, string operation) => LocalKmsServer.Instance.CallsFor(key).Count(c => c.Operation == operation);
 
     private static byte[] Content(int i) => TestData.Random(1000 + (i * 3000), seed: 40 + i);
