@@ -1,5 +1,7 @@
 // Benchmarks: runnable programs that print figures and ratios against baselines measured in the same run.
 //
+//   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000] [--rss-mib 4096]
+//       every row of the performance issue's table: whole CLI processes vs gpg, openssl, a PutObject loop (IssueRowsBenchmark.cs)
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- [share] [--size-mib 1024] [--dir DIR]
 //       OpenPGP shares to a local folder store vs read+SHA-256 and gpg, with peak memory (ShareBenchmark.cs)
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- kms [MiB] [folder]
@@ -8,6 +10,7 @@ using S3S2.Benchmarks;
 
 return args.FirstOrDefault() switch
 {
+    "rows" => await IssueRowsBenchmark.RunAsync(args[1..]),
     "kms" => await KmsEnvelopeBenchmark.RunAsync(args[1..]),
     "share" => await ShareBenchmark.RunAsync(args[1..]),
     _ => await ShareBenchmark.RunAsync(args),

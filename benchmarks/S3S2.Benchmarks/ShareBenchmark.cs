@@ -78,29 +78,6 @@ internal static class ShareBenchmark
         int OptionValue(string name, int fallback) =>
             arguments.IndexOf(name) is var i and >= 0 ? int.Parse(arguments[i + 1], CultureInfo.InvariantCulture) : fallback;
 
-        static void MakeCsv(string path, long size)
-        {
-            if (File.Exists(path) && new FileInfo(path).Length == size)
-            {
-                return;
-            }
-
-            var random = new Random(42);
-            using var file = new StreamWriter(path);
-            long written = 0;
-            for (var row = 0L; written < size; row++)
-            {
-                var line = string.Create(CultureInfo.InvariantCulture, $"{row},C-{random.Next(100000)},2026-11-{1 + random.Next(28):D2}T{random.Next(24):D2}:{random.Next(60):D2}:00Z,{random.Next(100000) / 100.0:F2},{(random.Next(2) == 0 ? "EUR" : "USD")}\n");
-                if (written + line.Length > size)
-                {
-                    line = line[..(int)(size - written)];
-                }
-
-                file.Write(line);
-                written += line.Length;
-            }
-        }
-
         static (string, double, long) Timed(string name, string program, string[] programArguments, string gpgHome)
         {
             var watch = Stopwatch.StartNew();
@@ -162,6 +139,30 @@ internal static class ShareBenchmark
             var seconds = watch.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F3} {Process.GetCurrentProcess().PeakWorkingSet64}"));
             return 0;
+        }
+    }
+
+    /// <summary>Writes a CSV of exactly <paramref name="size"/> bytes (orders-like rows, seeded), unless one is already there.</summary>
+    internal static void MakeCsv(string path, long size)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length == size)
+        {
+            return;
+        }
+
+        var random = new Random(42);
+        using var file = new StreamWriter(path);
+        long written = 0;
+        for (var row = 0L; written < size; row++)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"{row},C-{random.Next(100000)},2026-11-{1 + random.Next(28):D2}T{random.Next(24):D2}:{random.Next(60):D2}:00Z,{random.Next(100000) / 100.0:F2},{(random.Next(2) == 0 ? "EUR" : "USD")}\n");
+            if (written + line.Length > size)
+            {
+                line = line[..(int)(size - written)];
+            }
+
+            file.Write(line);
+            written += line.Length;
         }
     }
 }

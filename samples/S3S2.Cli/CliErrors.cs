@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using S3S2.Sharing;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Profiles;
@@ -11,7 +12,9 @@ internal static class CliErrors
 {
     public static int Report(Exception error, bool verbose)
     {
-        var (code, message) = error switch
+        // A failed share carries its id in the message; the exit code is the cause's.
+        var cause = error is ShareFailedException { InnerException: { } inner } ? inner : error;
+        var (code, message) = cause switch
         {
             SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
             IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
@@ -19,6 +22,7 @@ internal static class CliErrors
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),
             ArgumentException or UsageException => (ExitCodes.BadInput, error.Message),
+            OperationCanceledException { InnerException: ShareFailedException cancelled } => (ExitCodes.Failed, "Cancelled: " + cancelled.Message),
             OperationCanceledException => (ExitCodes.Failed, "Cancelled."),
             _ => (ExitCodes.Failed, error.Message),
         };

@@ -13,13 +13,20 @@ public interface IShareClient
     /// <param name="progress">Receives progress reports; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the share; the manifest is then never uploaded.</param>
     /// <returns>The receipt of the complete share.</returns>
+    /// <exception cref="ShareFailedException">The share failed; the inner exception is the cause.</exception>
+    /// <exception cref="OperationCanceledException">The share was cancelled; its inner exception is a <see cref="ShareFailedException"/> with the share id.</exception>
     Task<ShareReceipt> ShareAsync(IEnumerable<string> paths, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Shares the content of a stream as a single file named <paramref name="name"/>.</summary>
-    /// <param name="content">The plaintext; read once, from its current position to its end.</param>
+    /// <param name="content">
+    /// The plaintext; read once, from its current position to its end. Left open when the share succeeds; disposed when it
+    /// fails or is cancelled, so a producer writing into it (a pipe, say) is released rather than left blocked.
+    /// </param>
     /// <param name="name">The relative path the receiver sees, with '/' separators (for example <c>daily/orders.csv</c>).</param>
     /// <param name="progress">Receives progress reports; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the share; the manifest is then never uploaded.</param>
     /// <returns>The receipt of the complete share.</returns>
+    /// <exception cref="ShareFailedException">The share failed; the inner exception is the cause.</exception>
+    /// <exception cref="OperationCanceledException">The share was cancelled; its inner exception is a <see cref="ShareFailedException"/> with the share id.</exception>
     Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -11,4 +11,6 @@ internal sealed record ReceiveSettings(
     string? PassphraseVariable,
     string? KmsEndpoint = null,
     IReadOnlyList<string>? KmsKeys = null,
-    bool DeleteAfterReceive = false);
+    bool DeleteAfterReceive = false,
+    IReadOnlyList<string>? KmsAccounts = null,
+    ReceiveLimits? Limits = null);

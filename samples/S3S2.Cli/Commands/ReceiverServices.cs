@@ -35,9 +35,24 @@ internal static class ReceiverServices
                 o.Passphrase = passphrase is null ? null : () => passphrase;
                 o.KmsServiceUrl = settings.KmsEndpoint;
                 o.DeleteAfterReceive = settings.DeleteAfterReceive;
+                if (settings.Limits is { } limits)
+                {
+                    o.MaxFileBytes = limits.MaxFileBytes ?? o.MaxFileBytes;
+                    o.MaxShareBytes = limits.MaxShareBytes ?? o.MaxShareBytes;
+                    o.MaxFilesPerShare = limits.MaxFiles ?? o.MaxFilesPerShare;
+                    o.MaxPathDepth = limits.MaxPathDepth ?? o.MaxPathDepth;
+                    o.MaxExpansionRatio = limits.MaxExpansionRatio ?? o.MaxExpansionRatio;
+                    o.ReadTimeout = limits.ReadTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : o.ReadTimeout;
+                }
+
                 foreach (var key in settings.KmsKeys ?? [])
                 {
                     o.AllowedKmsKeyIds.Add(key);
+                }
+
+                foreach (var account in settings.KmsAccounts ?? [])
+                {
+                    o.AllowedKmsAccountIds.Add(account);
                 }
             });
         if (settings.From is not null)

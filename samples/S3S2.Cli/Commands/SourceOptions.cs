@@ -21,7 +21,9 @@ internal sealed class SourceOptions
 
     public Option<string?> KmsEndpoint { get; } = new("--kms-endpoint") { Description = "A KMS-compatible endpoint URL for KMS envelope messages; default: AWS KMS in the region the message's key ARN names." };
 
-    public Option<string[]> KmsKeys { get; } = new("--kms-key") { Description = "Only let these KMS key ARNs decrypt (repeatable); default: the keys each message names.", Arity = ArgumentArity.OneOrMore };
+    public Option<string[]> KmsKeys { get; } = new("--kms-key") { Description = "A KMS key ARN that may decrypt KMS envelope messages (repeatable). KMS envelope messages need this or --kms-account: KMS is never called with a key you did not allow.", Arity = ArgumentArity.OneOrMore };
+
+    public Option<string[]> KmsAccounts { get; } = new("--kms-account") { Description = "An AWS account (12 digits) any of whose KMS keys may decrypt KMS envelope messages (repeatable).", Arity = ArgumentArity.OneOrMore };
 
     public IEnumerable<Option> Store => [From, Bucket, Endpoint, Region, Prefix];
 
@@ -34,5 +36,6 @@ internal sealed class SourceOptions
         result.GetValue(SecretKeys) ?? [],
         result.GetValue(PassphraseEnv),
         result.GetValue(KmsEndpoint),
-        result.GetValue(KmsKeys) ?? []);
+        result.GetValue(KmsKeys) ?? [],
+        KmsAccounts: result.GetValue(KmsAccounts) ?? []);
 }

@@ -56,10 +56,11 @@ internal sealed class ShareClientFactory(
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 
+        var custom = registration.CustomEncryptors.Count > 0 ? registration.CustomEncryptors[0] : null;
         var (encryptor, rule) = registration.Encryptions[0] switch
         {
-            KmsEnvelopeSharingBuilderExtensions.KmsEnvelopeName => BuildKmsEnvelope(name),
-            _ => BuildOpenPgp(name, time),
+            KmsEnvelopeSharingBuilderExtensions.KmsEnvelopeName => BuildKmsEnvelope(name, custom),
+            _ => BuildOpenPgp(name, time, custom),
         };
         var createUploader = registration.Uploaders[0].Create;
         var bucket = options.Bucket;
@@ -70,18 +71,48 @@ internal sealed class ShareClientFactory(
     }
 
     /// <summary>The rule pins the configured key ARNs, read from the options (not from what the encryptor reports).</summary>
-    private (IEncryptor, IBodyRule) BuildKmsEnvelope(string name)
+    private (IEncryptor, IBodyRule) BuildKmsEnvelope(string name, Func<IServiceProvider, IEncryptor>? custom)
     {
         var options = services.GetRequiredService<IOptionsMonitor<KmsEnvelopeEncryptionOptions>>().Get(name);
-        var encryptor = KmsEnvelopeSharingBuilderExtensions.CreateEncryptor(services, name);
-        _ownedEncryptors.Add(encryptor);
+        var encryptor = custom is null
+            ? KmsEnvelopeSharingBuilderExtensions.CreateEncryptor(services, name)
+            : CreateCustom(name, custom, "kms-envelope", KmsEnvelopeEncryptor.ObjectKeySuffix, "AddKmsEnvelopeEncryption(...)");
+        if (encryptor is IDisposable owned)
+        {
+            _ownedEncryptors.Add(owned);
+        }
+
         return (encryptor, new KmsEnvelopeRule(options.KeyIds));
     }
 
-    private (IEncryptor, IBodyRule) BuildOpenPgp(string name, TimeProvider time)
+    private (IEncryptor, IBodyRule) BuildOpenPgp(string name, TimeProvider time, Func<IServiceProvider, IEncryptor>? custom)
     {
         var options = openPgpOptions.Get(name);
         var recipients = OpenPgpRecipientKeys.Load(options.RecipientKeys, time.GetUtcNow().UtcDateTime);
-        return (new OpenPgpEncryptor(recipients, options.Compression), new OpenPgpMessageRule(recipients, options.PinnedFingerprints, time));
+        var encryptor = custom is null
+            ? new OpenPgpEncryptor(recipients, options.Compression)
+            : CreateCustom(name, custom, "openpgp", OpenPgpEncryptor.ObjectKeySuffix, "AddOpenPgpEncryption(...)");
+        if (custom is not null && encryptor is IDisposable owned)
+        {
+            _ownedEncryptors.Add(owned);
+        }
+
+        return (encryptor, new OpenPgpMessageRule(recipients, options.PinnedFingerprints, time));
+    }
+
+    /// <summary>The host's encryptor stands in for the configured format's: it must say it writes that format.</summary>
+    private IEncryptor CreateCustom(string name, Func<IServiceProvider, IEncryptor> custom, string mode, string suffix, string configuredBy)
+    {
+        var encryptor = custom(services) ?? throw new InvalidOperationException($"S3S2 client '{name}': the AddEncryptor(...) factory returned null. Return an IEncryptor.");
+        var descriptor = encryptor.Descriptor;
+        if (descriptor is null || descriptor.Mode != mode || descriptor.ObjectKeySuffix != suffix)
+        {
+            (encryptor as IDisposable)?.Dispose();
+            throw new InvalidOperationException(
+                $"S3S2 client '{name}': the encryptor from AddEncryptor(...) ({encryptor.GetType().Name}) describes mode '{descriptor?.Mode}' with suffix '{descriptor?.ObjectKeySuffix}', but the client is configured by {configuredBy} for mode '{mode}' with suffix '{suffix}'. "
+                + "Make the encryptor's Descriptor name the configured format, or configure the format it writes.");
+        }
+
+        return encryptor;
     }
 }

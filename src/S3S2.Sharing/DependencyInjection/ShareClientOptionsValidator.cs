@@ -14,13 +14,22 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         var registration = registrations.Get(name);
         var errors = new List<string>();
 
-        if (registration.Encryptions.Count == 0 && !registration.Receives)
+        if (registration.Encryptions.Count == 0 && registration.CustomEncryptors.Count > 0)
+        {
+            errors.Add($"{client}: AddEncryptor(...) was called but no format is configured for the share policy to check its output against. Also call AddOpenPgpEncryption(...) (recipient keys, pins) or AddKmsEnvelopeEncryption(...) (key ARNs).");
+        }
+        else if (registration.Encryptions.Count == 0 && !registration.Receives)
         {
             errors.Add($"{client}: no encryptor is configured. Call AddOpenPgpEncryption(...) or AddKmsEnvelopeEncryption(...).");
         }
         else if (registration.Encryptions.Count > 1)
         {
             errors.Add($"{client}: {registration.Encryptions.Count} encryptors are configured ({string.Join(", ", registration.Encryptions)}); a client encrypts one way. Keep one Add...Encryption(...) call, or register a second named client.");
+        }
+
+        if (registration.CustomEncryptors.Count > 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: AddEncryptor(...) was called {registration.CustomEncryptors.Count} times; a client encrypts one way. Keep one."));
         }
 
         if (registration.Uploaders.Count == 0 && !registration.Receives)

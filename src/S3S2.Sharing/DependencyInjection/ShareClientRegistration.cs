@@ -1,3 +1,4 @@
+using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Upload;
 
@@ -8,6 +9,9 @@ internal sealed class ShareClientRegistration
 {
     /// <summary>Gets the encryption modes added, in order (for example "OpenPGP").</summary>
     public List<string> Encryptions { get; } = [];
+
+    /// <summary>Gets the host's encryptor factories added with <c>AddEncryptor(...)</c>; each replaces the built-in implementation of the configured format.</summary>
+    public List<Func<IServiceProvider, IEncryptor>> CustomEncryptors { get; } = [];
 
     /// <summary>Gets the uploaders added, in order, with their factories.</summary>
     public List<(string Description, bool RequiresBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];

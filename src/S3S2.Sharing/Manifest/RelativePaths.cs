@@ -7,6 +7,16 @@ namespace S3S2.Sharing.Manifest;
 /// </summary>
 internal static class RelativePaths
 {
+    /// <summary>
+    /// The longest path segment, in UTF-8 bytes. File systems allow 255 bytes per name; the receiver writes each file
+    /// through a temporary name at most <see cref="MaxTemporaryNameExtraBytes"/> longer, so every segment a sender may
+    /// use can also be received.
+    /// </summary>
+    public const int MaxSegmentBytes = 200;
+
+    /// <summary>How many bytes the receiver's temporary name of a file may add to the file's own name (255 - 200 - 15 spare).</summary>
+    public const int MaxTemporaryNameExtraBytes = 40;
+
     private static readonly HashSet<string> DeviceNames = new(
         ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"],
         StringComparer.OrdinalIgnoreCase);
@@ -54,6 +64,12 @@ internal static class RelativePaths
             if (segment is "" or "." or "..")
             {
                 return "has an empty, '.' or '..' segment";
+            }
+
+            var segmentBytes = System.Text.Encoding.UTF8.GetByteCount(segment);
+            if (segmentBytes > MaxSegmentBytes)
+            {
+                return $"has a segment of {segmentBytes} UTF-8 bytes ('{segment[..20]}…'); at most {MaxSegmentBytes} are allowed, so the receiver can write it under a temporary name. Shorten the name";
             }
 
             if (segment[^1] is '.' or ' ')

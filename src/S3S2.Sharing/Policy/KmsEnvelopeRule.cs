@@ -18,6 +18,8 @@ internal sealed class KmsEnvelopeRule : IBodyRule
 
     public string ObjectKeySuffix => Encryption.Kms.KmsEnvelopeEncryptor.ObjectKeySuffix;
 
+    public IBodyValidator CreateValidator() => new EsdkFramingValidator();
+
     public string? Check(ReadOnlySpan<byte> head, bool isWholeBody)
     {
         var header = EsdkHeader.TryParse(head, out var problem);

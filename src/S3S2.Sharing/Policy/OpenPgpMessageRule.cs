@@ -42,6 +42,8 @@ internal sealed class OpenPgpMessageRule : IBodyRule
 
     public string ObjectKeySuffix => OpenPgpEncryptor.ObjectKeySuffix;
 
+    public IBodyValidator CreateValidator() => new OpenPgpFramingValidator();
+
     public string? Check(ReadOnlySpan<byte> head, bool isWholeBody)
     {
         if (_pinMismatch is not null)

@@ -8,12 +8,18 @@ namespace S3S2.Sharing.Policy;
 /// The check before the SDK call. It is a step of the upload path, not a strategy: every upload of a client
 /// goes through <see cref="AuthorizeAsync"/>, which reads the first bytes of the body and refuses (throws,
 /// nothing sent) unless they are a message the configured encryption must produce and the target lies inside
-/// the configured bucket and prefix. Only the decision is logged, never the payload.
+/// the configured bucket and prefix. The rest of the body is then checked as the uploader reads it, to the last
+/// byte: the format's framing (<see cref="IBodyValidator"/>) and that every window looks like ciphertext
+/// (<see cref="CiphertextWindows"/>); a refusal there makes the uploader's read throw, and the uploader stores nothing.
+/// Only the decision is logged, never the payload.
 /// </summary>
 internal sealed partial class SharePolicy
 {
     /// <summary>How much of a body is inspected: enough for many recipients' session-key packets.</summary>
     internal const int HeadLength = 64 * 1024;
+
+    private const string NothingSent = "Nothing was sent.";
+    private const string NothingStoredMidStream = "The upload was stopped before the object became visible; nothing was stored.";
 
     private readonly string _clientName;
     private readonly string? _bucket;
@@ -60,15 +66,23 @@ internal sealed partial class SharePolicy
 
         var head = new byte[HeadLength];
         var length = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var bodyProblem = _bodyRule.Check(head.AsSpan(0, length), isWholeBody: length < head.Length);
+        var isWholeBody = length < head.Length;
+        var validator = _bodyRule.CreateValidator();
+        var bodyProblem = _bodyRule.Check(head.AsSpan(0, length), isWholeBody)
+            ?? validator.Append(head.AsSpan(0, length))
+            ?? (isWholeBody ? validator.Complete() : null);
         if (bodyProblem is not null)
         {
             throw Refuse(key, bodyProblem);
         }
 
         LogAllowed(_logger, _clientName, key);
+
+        // The rest is checked as the uploader reads it; the uploader reads to the end before anything becomes visible.
+        var rest = isWholeBody ? body : new CheckedBodyStream(body, validator, problem => Refuse(key, problem, NothingStoredMidStream));
+
         // The policy names the bucket itself: no caller can point an upload elsewhere.
-        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, body));
+        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, rest));
     }
 
     private string? CheckTarget(string key)
@@ -108,10 +122,10 @@ internal sealed partial class SharePolicy
         return null;
     }
 
-    private SharePolicyException Refuse(string key, string reason)
+    private SharePolicyException Refuse(string key, string reason, string outcome = NothingSent)
     {
         LogRefused(_logger, _clientName, key, reason);
-        return new SharePolicyException($"S3S2 client '{_clientName}': share policy refused the upload of '{key}': {reason}. Nothing was sent.");
+        return new SharePolicyException($"S3S2 client '{_clientName}': share policy refused the upload of '{key}': {reason}. {outcome}");
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "S3S2 client '{ClientName}': share policy allowed the upload of '{Key}'")]

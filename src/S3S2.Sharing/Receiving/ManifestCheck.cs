@@ -5,15 +5,16 @@ using S3S2.Sharing.Policy;
 namespace S3S2.Sharing.Receiving;
 
 /// <summary>
-/// Checks a decrypted manifest before anything is written: it belongs to the share it was listed as, every path is safe
-/// and distinct after case folding, every object key lies under the share's prefix, sizes and hashes are well formed.
-/// Lists every problem at once.
+/// Checks a decrypted manifest before anything is written: it stays within the receiver's limits (files, sizes, path
+/// depth), it belongs to the share it was listed as, every path is safe and distinct after case folding, every object key
+/// lies under the share's prefix and is listed once, sizes and hashes are well formed. Lists every problem at once.
+/// Runs in time linear in the manifest's size: a manifest is untrusted input.
 /// </summary>
 internal static class ManifestCheck
 {
     private const int MaxProblemsListed = 10;
 
-    public static IReadOnlyList<PlannedFile> Plan(ShareManifest? manifest, string shareId, string keyRoot, string shareDirectory, string manifestDescription)
+    public static IReadOnlyList<PlannedFile> Plan(ShareManifest? manifest, string shareId, string keyRoot, string shareDirectory, string manifestDescription, ReceiveClientOptions limits)
     {
         var problems = new List<string>();
         var planned = new List<PlannedFile>();
@@ -38,8 +39,9 @@ internal static class ManifestCheck
             throw Refused(manifestDescription, problems);
         }
 
-        var files = new HashSet<string>(StringComparer.Ordinal);
-        var folders = new HashSet<string>(StringComparer.Ordinal);
+        CheckLimits(manifest.Files, manifestDescription, limits);
+        var tree = new PathTree();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (file, index) in manifest.Files.Select((f, i) => (f, i + 1)))
         {
             var entry = string.Create(CultureInfo.InvariantCulture, $"file {index}");
@@ -63,27 +65,19 @@ internal static class ManifestCheck
                 continue;
             }
 
-            var folded = RelativePaths.FoldCase(file.Path);
-            if (!files.Add(folded) || folders.Contains(folded))
+            if (tree.Add(RelativePaths.FoldCase(file.Path)) is { } collision)
             {
-                problems.Add($"{entry} collides with another file or folder of the share when case is ignored");
+                problems.Add($"{entry} {collision}");
                 continue;
-            }
-
-            var segments = folded.Split('/');
-            for (var i = 1; i < segments.Length; i++)
-            {
-                var folder = string.Join('/', segments[..i]);
-                folders.Add(folder);
-                if (files.Contains(folder))
-                {
-                    problems.Add($"{entry} lies under a folder that is also a file of the share");
-                }
             }
 
             if (string.IsNullOrEmpty(file.Key) || ObjectKeys.FindProblem(file.Key) is not null || !file.Key.StartsWith(keyRoot + "/", StringComparison.Ordinal))
             {
                 problems.Add($"{entry} object key '{Printable(file.Key)}' does not lie under the share's prefix '{keyRoot}/'");
+            }
+            else if (!keys.Add(file.Key))
+            {
+                problems.Add($"{entry} object key '{file.Key}' is listed for another file too (one object written several times)");
             }
 
             if (file.Size < 0)
@@ -100,6 +94,53 @@ internal static class ManifestCheck
         }
 
         return problems.Count == 0 ? planned : throw Refused(manifestDescription, problems);
+    }
+
+    /// <summary>The receiver's limits, checked before anything else (and before the costlier path checks).</summary>
+    private static void CheckLimits(IReadOnlyList<ManifestFile> files, string manifestDescription, ReceiveClientOptions limits)
+    {
+        var problems = new List<string>();
+        if (files.Count > limits.MaxFilesPerShare)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"it lists {files.Count} files, more than MaxFilesPerShare {limits.MaxFilesPerShare} (CLI: --max-files)"));
+        }
+        else
+        {
+            var total = 0L;
+            foreach (var (file, index) in files.Select((f, i) => (f, i + 1)))
+            {
+                if (file is null)
+                {
+                    continue;
+                }
+
+                if (file.Size > limits.MaxFileBytes)
+                {
+                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"file {index} lists {file.Size} bytes, more than MaxFileBytes {limits.MaxFileBytes} (CLI: --max-file-bytes)"));
+                }
+
+                var depth = file.Path is null ? 0 : file.Path.AsSpan().Count('/') + 1;
+                if (depth > limits.MaxPathDepth)
+                {
+                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"file {index} path has {depth} levels, more than MaxPathDepth {limits.MaxPathDepth} (CLI: --max-path-depth)"));
+                }
+
+                total = file.Size > 0 ? (total > long.MaxValue - file.Size ? long.MaxValue : total + file.Size) : total;
+            }
+
+            if (total > limits.MaxShareBytes)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"its files total {total} bytes, more than MaxShareBytes {limits.MaxShareBytes} (CLI: --max-share-bytes)"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var listed = string.Join("; ", problems.Take(MaxProblemsListed));
+            var more = problems.Count > MaxProblemsListed ? string.Create(CultureInfo.InvariantCulture, $"; and {problems.Count - MaxProblemsListed} more") : string.Empty;
+            throw new ReceiveLimitException(
+                $"{manifestDescription} is refused by the receiver's limits, nothing of the share was written: {listed}{more}. If the share is expected, raise the limit (ReceiveClientOptions or the CLI option named) and receive again.");
+        }
     }
 
     private static IntegrityException Refused(string manifestDescription, List<string> problems)

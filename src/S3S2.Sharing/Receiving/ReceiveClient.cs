@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption;
@@ -105,11 +103,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var root = Path.GetFullPath(outputDirectory);
         var listing = await ListSharesAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<ReceivedShare>();
-        var keyErrors = new List<EncryptionKeyException>();
+        var keyErrors = new List<(int Index, EncryptionKeyException Error)>();
         foreach (var share in listing.Complete)
         {
             var directory = Path.Combine(root, share.ShareId);
-            if (File.Exists(MarkerOf(root, share.ShareId)))
+            if (File.Exists(FolderFileSink.MarkerOf(root, share.ShareId)))
             {
                 results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.AlreadyReceived, directory, [], null));
                 continue;
@@ -119,26 +117,37 @@ internal sealed partial class ReceiveClient : IReceiveClient
             {
                 results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
             }
-            catch (Exception ex) when (ex is EncryptionKeyException or Amazon.Runtime.AmazonServiceException or IOException or UnauthorizedAccessException)
+            catch (EncryptionKeyException ex)
             {
-                // One share that cannot be read (planted with another key, a KMS key that refuses, a store error)
-                // must not keep every later share from being received.
-                if (ex is EncryptionKeyException keyError)
-                {
-                    keyErrors.Add(keyError);
-                }
-
-                LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
+                keyErrors.Add((results.Count, ex));
                 results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.Failed, directory, [], ex.Message));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One share that cannot be read (a store error, a bug) must not keep every later share from being received.
+                var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
+                LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
+                results.Add(new ReceivedShare(share.ShareId, status, directory, [], ex.Message));
             }
         }
 
-        // When every share this run tried failed for want of a key, the keys are what is wrong: say so as such.
-        // Any other outcome (received, integrity failure, conflict, already received) is reported in the results.
-        var attempted = results.Count(r => r.Status is not ReceiveStatus.AlreadyReceived);
-        if (keyErrors.Count > 0 && keyErrors.Count == attempted && results.Count == attempted)
+        if (keyErrors.Count == 0)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyErrors[0]);
+            return results;
+        }
+
+        // When no share could be read with the keys, the keys are what is wrong: say so as such (CLI exit 2). When other
+        // shares are readable, the keys work and a share for none of them is not for this receiver (or planted): it is
+        // skipped with a warning rather than failing every later run.
+        if (!results.Exists(r => r.Succeeded || r.Status is ReceiveStatus.IntegrityFailed or ReceiveStatus.Conflict or ReceiveStatus.Refused))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyErrors[0].Error);
+        }
+
+        foreach (var (index, error) in keyErrors)
+        {
+            LogShareNotForUs(_logger, _name, results[index].ShareId, error.Message);
+            results[index] = results[index] with { Status = ReceiveStatus.Skipped };
         }
 
         return results;
@@ -181,34 +190,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         await decryptor.DecryptAsync(message, plaintext, new DecryptionMessage("message stream", null), cancellationToken).ConfigureAwait(false);
     }
 
-    private static string MarkerOf(string root, string shareId) => Path.Combine(root, shareId + ReceivedMarkerSuffix);
-
-    private static async Task<(long Size, string Sha256)> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-        await using (file.ConfigureAwait(false))
-        {
-            var hash = await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false);
-            return (file.Length, Convert.ToHexString(hash).ToLowerInvariant());
-        }
-    }
-
-    /// <summary>Removes what an interrupted receive left; recent ones may belong to a receive still running.</summary>
-    private static void RemoveStalePartials(string directory, string fileName)
-    {
-        foreach (var stale in Directory.EnumerateFiles(directory, TemporaryFile.PatternFor(fileName)))
-        {
-            if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1))
-            {
-                TemporaryFile.DeleteQuietly(stale);
-            }
-        }
-    }
-
     private static ReceiveStatus Worst(IEnumerable<ReceiveStatus> statuses)
     {
         var all = statuses.ToList();
         return all.Contains(ReceiveStatus.IntegrityFailed) ? ReceiveStatus.IntegrityFailed
+            : all.Contains(ReceiveStatus.Refused) ? ReceiveStatus.Refused
             : all.Contains(ReceiveStatus.Failed) ? ReceiveStatus.Failed
             : all.Contains(ReceiveStatus.Conflict) ? ReceiveStatus.Conflict
             : all.Count > 0 && all.TrueForAll(s => s == ReceiveStatus.AlreadyReceived) ? ReceiveStatus.AlreadyReceived
@@ -219,84 +205,110 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     private string KeyRootOf(string shareId) => _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
 
+    /// <summary>
+    /// One share: read the manifest, check it (limits, paths, keys), check the disk, then per file fetch, decrypt, verify
+    /// and hand over to the folder. Errors are classified here once; only a key error and the caller's cancellation
+    /// leave this method as exceptions.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The destination is a strategy; other sinks (S3 prefix, callback) are planned.")]
     private async Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
     {
+        IReceivedFileSink sink = new FolderFileSink(root, share.ShareId);
         var shareDirectory = Path.Combine(root, share.ShareId);
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
         try
         {
             var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
-            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, $"The manifest of share {share.ShareId}");
+            var description = $"The manifest of share {share.ShareId}";
+            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
+            await CheckFreeSpaceAsync(root, share.ShareId, plan, sink, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IntegrityException or NotSupportedException or ObjectNotFoundException)
+        catch (Exception ex) when (ex is not (EncryptionKeyException or OperationCanceledException))
         {
-            var status = ex is IntegrityException ? ReceiveStatus.IntegrityFailed : ReceiveStatus.Failed;
+            var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
             return new ReceivedShare(share.ShareId, status, shareDirectory, [], ex.Message);
         }
 
-        var created = new ConcurrentBag<string>();
         var files = new ReceivedFile[plan.Count];
         try
         {
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, plan.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-                async (index, token) => files[index] = await ReceiveFileAsync(share.ShareId, shareDirectory, plan[index], decryptor, created, token).ConfigureAwait(false))
+                async (index, token) => files[index] = await ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token).ConfigureAwait(false))
                 .ConfigureAwait(false);
         }
         finally
         {
-            RemoveEmptyFolders(created);
+            sink.Finish();
         }
 
         var outcome = Worst(files.Select(f => f.Status));
-        if (outcome is ReceiveStatus.Received or ReceiveStatus.AlreadyReceived)
-        {
-            if (_options.DeleteAfterReceive)
-            {
-                try
-                {
-                    foreach (var file in plan)
-                    {
-                        await Store.DeleteAsync(file.Entry.Key, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await Store.DeleteAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException)
-                {
-                    // The files are in place and verified: a failed clean-up is worth a warning, not a failed share.
-                    LogDeleteFailed(_logger, _name, share.ShareId, ex.Message);
-                }
-            }
-
-            Directory.CreateDirectory(root);
-            await WriteMarkerAsync(MarkerOf(root, share.ShareId), share.ManifestKey, cancellationToken).ConfigureAwait(false);
-            LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        }
-        else
+        if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
+            return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
         }
 
+        if (_options.DeleteAfterReceive)
+        {
+            try
+            {
+                foreach (var file in plan)
+                {
+                    await Store.DeleteAsync(file.Entry.Key, cancellationToken).ConfigureAwait(false);
+                }
+
+                await Store.DeleteAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException)
+            {
+                // The files are in place and verified: a failed clean-up is worth a warning, not a failed share.
+                LogDeleteFailed(_logger, _name, share.ShareId, ex.Message);
+            }
+        }
+
+        try
+        {
+            await sink.MarkReceivedAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, shareDirectory, files, ex.Message);
+        }
+
+        LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
         return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
     }
 
-    /// <summary>Writes the received marker without following a link someone put in its place.</summary>
-    private static async Task WriteMarkerAsync(string path, string manifestKey, CancellationToken cancellationToken)
+    /// <summary>Refuses a share whose missing files would not fit on the output folder's drive, before anything is written.</summary>
+    private static async Task CheckFreeSpaceAsync(string root, string shareId, IReadOnlyList<PlannedFile> plan, IReceivedFileSink sink, CancellationToken cancellationToken)
     {
-        if (new FileInfo(path).LinkTarget is not null)
+        var needed = 0L;
+        foreach (var file in plan)
         {
-            File.Delete(path);
+            if (await sink.FindExistingAsync(file, string.Empty, cancellationToken).ConfigureAwait(false) is null)
+            {
+                needed += file.Entry.Size;
+            }
         }
 
-        var marker = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        await using (marker.ConfigureAwait(false))
+        var existing = root;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
         {
-            await marker.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifestKey + Environment.NewLine), cancellationToken).ConfigureAwait(false);
+            existing = parent;
+        }
+
+        var free = new DriveInfo(existing).AvailableFreeSpace;
+        if (needed > free)
+        {
+            throw new ReceiveLimitException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Share {shareId} needs {needed} bytes but only {free} are free on the drive of '{root}'; nothing was written. Free space or receive into another folder (--out)."));
         }
     }
 
@@ -304,13 +316,21 @@ internal sealed partial class ReceiveClient : IReceiveClient
     {
         var description = $"the manifest of share {share.ShareId} (object '{share.ManifestKey}')";
         using var json = new MemoryStream();
-        var body = await Store.OpenReadAsync(share.ManifestKey, cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
+        var decryptor = _decryptors.ForKey(share.ManifestKey);
+        for (var attempt = 1; ; attempt++)
         {
+            json.SetLength(0);
             using var capped = new VerifyingWriteStream(json, MaxManifestBytes, description);
-            await _decryptors.ForKey(share.ManifestKey)
-                .DecryptAsync(body, capped, new DecryptionMessage(description, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath)), cancellationToken)
-                .ConfigureAwait(false);
+            var error = await TryDownloadAsync(share.ManifestKey, description, decryptor, capped, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath), cancellationToken).ConfigureAwait(false);
+            if (error is null)
+            {
+                break;
+            }
+
+            if (!await ShouldRetryAsync(error, description, attempt, cancellationToken).ConfigureAwait(false))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error.Value.Error);
+            }
         }
 
         try
@@ -323,120 +343,165 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
-    private async Task<ReceivedFile> ReceiveFileAsync(string shareId, string shareDirectory, PlannedFile file, IDecryptor decryptor, ConcurrentBag<string> created, CancellationToken cancellationToken)
+    private async Task<ReceivedFile> ReceiveFileAsync(string shareId, PlannedFile file, IDecryptor decryptor, IReceivedFileSink sink, CancellationToken cancellationToken)
     {
         var entry = file.Entry;
         var description = $"file '{entry.Path}' of share {shareId} (object '{entry.Key}')";
         ReceivedFile Outcome(ReceiveStatus status, string? error = null) => new(entry.Path, status, entry.Size, entry.Sha256.ToLowerInvariant(), error);
 
-        if (Directory.Exists(file.Target))
+        if (await sink.FindExistingAsync(file, description, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            return Outcome(ReceiveStatus.Conflict, $"{description}: a folder is already at '{file.Target}'; it is never overwritten. Move it away and receive again.");
+            return Outcome(existing.Status, existing.Error);
         }
 
-        if (File.Exists(file.Target))
+        for (var attempt = 1; ; attempt++)
         {
-            var (size, sha256) = await HashFileAsync(file.Target, cancellationToken).ConfigureAwait(false);
-            return size == entry.Size && string.Equals(sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase)
-                ? Outcome(ReceiveStatus.AlreadyReceived)
-                : Outcome(ReceiveStatus.Conflict, $"{description}: a different file is already at '{file.Target}'; it is never overwritten. Move it away and receive again.");
-        }
-
-        string directory;
-        try
-        {
-            directory = EnsureFolder(shareDirectory, Path.GetDirectoryName(file.Target)!, created);
-        }
-        catch (IOException ex)
-        {
-            return Outcome(ReceiveStatus.Conflict, $"{description}: {ex.Message}");
-        }
-
-        var fileName = Path.GetFileName(file.Target);
-        RemoveStalePartials(directory, fileName);
-        try
-        {
-            var temporary = TemporaryFile.Beside(file.Target, ownerOnly: true);
-            await using (temporary.ConfigureAwait(false))
-            {
-                using (var verifying = new VerifyingWriteStream(temporary.Stream, entry.Size, description))
-                {
-                    var body = await Store.OpenReadAsync(entry.Key, cancellationToken).ConfigureAwait(false);
-                    await using (body.ConfigureAwait(false))
-                    {
-                        await decryptor.DecryptAsync(body, verifying, new DecryptionMessage(description, new EncryptionContext(shareId, entry.Path)), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    verifying.Verify(entry.Sha256);
-                }
-
-                try
-                {
-                    temporary.MoveIntoPlace();
-                }
-                catch (IOException) when (File.Exists(file.Target))
-                {
-                    return Outcome(ReceiveStatus.Conflict, $"{description}: a file appeared at '{file.Target}' while receiving; it is never overwritten. Move it away and receive again.");
-                }
-            }
-
-            return Outcome(ReceiveStatus.Received);
-        }
-        catch (IntegrityException ex)
-        {
-            return Outcome(ReceiveStatus.IntegrityFailed, ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or Amazon.Runtime.AmazonServiceException)
-        {
-            return Outcome(ReceiveStatus.Failed, ex is ObjectNotFoundException ? $"{description}: {ex.Message} The share is damaged; ask the sender to share again." : $"{description}: {ex.Message}");
-        }
-    }
-
-    /// <summary>Creates the folders down to <paramref name="directory"/>, recording the ones it made; refuses to pass through a link.</summary>
-    private static string EnsureFolder(string shareDirectory, string directory, ConcurrentBag<string> created)
-    {
-        var root = Path.GetDirectoryName(shareDirectory)!;
-        var missing = new Stack<string>();
-        for (var current = directory; current.Length > root.Length; current = Path.GetDirectoryName(current)!)
-        {
-            var info = new DirectoryInfo(current);
-            if (info.Exists && info.LinkTarget is not null)
-            {
-                throw new IOException($"'{current}' is a link; files are never written through links. Remove it and receive again.");
-            }
-
-            if (!info.Exists)
-            {
-                missing.Push(current);
-            }
-        }
-
-        Directory.CreateDirectory(directory);
-        foreach (var folder in missing)
-        {
-            created.Add(folder);
-        }
-
-        return directory;
-    }
-
-    private static void RemoveEmptyFolders(IEnumerable<string> created)
-    {
-        // Deepest first, so a folder emptied by removing its children goes too.
-        foreach (var folder in created.Distinct(StringComparer.Ordinal).OrderByDescending(f => f.Length))
-        {
+            IReceivedFileWriter writer;
             try
             {
-                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                writer = sink.Begin(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Outcome(ReceiveStatus.Conflict, $"{description}: {ex.Message}");
+            }
+
+            await using (writer.ConfigureAwait(false))
+            {
+                (ReceiveErrorKind Kind, Exception Error)? error;
+                using (var verifying = new VerifyingWriteStream(writer.Stream, entry.Size, description))
                 {
-                    Directory.Delete(folder);
+                    error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), cancellationToken).ConfigureAwait(false);
+                    if (error is null)
+                    {
+                        try
+                        {
+                            verifying.Verify(entry.Sha256);
+                        }
+                        catch (IntegrityException ex)
+                        {
+                            error = (ReceiveErrorKind.Integrity, ex);
+                        }
+                    }
+                }
+
+                if (error is null)
+                {
+                    try
+                    {
+                        writer.Commit();
+                        return Outcome(ReceiveStatus.Received);
+                    }
+                    catch (IOException) when (File.Exists(file.Target) || Directory.Exists(file.Target))
+                    {
+                        return Outcome(ReceiveStatus.Conflict, $"{description}: a file appeared at '{file.Target}' while receiving; it is never overwritten. Move it away and receive again.");
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        return Outcome(ReceiveStatus.Failed, $"{description}: {ex.Message}");
+                    }
+                }
+
+                if (!await ShouldRetryAsync(error, description, attempt, cancellationToken).ConfigureAwait(false))
+                {
+                    var (kind, failure) = error.Value;
+                    var message = failure is ObjectNotFoundException
+                        ? $"{description}: {failure.Message} The manifest lists it, so the share was tampered with or damaged; ask the sender to share again."
+                        : failure.Message.Contains(entry.Path, StringComparison.Ordinal) ? failure.Message : $"{description}: {failure.Message}";
+                    return Outcome(ReceiveErrors.StatusOf(kind), message);
                 }
             }
-            catch (IOException)
+        }
+    }
+
+    /// <summary>
+    /// Downloads <paramref name="key"/> once and decrypts it into <paramref name="plaintext"/>. Returns the error that
+    /// decides the attempt, or <see langword="null"/>: a fault of the connection wins over what the decryptor made of the
+    /// cut message (so it is retried), a limit or size overrun wins over the rest, and an integrity error the decryptor
+    /// found wins over an error the store raises afterwards (such as its own checksum check on closing the body).
+    /// </summary>
+    private async Task<(ReceiveErrorKind Kind, Exception Error)?> TryDownloadAsync(
+        string key, string description, IDecryptor decryptor, VerifyingWriteStream plaintext, EncryptionContext context, CancellationToken cancellationToken)
+    {
+        DownloadStream? body = null;
+        Exception? decryptError = null;
+        Exception? closeError = null;
+        try
+        {
+            body = new DownloadStream(await OpenAsync(key, description, cancellationToken).ConfigureAwait(false), _options.ReadTimeout, description);
+            plaintext.LimitExpansion(_options.MaxExpansionRatio, () => body.BytesRead);
+            await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            decryptError = ex;
+        }
+        finally
+        {
+            if (body is not null)
             {
-                // Another receive may be writing into it.
+                try
+                {
+                    await body.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    closeError = ex;
+                }
             }
         }
+
+        if (body?.Fault is { } fault && ReceiveErrors.ClassifyDownload(fault) is ReceiveErrorKind.Transient)
+        {
+            return (ReceiveErrorKind.Transient, fault);
+        }
+
+        if (plaintext.Failure is { } overrun)
+        {
+            return (ReceiveErrors.Classify(overrun), overrun);
+        }
+
+        if (body?.Fault is { } bodyFault)
+        {
+            return (ReceiveErrors.ClassifyDownload(bodyFault), bodyFault);
+        }
+
+        if (decryptError is not null)
+        {
+            return (body is null ? ReceiveErrors.ClassifyDownload(decryptError) : ReceiveErrors.Classify(decryptError), decryptError);
+        }
+
+        // The message decrypted and verified; only the store's own checksum failing on close still counts (the stored bytes changed).
+        return closeError is not null && ReceiveErrors.ClassifyDownload(closeError) is ReceiveErrorKind.Integrity ? (ReceiveErrorKind.Integrity, closeError) : null;
+    }
+
+    /// <summary>Opens an object; the request, too, must answer within the read timeout.</summary>
+    private async Task<Stream> OpenAsync(string key, string description, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ReadTimeout);
+        try
+        {
+            return await Store.OpenReadAsync(key, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw DownloadStream.Stalled(description, _options.ReadTimeout);
+        }
+    }
+
+    /// <summary>Waits before another attempt when <paramref name="error"/> is transient and attempts remain.</summary>
+    private async Task<bool> ShouldRetryAsync((ReceiveErrorKind Kind, Exception Error)? error, string description, int attempt, CancellationToken cancellationToken)
+    {
+        if (error is not { Kind: ReceiveErrorKind.Transient } || attempt >= _options.MaxAttempts)
+        {
+            return false;
+        }
+
+        var delay = (int)Math.Min(200 * Math.Pow(2, attempt - 1), 10_000) + Random.Shared.Next(100);
+        LogRetry(_logger, _name, description, attempt, _options.MaxAttempts, error.Value.Error.Message, delay);
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static async Task DecryptToFileAsync(Stream ciphertext, IDecryptor decryptor, string description, string outputPath, CancellationToken cancellationToken)
@@ -451,7 +516,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             temporary.Close();
             if (File.Exists(target))
             {
-                if ((await HashFileAsync(target, cancellationToken).ConfigureAwait(false)) != (await HashFileAsync(temporary.Path, cancellationToken).ConfigureAwait(false)))
+                if ((await FolderFileSink.HashFileAsync(target, cancellationToken).ConfigureAwait(false)) != (await FolderFileSink.HashFileAsync(temporary.Path, cancellationToken).ConfigureAwait(false)))
                 {
                     throw new IOException($"A different file is already at '{target}'; it is never overwritten. Choose another output path or move it away.");
                 }
@@ -474,6 +539,12 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': share {ShareId} was received, but deleting its objects failed: {Reason}")]
     private static partial void LogDeleteFailed(ILogger logger, string clientName, string shareId, string reason);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': share {ShareId} is encrypted to none of the configured keys while other shares are readable; skipped as not for this receiver: {Reason}")]
+    private static partial void LogShareNotForUs(ILogger logger, string clientName, string shareId, string reason);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "S3S2 receive client '{ClientName}': {Description}: attempt {Attempt} of {MaxAttempts} failed ({Reason}); trying again in {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, string clientName, string description, int attempt, int maxAttempts, string reason, int delayMs);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "S3S2 receive client '{ClientName}': share {ShareId} has a second manifest '{Key}'; the share is refused until one is removed")]
     private static partial void LogDuplicateManifest(ILogger logger, string clientName, string shareId, string key);

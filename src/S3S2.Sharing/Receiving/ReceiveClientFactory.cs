@@ -20,6 +20,7 @@ internal sealed class ReceiveClientFactory(
 {
     private readonly NamedClients<(ReceiveClient Client, IShareStore? Store)> _clients = new();
     private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
+    private readonly ConcurrentDictionary<string, KmsEnvelopeDecryptor> _kmsDecryptors = new(StringComparer.Ordinal);
 
     public IReceiveClient CreateClient(string name)
     {
@@ -32,6 +33,11 @@ internal sealed class ReceiveClientFactory(
         foreach (var client in _clients.Built)
         {
             (client.Store as IDisposable)?.Dispose();
+        }
+
+        foreach (var decryptor in _kmsDecryptors.Values)
+        {
+            decryptor.Dispose();
         }
 
         foreach (var kms in _kmsClients.Values)
@@ -53,9 +59,14 @@ internal sealed class ReceiveClientFactory(
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var store = registration.Stores.Count == 0 ? null : registration.Stores[0].Create(services, name);
         var keys = new OpenPgpSecretKeys(receive.SecretKeys.ToList(), receive.Passphrase);
-        var kms = new KmsEnvelopeDecryptor(keyArn => KmsFor(name, receive, keyArn), receive.AllowedKmsKeyIds.Count == 0 ? null : receive.AllowedKmsKeyIds);
-        var decryptors = new DecryptorSet(name, [new OpenPgpDecryptor(keys), kms]);
-        var client = new ReceiveClient(name, receive, ObjectKeys.NormalizePrefix(options.Prefix), store, decryptors, loggerFactory.CreateLogger<ReceiveClient>());
+        IDecryptor[] decryptors = receive.AllowedKmsKeyIds.Count == 0 && receive.AllowedKmsAccountIds.Count == 0
+            ? [new OpenPgpDecryptor(keys)]
+            : [new OpenPgpDecryptor(keys), _kmsDecryptors.GetOrAdd(name, _ => new KmsEnvelopeDecryptor(
+                keyArn => KmsFor(name, receive, keyArn),
+                new KmsKeyFilter(receive.AllowedKmsKeyIds, receive.AllowedKmsAccountIds, receive.KmsPartition),
+                services.GetService<TimeProvider>()))];
+        var decryptorSet = new DecryptorSet(name, decryptors);
+        var client = new ReceiveClient(name, receive, ObjectKeys.NormalizePrefix(options.Prefix), store, decryptorSet, loggerFactory.CreateLogger<ReceiveClient>());
         return (client, store);
     }
 

@@ -28,8 +28,47 @@ public sealed class ReceiveClientOptions
     public bool DeleteAfterReceive { get; set; }
 
     /// <summary>Gets or sets how many files of one share are downloaded and decrypted at once.</summary>
-    /// <value>2; between 1 and 64.</value>
-    public int MaxConcurrentFiles { get; set; } = 2;
+    /// <value>4; between 1 and 64.</value>
+    public int MaxConcurrentFiles { get; set; } = 4;
+
+    /// <summary>
+    /// Gets or sets how long a download may go without receiving a byte (the response headers or the next part of the
+    /// body) before it is abandoned as stalled and tried again.
+    /// </summary>
+    /// <value>60 seconds; between 1 second and 1 hour.</value>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets how many times a file (or manifest) is downloaded when the download fails for a transient reason
+    /// (a connection cut half-way, a stalled body, a 5xx answer the S3 client gave up on). Waits between attempts grow
+    /// exponentially from 200 ms.
+    /// </summary>
+    /// <value>4; between 1 and 10.</value>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Gets or sets the largest plaintext size one file of a share may list; a manifest listing more is refused before anything is written.</summary>
+    /// <value>64 GiB.</value>
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest total plaintext size of one share; a manifest listing more is refused before anything is written.</summary>
+    /// <value>1 TiB.</value>
+    public long MaxShareBytes { get; set; } = 1024L * 1024 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most files one share may list; a manifest listing more is refused before anything is written.</summary>
+    /// <value>100,000.</value>
+    public int MaxFilesPerShare { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the most segments (folders and file name) a relative path of a share may have.</summary>
+    /// <value>32.</value>
+    public int MaxPathDepth { get; set; } = 32;
+
+    /// <summary>
+    /// Gets or sets how many plaintext bytes one ciphertext byte may become (compression), counted as the file streams
+    /// (the first 64 KiB of ciphertext count as 64 KiB). A message that expands more is refused and nothing of it is kept:
+    /// a few kilobytes of compressed zeros must not fill a disk.
+    /// </summary>
+    /// <value>1000.</value>
+    public int MaxExpansionRatio { get; set; } = 1000;
 
     /// <summary>Gets or sets the endpoint of a KMS-compatible service for KMS envelope shares.</summary>
     /// <value><see langword="null"/>: AWS KMS in the region named by each message's key ARN (or <see cref="KmsRegion"/>).</value>
@@ -44,9 +83,21 @@ public sealed class ReceiveClientOptions
     public Amazon.Runtime.AWSCredentials? KmsCredentials { get; set; }
 
     /// <summary>
-    /// Gets the KMS key ARNs that may decrypt KMS envelope shares; when any are given, a message whose data keys are
-    /// all under other keys is refused before KMS is called.
+    /// Gets the KMS key ARNs that may decrypt KMS envelope shares. KMS envelope shares are received only when this or
+    /// <see cref="AllowedKmsAccountIds"/> is set; a message whose data keys are all under other keys is refused before
+    /// KMS is called (so a planted message cannot make the receiver call, and show itself to, a key of its choosing).
     /// </summary>
-    /// <value>Empty: any KMS key a message names (KMS itself decides who may decrypt).</value>
+    /// <value>Empty: with no <see cref="AllowedKmsAccountIds"/> either, KMS envelope shares are refused.</value>
     public IList<string> AllowedKmsKeyIds { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets the AWS accounts (12 digits) any of whose KMS keys in <see cref="KmsPartition"/> may decrypt KMS envelope
+    /// shares (the AWS Encryption SDK's discovery filter), in addition to <see cref="AllowedKmsKeyIds"/>.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> AllowedKmsAccountIds { get; } = new List<string>();
+
+    /// <summary>Gets or sets the AWS partition of <see cref="AllowedKmsAccountIds"/>.</summary>
+    /// <value><c>aws</c>.</value>
+    public string KmsPartition { get; set; } = "aws";
 }

@@ -15,9 +15,59 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxConcurrentFiles {options.MaxConcurrentFiles} must be between 1 and 64."));
         }
 
+        if (options.ReadTimeout < TimeSpan.FromSeconds(1) || options.ReadTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: ReadTimeout {options.ReadTimeout} must be between 1 second and 1 hour."));
+        }
+
+        if (options.MaxAttempts is < 1 or > 10)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxAttempts {options.MaxAttempts} must be between 1 and 10."));
+        }
+
+        if (options.MaxFileBytes < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxFileBytes {options.MaxFileBytes} must not be negative."));
+        }
+
+        if (options.MaxShareBytes < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxShareBytes {options.MaxShareBytes} must not be negative."));
+        }
+
+        if (options.MaxFilesPerShare < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxFilesPerShare {options.MaxFilesPerShare} must be at least 1."));
+        }
+
+        if (options.MaxPathDepth < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxPathDepth {options.MaxPathDepth} must be at least 1."));
+        }
+
+        if (options.MaxExpansionRatio < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxExpansionRatio {options.MaxExpansionRatio} must be at least 1."));
+        }
+
         if (options.SecretKeys.Any(k => k is null))
         {
             errors.Add($"{client}: SecretKeys holds a null entry. Add keys with OpenPgpKeySource.FromFile(...) or FromArmoredString(...).");
+        }
+
+        foreach (var key in options.AllowedKmsKeyIds.Where(k => !Encryption.Kms.KmsKeyArn.IsKeyArn(k)))
+        {
+            errors.Add($"{client}: allowed KMS key '{key}' is not a key ARN. Use the full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not a key id or alias.");
+        }
+
+        foreach (var account in options.AllowedKmsAccountIds.Where(a => !Encryption.Kms.KmsKeyArn.IsAccountId(a)))
+        {
+            errors.Add($"{client}: allowed KMS account '{account}' is not an AWS account id (12 digits).");
+        }
+
+        if (options.KmsPartition is not ("aws" or "aws-cn" or "aws-us-gov" or "aws-iso" or "aws-iso-b" or "aws-iso-e" or "aws-iso-f" or "aws-eusc"))
+        {
+            errors.Add($"{client}: KmsPartition '{options.KmsPartition}' is not an AWS partition (aws, aws-cn, aws-us-gov...).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

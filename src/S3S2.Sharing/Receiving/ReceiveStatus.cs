@@ -17,4 +17,16 @@ public enum ReceiveStatus
 
     /// <summary>Another error (missing object, unsupported encryption, I/O); nothing of it was kept.</summary>
     Failed,
+
+    /// <summary>
+    /// Refused by one of the receiver's limits (file or share size, file count, path depth, expansion ratio, free disk
+    /// space); nothing of it was kept. Raise the limit if the share is expected.
+    /// </summary>
+    Refused,
+
+    /// <summary>
+    /// Encrypted to none of the configured keys while other shares under the prefix are readable: it is not for this
+    /// receiver (or was planted), so it is skipped with a warning and not counted as a failure.
+    /// </summary>
+    Skipped,
 }

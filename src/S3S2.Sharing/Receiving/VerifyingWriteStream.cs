@@ -4,14 +4,18 @@ namespace S3S2.Sharing.Receiving;
 
 /// <summary>
 /// Writes through to a file while counting and hashing the plaintext; stops as soon as more bytes arrive than the
-/// manifest lists, so a forged message cannot fill the disk.
+/// manifest lists, or more than the expansion ratio allows for the ciphertext read so far, so a forged or compressed
+/// message cannot fill the disk. The count is kept here, in the pipeline, whatever the decryptor does.
 /// </summary>
 internal sealed class VerifyingWriteStream : Stream
 {
+    private const long MinimumCiphertextCounted = 64 * 1024;
     private readonly Stream _inner;
     private readonly long _expectedSize;
     private readonly string _description;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private int _maxRatio;
+    private Func<long>? _ciphertextBytes;
 
     public VerifyingWriteStream(Stream inner, long expectedSize, string description)
     {
@@ -21,6 +25,16 @@ internal sealed class VerifyingWriteStream : Stream
     }
 
     public long BytesWritten { get; private set; }
+
+    /// <summary>Gets the error that stopped the writing (size or expansion exceeded), kept even when a decoder swallows it.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Caps the plaintext at <paramref name="ratio"/> times the ciphertext read so far (at least 64 KiB of it).</summary>
+    public void LimitExpansion(int ratio, Func<long> ciphertextBytes)
+    {
+        _maxRatio = ratio;
+        _ciphertextBytes = ciphertextBytes;
+    }
 
     public override bool CanRead => false;
 
@@ -90,9 +104,21 @@ internal sealed class VerifyingWriteStream : Stream
 
     private void Account(ReadOnlySpan<byte> buffer)
     {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
         if (BytesWritten + buffer.Length > _expectedSize)
         {
-            throw new IntegrityException($"{_description}: decrypts to more than the {_expectedSize} bytes the manifest lists. The object was replaced or modified; ask the sender to share it again.");
+            throw Failure = new IntegrityException($"{_description}: decrypts to more than the {_expectedSize} bytes the manifest lists. The object was replaced or modified; ask the sender to share it again.");
+        }
+
+        if (_ciphertextBytes is not null && BytesWritten + buffer.Length > _maxRatio * Math.Max(_ciphertextBytes(), MinimumCiphertextCounted))
+        {
+            throw Failure = new ReceiveLimitException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{_description}: decompresses to more than {_maxRatio} times its ciphertext ({BytesWritten + buffer.Length} bytes from {_ciphertextBytes()}); refused as a decompression bomb, nothing of it was kept. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."));
         }
 
         _hash.AppendData(buffer);

@@ -57,19 +57,81 @@ internal sealed partial class ShareClient : IShareClient
             LogSkippedLink(_logger, _name, link);
         }
 
-        return ShareSourcesAsync(sources, progress, cancellationToken);
+        return ShareSourcesAsync(sources, progress, callerStream: null, cancellationToken);
     }
 
     public Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return ShareSourcesAsync([ShareSources.FromStream(content, name)], progress, cancellationToken);
+        IReadOnlyList<ShareSource> sources;
+        try
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            sources = [ShareSources.FromStream(content, name)];
+        }
+        catch
+        {
+            // A refused name fails the share too: the producer behind the stream must not wait for a reader forever.
+            Release(content);
+            throw;
+        }
+
+        return ShareSourcesAsync(sources, progress, content, cancellationToken);
     }
 
-    private async Task<ShareReceipt> ShareSourcesAsync(IReadOnlyList<ShareSource> sources, IProgress<ShareProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs one share; any failure becomes a <see cref="ShareFailedException"/> naming the share and what was already uploaded.</summary>
+    private async Task<ShareReceipt> ShareSourcesAsync(IReadOnlyList<ShareSource> sources, IProgress<ShareProgress>? progress, Stream? callerStream, CancellationToken cancellationToken)
     {
         var shareId = ShareId.New(_time.GetUtcNow());
+        var uploaded = new List<string>();
+        LogStarted(_logger, _name, shareId, sources.Count);
+        try
+        {
+            return await ShareCoreAsync(shareId, sources, uploaded, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            if (callerStream is not null)
+            {
+                Release(callerStream);
+            }
+
+            string[] keys;
+            lock (uploaded)
+            {
+                keys = [.. uploaded];
+            }
+
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                LogCancelled(_logger, _name, shareId, keys.Length);
+                var cancelled = new ShareFailedException(shareId, keys, $"S3S2 client '{_name}': share {shareId} was cancelled after {keys.Length} object(s) were uploaded; no manifest was uploaded, so receivers never see it.", error);
+                throw new OperationCanceledException(cancelled.Message, cancelled, cancellationToken);
+            }
+
+            LogFailed(_logger, _name, shareId, keys.Length, error.GetType().Name, error.Message);
+            throw new ShareFailedException(
+                shareId,
+                keys,
+                $"S3S2 client '{_name}': share {shareId} failed ({keys.Length} object(s) uploaded, no manifest, so receivers never see it): {error.Message}",
+                error);
+        }
+    }
+
+    private static void Release(Stream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The share's own error is the one to report; the stream is released as far as it can be.
+        }
+    }
+
+    private async Task<ShareReceipt> ShareCoreAsync(string shareId, IReadOnlyList<ShareSource> sources, List<string> uploaded, IProgress<ShareProgress>? progress, CancellationToken cancellationToken)
+    {
         var keyRoot = _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
         var suffix = _encryptor.Descriptor.ObjectKeySuffix;
         var files = new SharedFile[sources.Count];
@@ -92,6 +154,11 @@ internal sealed partial class ShareClient : IShareClient
                     }
                 });
                 await EncryptAndUploadAsync(key, new EncryptionContext(shareId, source.RelativePath), plaintext, token).ConfigureAwait(false);
+                lock (uploaded)
+                {
+                    uploaded.Add(key);
+                }
+
                 files[index] = new SharedFile(source.RelativePath, key, plaintext.BytesRead, plaintext.HashHex());
                 progress?.Report(new ShareProgress(source.RelativePath, plaintext.BytesRead, Interlocked.Increment(ref completed), sources.Count));
             }).ConfigureAwait(false);
@@ -168,6 +235,15 @@ internal sealed partial class ShareClient : IShareClient
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "S3S2 client '{ClientName}': skipped '{Path}': a symbolic link whose target is missing or outside the shared directory")]
     private static partial void LogSkippedLink(ILogger logger, string clientName, string path);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "S3S2 client '{ClientName}': share {ShareId} started: {FileCount} file(s)")]
+    private static partial void LogStarted(ILogger logger, string clientName, string shareId, int fileCount);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "S3S2 client '{ClientName}': share {ShareId} failed after {UploadedCount} object(s) were uploaded; no manifest was uploaded. {ErrorType}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string clientName, string shareId, int uploadedCount, string errorType, string reason);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "S3S2 client '{ClientName}': share {ShareId} cancelled after {UploadedCount} object(s) were uploaded; no manifest was uploaded")]
+    private static partial void LogCancelled(ILogger logger, string clientName, string shareId, int uploadedCount);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "S3S2 client '{ClientName}': share {ShareId} complete: {FileCount} file(s), manifest '{ManifestKey}'")]
     private static partial void LogShared(ILogger logger, string clientName, string shareId, int fileCount, string manifestKey);

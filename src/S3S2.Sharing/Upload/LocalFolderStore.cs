@@ -26,7 +26,11 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
         await using (temporary.ConfigureAwait(false))
         {
             await request.Body.CopyToAsync(temporary.Stream, BufferSize, cancellationToken).ConfigureAwait(false);
-            temporary.MoveIntoPlace();
+
+            // Only the manifest, the share's commit point, waits for the disk: an fsync per object cost a share of
+            // many small files most of its time. After a crash an object may be lost or short, which the receiver
+            // refuses (authenticated encryption, the manifest's SHA-256); it never reads altered bytes as good ones.
+            temporary.MoveIntoPlace(flushToDisk: IsManifest(request.Key));
         }
     }
 
@@ -73,6 +77,13 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
         }
 
         return Task.CompletedTask;
+    }
+
+    private static bool IsManifest(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var end = name.IndexOf(ReceiveClient.ManifestName, StringComparison.Ordinal);
+        return end > 0 && Sharing.ShareId.IsValid(name[..end]);
     }
 
     private static bool IsVisible(string? name) => !string.IsNullOrEmpty(name) && name[0] != '.';

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace S3S2.Sharing.Upload;
 /// Uploads to S3: a single PUT for bodies up to the multipart threshold, else a multipart upload whose parts
 /// go up in parallel from a bounded set of buffers. A failed multipart upload is aborted, so no partial
 /// object is ever visible; a failed abort is logged, never thrown over the original error.
-/// Every request is sent with a plain (non aws-chunked) payload of known length, which S3-compatible stores need.
+/// Every request is sent with a plain (non aws-chunked) payload of known length, which S3-compatible stores need,
+/// and with the Content-MD5 of that payload, so S3 refuses (400 BadDigest) a body that was corrupted in transit.
 /// </summary>
 internal sealed partial class S3Uploader : IUploader, IDisposable
 {
@@ -76,6 +78,7 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             AutoCloseStream = false,
             ContentType = request.ContentType,
             UseChunkEncoding = false,
+            MD5Digest = ContentMd5(buffer.AsSpan(0, length)),
         };
         foreach (var (name, value) in request.Metadata)
         {
@@ -223,6 +226,7 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
                     PartSize = length,
                     InputStream = content,
                     UseChunkEncoding = false,
+                    MD5Digest = ContentMd5(buffer.AsSpan(0, length)),
                 },
                 failed.Token).ConfigureAwait(false);
             lock (parts)
@@ -256,6 +260,17 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             LogAbortFailed(_logger, request.Key, uploadId, ex.Message);
         }
     }
+
+    /// <summary>The Content-MD5 header value: S3's own check that the body it received is the body that was sent.</summary>
+    /// <remarks>
+    /// MD5 here is a transport checksum S3 verifies (as CRC32C would be), not a security function: the body is
+    /// ciphertext whose integrity the receiver checks cryptographically. Unlike the SDK's flexible checksums it needs
+    /// no aws-chunked trailer and no matching algorithm on the multipart upload, so it works the same on S3 and on
+    /// S3-compatible stores.
+    /// </remarks>
+#pragma warning disable CA5351 // See remarks: a transport checksum S3 verifies, not a security function.
+    internal static string ContentMd5(ReadOnlySpan<byte> body) => Convert.ToBase64String(MD5.HashData(body));
+#pragma warning restore CA5351
 
     private static SseMethod ToSdk(ServerSideEncryptionMethod method) =>
         method == ServerSideEncryptionMethod.Kms ? SseMethod.AWSKMS : SseMethod.AES256;

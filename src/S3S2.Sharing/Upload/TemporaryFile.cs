@@ -1,12 +1,18 @@
 namespace S3S2.Sharing.Upload;
 
 /// <summary>
-/// A hidden file beside its target (<c>.name.GUID.partial</c>) that becomes the target only when complete: flushed to
+/// A hidden file beside its target (<c>.s3s2-&lt;12 hex digits&gt;.partial</c>, 26 bytes whatever the target's name, so
+/// any name a file system takes still has room for its temporary file) that becomes the target only when complete: flushed to
 /// disk, then moved into place without overwriting anything. Disposed without being moved, it is deleted, so a reader
 /// never sees half a file. Used by the local folder store and by the receiving side.
 /// </summary>
 internal sealed class TemporaryFile : IAsyncDisposable
 {
+    /// <summary>The search pattern of temporary files in a folder (also those of earlier versions, named after their target).</summary>
+    public const string Pattern = ".*" + NameSuffix;
+
+    private const string NamePrefix = ".s3s2-";
+    private const string NameSuffix = ".partial";
     private const int BufferSize = 64 * 1024;
     private readonly string _target;
     private bool _closed;
@@ -15,7 +21,7 @@ internal sealed class TemporaryFile : IAsyncDisposable
     private TemporaryFile(string target, bool ownerOnly)
     {
         _target = target;
-        Path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, $".{System.IO.Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        Path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, $"{NamePrefix}{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}{NameSuffix}");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = BufferSize, Options = FileOptions.Asynchronous };
         if (ownerOnly && !OperatingSystem.IsWindows())
         {
@@ -34,17 +40,15 @@ internal sealed class TemporaryFile : IAsyncDisposable
     /// <summary>Starts a temporary file for <paramref name="target"/>; <paramref name="ownerOnly"/> makes it (and so the target) 0600 on Unix.</summary>
     public static TemporaryFile Beside(string target, bool ownerOnly) => new(target, ownerOnly);
 
-    /// <summary>The search pattern of temporary files for a target file name.</summary>
-    public static string PatternFor(string fileName) => $".{fileName}.*.partial";
-
-    /// <summary>Flushes the content to disk and closes the stream (the content can then be read back).</summary>
-    public void Close()
+    /// <summary>Flushes the content (to disk unless <paramref name="flushToDisk"/> is false) and closes the stream (the content can then be read back).</summary>
+    /// <param name="flushToDisk">Whether to wait until the content is on disk (fsync).</param>
+    public void Close(bool flushToDisk = true)
     {
         if (!_closed)
         {
             try
             {
-                Stream.Flush(flushToDisk: true);
+                Stream.Flush(flushToDisk);
             }
             finally
             {
@@ -55,9 +59,10 @@ internal sealed class TemporaryFile : IAsyncDisposable
     }
 
     /// <summary>Closes the file and moves it to the target; throws <see cref="IOException"/> when a file is already there.</summary>
-    public void MoveIntoPlace()
+    /// <param name="flushToDisk">Whether to wait until the content is on disk (fsync) before the move.</param>
+    public void MoveIntoPlace(bool flushToDisk = true)
     {
-        Close();
+        Close(flushToDisk);
         File.Move(Path, _target, overwrite: false);
         _moved = true;
     }

@@ -20,11 +20,27 @@ public sealed class KmsCommandsTests
         Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
         var stored = Directory.GetFiles(folder.Combine("store"), "orders.csv.encrypted", SearchOption.AllDirectories).Single();
 
-        var decrypt = await S3S2Program.RunAsync("decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+        var decrypt = await S3S2Program.RunAsync("decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key);
 
         Assert.That(decrypt.ExitCode, Is.Zero, () => decrypt.StandardError);
         Assert.That(decrypt.StandardOutput, Does.Contain("Decrypted and verified"));
         Assert.That(await File.ReadAllBytesAsync(folder.Combine("orders.csv")), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task Decrypt_KmsMessageWithoutAllowedKey_Exits2NamingTheFixWithoutCallingKms()
+    {
+        using var folder = new TempDirectory();
+        var key = LocalKmsServer.Instance.CreateKey();
+        var message = await KmsTestMessages.EncryptAsync(TestData.Csv(100), KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key]);
+        var input = folder.WriteFile("in.encrypted", message);
+
+        var decrypt = await S3S2Program.RunAsync("decrypt", input, "--out", folder.Combine("out.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+
+        Assert.That(decrypt.ExitCode, Is.EqualTo(2), () => decrypt.StandardError);
+        Assert.That(decrypt.StandardError, Does.Contain("--kms-key").And.Contain("--kms-account"));
+        Assert.That(LocalKmsServer.Instance.CallsFor(key).Count(c => c.Operation == "Decrypt"), Is.Zero);
+        Assert.That(File.Exists(folder.Combine("out.csv")), Is.False);
     }
 
     [Test]
@@ -35,7 +51,7 @@ public sealed class KmsCommandsTests
         message[^2] ^= 0x80;
         var input = folder.WriteFile("bad.encrypted", message);
 
-        var decrypt = await S3S2Program.RunAsync("decrypt", input, "--out", folder.Combine("out.bin"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+        var decrypt = await S3S2Program.RunAsync("decrypt", input, "--out", folder.Combine("out.bin"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", KmsTestMessages.KeysNamedBy(message)[0]);
 
         Assert.That(decrypt.ExitCode, Is.EqualTo(4), () => decrypt.StandardError);
         Assert.That(decrypt.StandardError, Does.Contain("final frame"));

@@ -143,6 +143,45 @@ public sealed class ReceiveCommandTests
         Assert.That(result.StandardError, Does.Contain("none of which is among the configured secret keys"));
     }
 
+    [Test]
+    public async Task Receive_ObjectChangedAtRestOnS3WithJson_Exit4JsonPrintedAndLaterShareReceived()
+    {
+        using var bed = await ReceiveTestBed.OnS3Async();
+        using var keys = new TempDirectory();
+        var sharer = bed.Sharer(compression: OpenPgpCompression.None);
+        var damaged = await sharer.ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var later = await sharer.ShareStreamAsync(new MemoryStream(TestData.Csv(50)), "later.csv");
+        bed.TamperAtRest(damaged.Files[0].Key, 1000);
+
+        var result = await RunAsync(
+            ["receive", "--bucket", bed.Bucket!, "--endpoint", bed.Server!.Endpoint, "--prefix", ReceiveTestBed.Prefix, "--out", bed.Output.Path, "--pgp-secret-key", SecretKeyFile(keys), "--json"],
+            S3Environment());
+
+        Assert.That(result.ExitCode, Is.EqualTo(4), result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var statuses = json.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("shareId").GetString()!, s => s.GetProperty("status").ToString());
+        Assert.That(statuses, Has.Count.EqualTo(2));
+        Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(later.ShareId, "later.csv")), Is.EqualTo(TestData.Csv(50)));
+        Assert.That(File.Exists(bed.Output.Combine(damaged.ShareId, "orders.csv")), Is.False);
+    }
+
+    [Test]
+    public async Task Receive_PlantedShareForAnotherKeyBesideReadableOnes_Exit0WithWarningOnEveryRun()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var keys = new TempDirectory();
+        var planted = await bed.Sharer(TestKeys.SecondReceiver).ShareStreamAsync(new MemoryStream(Content), "planted.csv");
+        var good = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "good.csv");
+        string[] arguments = ["receive", "--from", bed.StoreFolder!.Path, "--prefix", ReceiveTestBed.Prefix, "--out", bed.Output.Path, "--pgp-secret-key", SecretKeyFile(keys)];
+
+        var first = await RunAsync(arguments);
+        var second = await RunAsync(arguments);
+
+        Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), first.StandardError + second.StandardError);
+        Assert.That(second.StandardError, Does.Contain($"share {planted.ShareId} is encrypted to none of the given keys"));
+        Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(good.ShareId, "good.csv")), Is.EqualTo(Content));
+    }
+
     [TestCase("zlib", true)]
     [TestCase("none", false)]
     public async Task Decrypt_GpgMadeMessage_Exit0AndPlaintext(string compression, bool armor)

@@ -160,7 +160,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
         services.AddS3S2Sharing().AddKmsEnvelopeEncryption(o => o.KeyIds.Add(configured)).AddLocalFolderStore(folder.Combine("store"));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
-        var error = await Assert.ThrowsAsync<S3S2.Sharing.Policy.SharePolicyException>(() =>
+        var error = await ShareFailures.InnerAsync<S3S2.Sharing.Policy.SharePolicyException>(() =>
             provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("key/attacker").And.Contain("the configured keys are [" + configured + "]"));

@@ -16,7 +16,7 @@ internal sealed class ListLogger : ILogger
     {
         lock (Entries)
         {
-            Entries.Add((logLevel, formatter(state, exception)));
+            Entries.Add((logLevel, exception is null ? formatter(state, exception) : formatter(state, exception) + Environment.NewLine + exception));
         }
     }
 }

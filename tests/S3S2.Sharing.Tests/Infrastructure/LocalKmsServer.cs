@@ -43,6 +43,9 @@ internal sealed class LocalKmsServer : IDisposable
 
     public ConcurrentQueue<KmsCall> Calls { get; } = new();
 
+    /// <summary>Gets every plaintext data key GenerateDataKey handed out (so tests can prove none leaks into logs).</summary>
+    public ConcurrentQueue<byte[]> IssuedDataKeys { get; } = new();
+
     public static BasicAWSCredentials Credentials => new("AKIDLOCALKMS", "local-kms-secret");
 
     public static void StopIfStarted()
@@ -99,7 +102,7 @@ internal sealed class LocalKmsServer : IDisposable
         return Guid.TryParse(last, out var id) ? id : null;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -171,6 +174,7 @@ internal sealed class LocalKmsServer : IDisposable
 
                 var size = request["NumberOfBytes"]?.GetValue<int>() ?? (request["KeySpec"]?.GetValue<string>() == "AES_128" ? 16 : 32);
                 var plaintext = RandomNumberGenerator.GetBytes(size);
+                IssuedDataKeys.Enqueue(plaintext);
                 return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = Arn(key.Id) });
             }
 

@@ -88,6 +88,34 @@ internal static class TestKeyRings
         return (Armor(ring), primary.KeyId, pairs.Select(p => p.KeyId).ToArray());
     }
 
+    /// <summary>
+    /// A primary key (no subkeys) whose honest self-signature carries <paramref name="honestFlags"/>, plus a newer
+    /// self-signature claiming <paramref name="forgedFlags"/> whose signature value is corrupted, so it does not verify:
+    /// what anyone can append to a public key.
+    /// </summary>
+    public static string BuildWithForgedSelfSignature(int honestFlags, int forgedFlags)
+    {
+        var primary = new PgpKeyPair(PublicKeyAlgorithmTag.RsaGeneral, Rsa.Value.GenerateKeyPair(), DateTime.UtcNow.AddDays(-30));
+        var honest = new PgpSignatureSubpacketGenerator();
+        honest.SetKeyFlags(false, honestFlags);
+        honest.SetSignatureCreationTime(false, DateTime.UtcNow.AddDays(-30));
+        var ring = new PgpKeyRingGenerator(
+            PgpSignature.PositiveCertification, primary, "Test <test@s3s2.test>", SymmetricKeyAlgorithmTag.Null, HashAlgorithmTag.Sha256,
+            Array.Empty<char>(), false, honest.Generate(), null, Random).GeneratePublicKeyRing();
+
+        var claimed = new PgpSignatureSubpacketGenerator();
+        claimed.SetKeyFlags(false, forgedFlags);
+        claimed.SetSignatureCreationTime(false, DateTime.UtcNow.AddMinutes(-1));
+        var generator = new PgpSignatureGenerator(PublicKeyAlgorithmTag.RsaGeneral, HashAlgorithmTag.Sha256);
+        generator.InitSign(PgpSignature.PositiveCertification, primary.PrivateKey);
+        generator.SetHashedSubpackets(claimed.Generate());
+        var encoded = generator.GenerateCertification("Test <test@s3s2.test>", primary.PublicKey).GetEncoded();
+        encoded[^1] ^= 0x01;
+        var forged = ((PgpSignatureList)new PgpObjectFactory(encoded).NextPgpObject())[0];
+        ring = PgpPublicKeyRing.InsertPublicKey(ring, PgpPublicKey.AddCertification(ring.GetPublicKey(), "Test <test@s3s2.test>", forged));
+        return Armor(ring);
+    }
+
     private static PgpSignature Certify(PgpKeyPair signer, PgpPublicKey subkey, int type, PgpPublicKey primary)
     {
         var generator = new PgpSignatureGenerator(PublicKeyAlgorithmTag.RsaGeneral, HashAlgorithmTag.Sha256);

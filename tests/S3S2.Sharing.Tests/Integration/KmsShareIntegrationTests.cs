@@ -55,7 +55,7 @@ public sealed class KmsShareIntegrationTests
         var key = LocalKmsServer.Instance.CreateKey(enabled: false);
         using var provider = BuildProvider(server, bucket, [key], KmsAlgorithmSuite.AesGcm256HkdfSha512Commit);
 
-        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() =>
+        var error = await ShareFailures.InnerAsync<EncryptionKeyException>(() =>
             provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain(key).And.Contain("disabled"));

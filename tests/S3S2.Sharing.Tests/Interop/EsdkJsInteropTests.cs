@@ -1,4 +1,5 @@
 using System.Text.Json;
+using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Tests.Encryption.Kms;
 using S3S2.Sharing.Tests.Infrastructure;
@@ -32,7 +33,34 @@ public sealed class EsdkJsInteropTests
         Assert.That(await File.ReadAllBytesAsync(folder.Combine("out")), Is.EqualTo(plaintext));
         using var header = JsonDocument.Parse(result.StandardOutput);
         Assert.That(header.RootElement.GetProperty("suiteId").GetInt32(), Is.EqualTo((int)suite));
-        Assert.That(header.RootElement.GetProperty("encryptionContext").GetProperty("s3s2:path").GetString(), Is.EqualTo("data/file.csv"));
+        Assert.That(header.RootElement.GetProperty("encryptionContext").GetProperty("s3s2:share-id").GetString(), Is.EqualTo("share-1"));
+    }
+
+    [Test]
+    public async Task EncryptAsync_TwoMessagesSharingOneDataKey_BothDecryptWithOfficialJsSdk()
+    {
+        using var folder = new TempDirectory();
+        var server = LocalKmsServer.Instance;
+        var key = server.CreateKey();
+        using var kms = server.CreateClient();
+        using var encryptor = new KmsEnvelopeEncryptor(kms, ownsClient: false, [key], KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, Frame, new Dictionary<string, string>());
+        var plaintexts = new[] { TestData.Random((2 * Frame) + 5, seed: 11), TestData.Csv(300) };
+        var messages = new List<byte[]>();
+        foreach (var (plaintext, index) in plaintexts.Select((p, i) => (p, i)))
+        {
+            using var ciphertext = new MemoryStream();
+            await encryptor.EncryptAsync(new MemoryStream(plaintext), ciphertext, new EncryptionContext("share-1", $"file{index}.csv"));
+            messages.Add(ciphertext.ToArray());
+        }
+
+        Assert.That(server.CallsFor(key).Count(c => c.Operation == "GenerateDataKey"), Is.EqualTo(1));
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var path = folder.WriteFile($"m{i}.encrypted", messages[i]);
+            var result = await EsdkJs.RunAsync("decrypt", "--endpoint", server.Endpoint, "--key", key, "--in", path, "--out", folder.Combine($"out{i}"));
+            Assert.That(result.ExitCode, Is.Zero, () => result.StandardError);
+            Assert.That(await File.ReadAllBytesAsync(folder.Combine($"out{i}")), Is.EqualTo(plaintexts[i]));
+        }
     }
 
     [TestCase("0478", 0)]

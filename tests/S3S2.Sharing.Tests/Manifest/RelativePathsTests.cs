@@ -33,6 +33,27 @@ public sealed class RelativePathsTests
         Assert.That(RelativePaths.FindProblem(path), Is.Not.Null);
 
     [Test]
+    public void FindProblem_SegmentOfExactlyTheLimit_None() =>
+        Assert.That(RelativePaths.FindProblem("dir/" + new string('a', RelativePaths.MaxSegmentBytes - 4) + ".csv"), Is.Null);
+
+    [Test]
+    public void FindProblem_SegmentOneByteOverTheLimit_NamesTheLimit() =>
+        Assert.That(RelativePaths.FindProblem("dir/" + new string('a', RelativePaths.MaxSegmentBytes - 3) + ".csv"), Does.Contain("201 UTF-8 bytes").And.Contain("at most 200"));
+
+    [Test]
+    public void FindProblem_SegmentOfFewCharactersButManyBytes_CountsBytes()
+    {
+        var name = new string('é', 101);
+
+        Assert.That(name, Has.Length.LessThan(RelativePaths.MaxSegmentBytes));
+        Assert.That(RelativePaths.FindProblem(name), Does.Contain("202 UTF-8 bytes"));
+    }
+
+    [Test]
+    public void MaxSegmentBytes_WithTheReceiversTemporaryName_FitsA255ByteFileName() =>
+        Assert.That(RelativePaths.MaxSegmentBytes + RelativePaths.MaxTemporaryNameExtraBytes, Is.LessThanOrEqualTo(255));
+
+    [Test]
     public void TargetOf_PathInsideShare_UnderShareFolder()
     {
         var share = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "out", "20261127T000000000Z-deadbeef"));

@@ -57,6 +57,15 @@ public sealed class SharePolicyServerSideEncryptionTests
         public string ObjectKeySuffix => ".encrypted";
 
         public string? Check(ReadOnlySpan<byte> head, bool isWholeBody) => null;
+
+        public IBodyValidator CreateValidator() => new AllowAllValidator();
+    }
+
+    private sealed class AllowAllValidator : IBodyValidator
+    {
+        public string? Append(ReadOnlySpan<byte> data) => null;
+
+        public string? Complete() => null;
     }
 
     private sealed class TrackingStream : MemoryStream

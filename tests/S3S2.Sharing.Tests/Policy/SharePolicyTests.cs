@@ -27,7 +27,7 @@ public sealed class SharePolicyTests
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         var client = Client(new PassThroughEncryptor(), s3.Object, TestKeys.Receiver);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(100)), "a.csv"));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(100)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("plaintext").And.Contain("Nothing was sent"));
         s3.VerifyNoOtherCalls();
@@ -39,7 +39,7 @@ public sealed class SharePolicyTests
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         var client = Client(new PassThroughEncryptor(), s3.Object, TestKeys.Receiver);
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Random(3 * Threshold, 1)), "big.bin"));
+        await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Random(3 * Threshold, 1)), "big.bin"));
 
         s3.Verify(x => x.InitiateMultipartUploadAsync(It.IsAny<InitiateMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Never);
         s3.Verify(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -53,7 +53,7 @@ public sealed class SharePolicyTests
         var rogue = new OpenPgpEncryptor(TestKeys.Recipients(TestKeys.Attacker), OpenPgpCompression.Zlib);
         var client = Client(rogue, s3.Object, TestKeys.Receiver);
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("encrypted to key ids"));
         s3.VerifyNoOtherCalls();
@@ -74,7 +74,7 @@ public sealed class SharePolicyTests
             .AddS3Uploader();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() =>
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() =>
             provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
 
         Assert.That(error!.Message, Does.Contain("do not match the pinned fingerprints"));
@@ -99,7 +99,7 @@ public sealed class SharePolicyTests
 
         await client.ShareStreamAsync(new MemoryStream([1]), "today.csv");
         clock.Now = clock.Now.AddDays(2);
-        var error = await Assert.ThrowsAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream([2]), "later.csv"));
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream([2]), "later.csv"));
 
         Assert.That(error!.Message, Does.Contain("expired on"));
         Assert.That(Directory.GetFiles(store.Path, "later.csv*", SearchOption.AllDirectories), Is.Empty);

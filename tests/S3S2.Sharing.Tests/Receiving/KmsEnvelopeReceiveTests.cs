@@ -41,20 +41,20 @@ public sealed class KmsEnvelopeReceiveTests
     }
 
     [Test]
-    public async Task ReceiveShareAsync_ObjectSwappedWithAnotherFilesObject_FailsOnTheEncryptionContext()
+    public async Task ReceiveShareAsync_ObjectSwappedWithAnotherFilesObject_FailsIntegrity()
     {
         var server = LocalS3Server.Instance;
         var bucket = await server.CreateBucketAsync();
         var key = LocalKmsServer.Instance.CreateKey();
         using var source = new TempDirectory();
         using var output = new TempDirectory();
-        source.WriteFile("a.csv", TestData.Csv(10));
-        source.WriteFile("b.csv", TestData.Csv(10));
+        source.WriteFile("a.csv", TestData.Random(4096, seed: 1));
+        source.WriteFile("b.csv", TestData.Random(4096, seed: 2));
         await using var provider = Provider(server, bucket, key);
         var receipt = await provider.GetRequiredService<IShareClient>().ShareAsync([source.Path]);
         using (var s3 = server.CreateClient())
         {
-            // Same size, other file: only the encryption context (s3s2:path) tells them apart.
+            // Same size, same share, same data key: the manifest's SHA-256 of a.csv tells them apart.
             var b = await server.GetObjectBytesAsync(bucket, receipt.Files[1].Key);
             await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = receipt.Files[0].Key, InputStream = new MemoryStream(b), UseChunkEncoding = false });
         }

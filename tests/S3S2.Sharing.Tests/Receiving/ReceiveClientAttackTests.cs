@@ -223,7 +223,7 @@ public sealed class ReceiveClientAttackTests
         var manifest = new ShareManifest(1, receipt.ShareId, DateTimeOffset.UtcNow, "s", "t", new ManifestEncryption("kms-envelope", ["arn:aws:kms:eu-west-1:111122223333:key/x"]), [new ManifestFile(file.Path, file.Key, file.Size, file.Sha256, "none")]);
         await bed.PlantManifestJsonAsync(receipt.ShareId, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest));
 
-        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+        var result = await bed.Receiver(allowedKmsKeys: ["arn:aws:kms:eu-west-1:111122223333:key/x"]).ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
 
         Assert.That(result.Status, Is.EqualTo(ReceiveStatus.IntegrityFailed));
         Assert.That(result.Files.Single().Error, Does.Contain("not an AWS Encryption SDK message"));

@@ -85,7 +85,7 @@ public sealed class ReceiveClientTests
 
         var results = await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
 
-        Assert.That(results.Single(r => r.ShareId == planted.ShareId).Status, Is.EqualTo(ReceiveStatus.Failed));
+        Assert.That(results.Single(r => r.ShareId == planted.ShareId).Status, Is.EqualTo(ReceiveStatus.Skipped));
         Assert.That(results.Single(r => r.ShareId == good.ShareId).Status, Is.EqualTo(ReceiveStatus.Received));
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(bed.Output.Path, good.ShareId, "good.csv")), Is.EqualTo(content));
     }
@@ -100,7 +100,7 @@ public sealed class ReceiveClientTests
 
         var results = await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
 
-        Assert.That(results.Select(r => r.Status), Is.EquivalentTo(new[] { ReceiveStatus.AlreadyReceived, ReceiveStatus.Failed }));
+        Assert.That(results.Select(r => r.Status), Is.EquivalentTo(new[] { ReceiveStatus.AlreadyReceived, ReceiveStatus.Skipped }));
         Assert.That(results.Single(r => r.ShareId == planted.ShareId).Error, Does.Contain("secret keys"));
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
@@ -48,7 +49,7 @@ internal sealed class ReceiveTestBed : IDisposable
 
     public static ReceiveTestBed OnLocalFolder() => new(null, null);
 
-    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib)
+    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -63,10 +64,23 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.Compression = compression;
             });
         AddStore(builder, countRequests: false);
+        if (logs is not null)
+        {
+            services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
+
         return Build(services).GetRequiredService<IShareClient>();
     }
 
-    public IReceiveClient Receiver(OpenPgpGeneratedKey? key = null, Func<string>? passphrase = null, bool deleteAfterReceive = false, bool countRequests = false)
+    public IReceiveClient Receiver(
+        OpenPgpGeneratedKey? key = null,
+        Func<string>? passphrase = null,
+        bool deleteAfterReceive = false,
+        bool countRequests = false,
+        string? endpoint = null,
+        Action<ReceiveClientOptions>? configure = null,
+        ILoggerProvider? logs = null,
+        IEnumerable<string>? allowedKmsKeys = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -80,14 +94,33 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString((key ?? TestKeys.Receiver).SecretKeyArmored));
                 o.Passphrase = passphrase;
                 o.DeleteAfterReceive = deleteAfterReceive;
+                foreach (var kmsKey in allowedKmsKeys ?? [])
+                {
+                    o.AllowedKmsKeyIds.Add(kmsKey);
+                }
+                configure?.Invoke(o);
             });
-        AddStore(builder, countRequests);
+        AddStore(builder, countRequests, endpoint);
+        if (logs is not null)
+        {
+            services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
+
         if (countRequests)
         {
             services.AddSingleton<IAmazonS3>(_ => CountingClient());
         }
 
         return Build(services).GetRequiredService<IReceiveClient>();
+    }
+
+    /// <summary>Changes one byte of an object where s3rver keeps it on disk, behind S3's back: its ETag (MD5) no longer matches.</summary>
+    public void TamperAtRest(string key, int offset)
+    {
+        var path = Path.Combine(Server!.DataDirectory ?? throw new InvalidOperationException("The S3 server is external; its files cannot be reached."), Bucket!, key + "._S3rver_object");
+        var bytes = File.ReadAllBytes(path);
+        bytes[offset] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
     }
 
     public async Task<byte[]> ReadObjectAsync(string key) =>
@@ -174,7 +207,7 @@ internal sealed class ReceiveTestBed : IDisposable
         return client;
     }
 
-    private void AddStore(IS3S2SharingBuilder builder, bool countRequests)
+    private void AddStore(IS3S2SharingBuilder builder, bool countRequests, string? endpoint = null)
     {
         if (Server is null)
         {
@@ -186,7 +219,7 @@ internal sealed class ReceiveTestBed : IDisposable
         {
             if (!countRequests)
             {
-                o.ServiceUrl = Server.Endpoint;
+                o.ServiceUrl = endpoint ?? Server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;
             }
 

@@ -115,4 +115,16 @@ public sealed class ShareSourcesTests
     {
         Assert.Throws<ArgumentException>(() => ShareSources.FromStream(new MemoryStream(), name));
     }
+
+    [Test]
+    public void FromPaths_FileNameTheReceiverCouldNotWriteUnderATemporaryName_RefusedNamingTheLimit()
+    {
+        // 229 characters: allowed by the file system, but the receiver's temporary name for it would pass 255 bytes.
+        using var dir = new TempDirectory();
+        dir.WriteFile(new string('n', 225) + ".csv", [1]);
+
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([dir.Path], []));
+
+        Assert.That(error!.Message, Does.Contain("229 UTF-8 bytes").And.Contain("at most 200").And.Contain("Shorten the name"));
+    }
 }

@@ -24,6 +24,10 @@ internal static class KmsDataKeys
         {
             throw Explain(ex, "GenerateDataKey", keyIds[0]);
         }
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+        {
+            throw Unreachable(ex, "GenerateDataKey", keyIds[0]);
+        }
 
         var dataKey = generated.Plaintext.ToArray();
         if (dataKey.Length != EsdkFormat.DataKeyLength)
@@ -45,6 +49,10 @@ internal static class KmsDataKeys
             catch (AmazonServiceException ex)
             {
                 throw Explain(ex, "Encrypt", keyId);
+            }
+            catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+            {
+                throw Unreachable(ex, "Encrypt", keyId);
             }
         }
 
@@ -86,6 +94,11 @@ internal static class KmsDataKeys
             {
                 failures.Add(Explain(ex, "Decrypt", candidate.ProviderInfo));
             }
+            catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
+            {
+                // A message may name a key in a region this host cannot reach: that share fails, the run goes on.
+                failures.Add(Unreachable(ex, "Decrypt", candidate.ProviderInfo));
+            }
         }
 
         if (failures.Count == 1)
@@ -99,8 +112,17 @@ internal static class KmsDataKeys
             : new EncryptionKeyException($"No encrypted data key of the message could be decrypted. {summary}", new AggregateException(failures));
     }
 
+    /// <summary>Network failures the SDK gave up on (no answer from KMS at all), and its own timeouts.</summary>
+    private static bool IsUnreachable(Exception error, CancellationToken cancellationToken) =>
+        error is AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
+        || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static EncryptionKeyException Unreachable(Exception error, string operation, string keyId) =>
+        new($"KMS could not be reached for {operation} on key '{keyId}' ({error.GetType().Name}: {error.Message}). Check the network, and that the KMS endpoint or region (the key ARN's region unless one is configured) is right; retry later.", error);
+
     internal static Exception Explain(AmazonServiceException error, string operation, string keyId) => error switch
     {
+        _ when error.InnerException is HttpRequestException or IOException or System.Net.Sockets.SocketException => Unreachable(error, operation, keyId),
         DisabledException => new EncryptionKeyException($"KMS key '{keyId}' is disabled, so KMS refused {operation}. Ask the key's owner to enable it (aws kms enable-key), or use another key.", error),
         NotFoundException => new EncryptionKeyException($"KMS key '{keyId}' was not found by {operation}. Check the key ARN, and that the KMS client uses the key's region or endpoint.", error),
         KMSInvalidStateException => new EncryptionKeyException($"KMS key '{keyId}' cannot be used now (pending deletion or import): {operation} refused. Ask the key's owner to check its state.", error),

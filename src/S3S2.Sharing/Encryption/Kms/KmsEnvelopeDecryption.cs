@@ -15,12 +15,13 @@ public static class KmsEnvelopeDecryption
     /// <param name="message">The message, read once to its end.</param>
     /// <param name="output">Receives the plaintext; left open.</param>
     /// <param name="kmsForKey">The KMS client for a key ARN the message names (for example by the ARN's region).</param>
-    /// <param name="allowedKeyIds">The KMS key ARNs that may decrypt; <see langword="null"/> to use any KMS key the message names.</param>
+    /// <param name="allowedKeyIds">The KMS key ARNs that may decrypt (required): KMS is never called with another key.</param>
     /// <param name="expectedContext">Encryption context pairs the message must carry (for example <c>s3s2:share-id</c>); may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the decryption.</param>
     /// <returns>The message's encryption context.</returns>
     /// <exception cref="IntegrityException">The message was altered, truncated or carries another encryption context.</exception>
     /// <exception cref="EncryptionKeyException">No allowed KMS key could decrypt the data key (disabled, unknown, access denied...).</exception>
+    /// <exception cref="ArgumentException"><paramref name="allowedKeyIds"/> is <see langword="null"/> or empty.</exception>
     public static Task<IReadOnlyDictionary<string, string>> DecryptAsync(
         Stream message,
         Stream output,
@@ -32,13 +33,20 @@ public static class KmsEnvelopeDecryption
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(kmsForKey);
-        return new KmsEnvelopeDecryptor(kmsForKey, allowedKeyIds).DecryptAsync(message, output, expectedContext, cancellationToken);
+        return DecryptOnceAsync(message, output, kmsForKey, new KmsKeyFilter(allowedKeyIds ?? [], [], "aws"), expectedContext, cancellationToken);
     }
 
     /// <summary>Whether bytes open like a KMS envelope message (AWS Encryption SDK format version 2, suite 0x0478 or 0x0578).</summary>
     /// <param name="head">The first bytes of a message (3 are enough).</param>
     /// <returns><see langword="true"/> for a KMS envelope message; anything else is not one.</returns>
     public static bool LooksLikeMessage(ReadOnlySpan<byte> head) => EsdkFormat.LooksLikeMessage(head);
+
+    private static async Task<IReadOnlyDictionary<string, string>> DecryptOnceAsync(
+        Stream message, Stream output, Func<string, IAmazonKeyManagementService> kmsForKey, KmsKeyFilter allowed, IReadOnlyDictionary<string, string>? expectedContext, CancellationToken cancellationToken)
+    {
+        using var decryptor = new KmsEnvelopeDecryptor(kmsForKey, allowed);
+        return await decryptor.DecryptAsync(message, output, expectedContext, null, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Decrypts with one KMS client (tests and benchmarks); see the public overload.</summary>
     internal static Task<IReadOnlyDictionary<string, string>> DecryptAsync(

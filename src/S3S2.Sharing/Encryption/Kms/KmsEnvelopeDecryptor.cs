@@ -16,43 +16,61 @@ namespace S3S2.Sharing.Encryption.Kms;
 /// signature is checked at the end: a caller that must not keep unsigned output writes to a temporary file and keeps
 /// it only when this method returns.
 /// </summary>
-internal sealed class KmsEnvelopeDecryptor : IDecryptor
+internal sealed class KmsEnvelopeDecryptor : IDecryptor, IDisposable
 {
     private const int MaxHeaderLength = 1024 * 1024;
 
     private readonly Func<string, IAmazonKeyManagementService> _kmsForKey;
-    private readonly HashSet<string>? _allowedKeyIds;
+    private readonly KmsKeyFilter _allowed;
+    private readonly KmsDecryptedKeyCache _dataKeys;
 
     /// <param name="kmsForKey">The KMS client to use for a key ARN.</param>
-    /// <param name="allowedKeyIds">The key ARNs that may be used; <see langword="null"/> to use any <c>aws-kms</c> key the message names.</param>
-    public KmsEnvelopeDecryptor(Func<string, IAmazonKeyManagementService> kmsForKey, IEnumerable<string>? allowedKeyIds)
+    /// <param name="allowed">The keys that may be used: KMS is never called with any other.</param>
+    /// <param name="time">The clock bounding how long decrypted data keys are kept.</param>
+    public KmsEnvelopeDecryptor(Func<string, IAmazonKeyManagementService> kmsForKey, KmsKeyFilter allowed, TimeProvider? time = null)
     {
         _kmsForKey = kmsForKey;
-        _allowedKeyIds = allowedKeyIds?.ToHashSet(StringComparer.Ordinal);
+        _allowed = allowed;
+        _dataKeys = new KmsDecryptedKeyCache(time ?? TimeProvider.System);
     }
+
+    public void Dispose() => _dataKeys.Dispose();
 
     public string Mode => DecryptorSet.KmsEnvelopeMode;
 
     public IReadOnlyList<string> ObjectKeySuffixes { get; } = [KmsEnvelopeEncryptor.ObjectKeySuffix];
 
-    /// <summary>For the receive side: a message of a share must carry that share's id and the file's path in its context.</summary>
+    /// <summary>
+    /// For the receive side: a message of a share must carry that share's id in its context, and the file's path when
+    /// it names one (messages written before data keys were shared across a share's files do; the path of newer ones
+    /// is bound by the manifest's SHA-256).
+    /// </summary>
     Task IDecryptor.DecryptAsync(Stream ciphertext, Stream plaintext, DecryptionMessage message, CancellationToken cancellationToken) =>
         DecryptAsync(
             ciphertext,
             plaintext,
             message.Context is { } context
-                ? new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    [KmsEnvelopeEncryptor.ShareIdContextKey] = context.ShareId,
-                    [KmsEnvelopeEncryptor.PathContextKey] = context.RelativePath,
-                }
+                ? new Dictionary<string, string>(StringComparer.Ordinal) { [KmsEnvelopeEncryptor.ShareIdContextKey] = context.ShareId }
+                : null,
+            message.Context is { } pathContext
+                ? new Dictionary<string, string>(StringComparer.Ordinal) { [KmsEnvelopeEncryptor.PathContextKey] = pathContext.RelativePath }
                 : null,
             cancellationToken);
 
     /// <summary>Decrypts <paramref name="message"/> into <paramref name="output"/>; returns the message's encryption context.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="output">Receives the plaintext.</param>
+    /// <param name="expectedContext">Pairs the message's context must hold; checked before KMS is called.</param>
+    /// <param name="expectedIfPresent">Pairs whose keys, when the message's context holds them, must have these values; checked before KMS is called.</param>
+    /// <param name="cancellationToken">Stops the decryption.</param>
     /// <exception cref="IntegrityException">The message was altered, truncated or its context differs from <paramref name="expectedContext"/>.</exception>
     /// <exception cref="EncryptionKeyException">No allowed KMS key could decrypt the data key.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> DecryptAsync(Stream message, Stream output, IReadOnlyDictionary<string, string>? expectedContext, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> DecryptAsync(
+        Stream message,
+        Stream output,
+        IReadOnlyDictionary<string, string>? expectedContext,
+        IReadOnlyDictionary<string, string>? expectedIfPresent,
+        CancellationToken cancellationToken)
     {
         var (header, headerBytes, body) = await ReadHeaderAsync(message, cancellationToken).ConfigureAwait(false);
         var context = header.EncryptionContext.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
@@ -64,18 +82,26 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor
                 : "The message's encryption context holds 'aws-crypto-public-key' but its algorithm suite is unsigned. The message is malformed or altered.");
         }
 
+        // The header is not authenticated yet, but KMS binds the data key to this very context: checking it first keeps
+        // a message of another share or file from costing (or showing the receiver to) a KMS call.
+        CheckContext(context, expectedContext, required: true);
+        CheckContext(context, expectedIfPresent, required: false);
+
         var candidates = header.EncryptedDataKeys
-            .Where(k => k.ProviderId == EsdkFormat.KmsProviderId && (_allowedKeyIds is null || _allowedKeyIds.Contains(k.ProviderInfo)))
+            .Where(k => k.ProviderId == EsdkFormat.KmsProviderId && _allowed.Allows(k.ProviderInfo))
             .ToList();
         if (candidates.Count == 0)
         {
             var named = string.Join(", ", header.EncryptedDataKeys.Select(k => $"{k.ProviderId}:{k.ProviderInfo}"));
-            throw new EncryptionKeyException(_allowedKeyIds is null
-                ? $"The message's data key is encrypted under [{named}], none of them a KMS key (provider 'aws-kms')."
-                : $"The message's data key is encrypted under [{named}] but only [{string.Join(", ", _allowedKeyIds.Order(StringComparer.Ordinal))}] are allowed. Allow one of the message's keys.");
+            throw new EncryptionKeyException(
+                $"The message's data key is encrypted under [{named}] but only {_allowed} may be used, so KMS was not called. "
+                + "If the sender is a partner you trust, allow their key (AllowedKmsKeyIds; CLI: --kms-key ARN).");
         }
 
-        var dataKey = await KmsDataKeys.DecryptAsync(_kmsForKey, candidates, context, cancellationToken).ConfigureAwait(false);
+        var dataKey = await _dataKeys.GetAsync(
+            KmsDecryptedKeyCache.KeyOf(candidates, context),
+            token => KmsDataKeys.DecryptAsync(_kmsForKey, candidates, context, token),
+            cancellationToken).ConfigureAwait(false);
         var commitKey = EsdkFormat.DeriveCommitKey(dataKey, header.MessageId);
         var key = EsdkFormat.DeriveEncryptionKey(dataKey, header.MessageId, header.SuiteId);
         CryptographicOperations.ZeroMemory(dataKey);
@@ -94,17 +120,6 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor
         catch (CryptographicException ex)
         {
             throw new IntegrityException("The message header failed authentication: it was altered. Nothing was decrypted.", ex);
-        }
-
-        if (expectedContext is not null)
-        {
-            foreach (var (name, value) in expectedContext)
-            {
-                if (!context.TryGetValue(name, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-                {
-                    throw new IntegrityException($"The message's encryption context has {name} = '{actual}' where '{value}' was expected: it belongs to another share or file. Nothing was decrypted.");
-                }
-            }
         }
 
         using var verifier = signed ? ImportVerifier(context[EsdkFormat.PublicKeyContextKey]) : null;
@@ -131,6 +146,20 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor
         }
 
         return context;
+    }
+
+    private static void CheckContext(Dictionary<string, string> context, IReadOnlyDictionary<string, string>? expected, bool required)
+    {
+        foreach (var (name, value) in expected ?? new Dictionary<string, string>())
+        {
+            var found = context.TryGetValue(name, out var actual);
+            if ((required || found) && !string.Equals(actual, value, StringComparison.Ordinal))
+            {
+                throw new IntegrityException(found
+                    ? $"The message's encryption context has {name} = '{actual}' where '{value}' was expected: it belongs to another share or file. Nothing was decrypted and KMS was not called."
+                    : $"The message's encryption context has no {name}; '{value}' was expected: it was not written for this share. Nothing was decrypted and KMS was not called.");
+            }
+        }
     }
 
     private static ECDsa ImportVerifier(string publicKey)

@@ -44,6 +44,42 @@ public sealed class KmsEnvelopeEncryptionOptions
     /// <value><see langword="null"/>: the standard AWS credential chain.</value>
     public AWSCredentials? Credentials { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many messages (files, and the share's manifest) one data key from KMS may protect, as the
+    /// AWS Encryption SDK's caching materials manager bounds reuse. Each message still has its own random message id
+    /// and so its own HKDF-derived AES key and key commitment; what is reused is the KMS call and the encrypted data
+    /// key in the header. A data key is never reused across shares: KMS binds it to an encryption context holding the
+    /// share id. Because of that binding, the context of every message of a share is the same (share id and the
+    /// extra pairs, not the file's path); each file's path, size and SHA-256 are bound by the encrypted manifest.
+    /// 1 asks KMS for a data key per message.
+    /// </summary>
+    /// <value>10,000. Between 1 and 4,294,967,296.</value>
+    public long MaxMessagesPerDataKey { get; set; } = DefaultMaxMessagesPerDataKey;
+
+    /// <summary>
+    /// Gets or sets how many plaintext bytes one data key may protect. The count grows as messages are encrypted and
+    /// is checked before a message starts: once it is reached, the next message gets a new data key (messages being
+    /// encrypted at that moment finish under the key they started with).
+    /// </summary>
+    /// <value>68,719,476,736 (64 GiB). At least 1.</value>
+    public long MaxBytesPerDataKey { get; set; } = DefaultMaxBytesPerDataKey;
+
+    /// <summary>
+    /// Gets or sets how long a data key may be used for new messages after KMS generated it; it is erased from
+    /// memory once its age, message or byte bound is reached.
+    /// </summary>
+    /// <value>5 minutes. Between 1 second and 1 day.</value>
+    public TimeSpan MaxDataKeyAge { get; set; } = DefaultMaxDataKeyAge;
+
     /// <summary>The default frame length: 64 KiB.</summary>
     public const int DefaultFrameLength = 64 * 1024;
+
+    /// <summary>The default of <see cref="MaxMessagesPerDataKey"/>: 10,000.</summary>
+    public const long DefaultMaxMessagesPerDataKey = 10_000;
+
+    /// <summary>The default of <see cref="MaxBytesPerDataKey"/>: 64 GiB.</summary>
+    public const long DefaultMaxBytesPerDataKey = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>The default of <see cref="MaxDataKeyAge"/>: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultMaxDataKeyAge = TimeSpan.FromMinutes(5);
 }

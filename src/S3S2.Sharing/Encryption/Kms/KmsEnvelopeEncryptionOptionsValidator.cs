@@ -38,6 +38,21 @@ internal sealed class KmsEnvelopeEncryptionOptionsValidator : IValidateOptions<K
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: FrameLength {options.FrameLength} must be between {EsdkFormat.MinFrameLength} and {EsdkFormat.MaxFrameLength} bytes (default 65536)."));
         }
 
+        if (options.MaxMessagesPerDataKey is < 1 or > 1L << 32)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxMessagesPerDataKey {options.MaxMessagesPerDataKey} must be between 1 (a data key per message) and 4294967296 (default 10000)."));
+        }
+
+        if (options.MaxBytesPerDataKey < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxBytesPerDataKey {options.MaxBytesPerDataKey} must be at least 1 (default 64 GiB)."));
+        }
+
+        if (options.MaxDataKeyAge < TimeSpan.FromSeconds(1) || options.MaxDataKeyAge > TimeSpan.FromDays(1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxDataKeyAge {options.MaxDataKeyAge} must be between 1 second and 1 day (default 5 minutes)."));
+        }
+
         foreach (var key in options.EncryptionContext.Keys)
         {
             if (key.StartsWith("s3s2:", StringComparison.Ordinal) || key.StartsWith(EsdkFormat.ReservedContextPrefix, StringComparison.Ordinal))

@@ -6,8 +6,9 @@ using Amazon.KeyManagementService;
 namespace S3S2.Sharing.Encryption.Kms;
 
 /// <summary>
-/// Writes AWS Encryption SDK messages (format version 2, framed, key commitment): a data key from KMS per message,
-/// one encrypted data key per configured KMS key, the share id and relative path in the encryption context.
+/// Writes AWS Encryption SDK messages (format version 2, framed, key commitment): a data key from KMS shared by the
+/// messages of a share within the reuse bounds (see <see cref="KmsDataKeyCache"/>), one encrypted data key per
+/// configured KMS key, the share id in the encryption context; a fresh message id, so a fresh derived key, per message.
 /// Streams: memory holds two frames of plaintext and one of ciphertext, whatever the file size.
 /// </summary>
 internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
@@ -27,8 +28,16 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     private readonly ushort _suiteId;
     private readonly int _frameLength;
     private readonly IReadOnlyDictionary<string, string> _extraContext;
+    private readonly KmsDataKeyCache _dataKeys;
 
-    public KmsEnvelopeEncryptor(IAmazonKeyManagementService kms, bool ownsClient, IReadOnlyList<string> keyIds, KmsAlgorithmSuite suite, int frameLength, IReadOnlyDictionary<string, string> extraContext)
+    public KmsEnvelopeEncryptor(
+        IAmazonKeyManagementService kms,
+        bool ownsClient,
+        IReadOnlyList<string> keyIds,
+        KmsAlgorithmSuite suite,
+        int frameLength,
+        IReadOnlyDictionary<string, string> extraContext,
+        KmsDataKeyCache? dataKeys = null)
     {
         if (keyIds.Count == 0)
         {
@@ -41,6 +50,11 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         _suiteId = (ushort)suite;
         _frameLength = frameLength;
         _extraContext = extraContext;
+        _dataKeys = dataKeys ?? new KmsDataKeyCache(
+            KmsEnvelopeEncryptionOptions.DefaultMaxMessagesPerDataKey,
+            KmsEnvelopeEncryptionOptions.DefaultMaxBytesPerDataKey,
+            KmsEnvelopeEncryptionOptions.DefaultMaxDataKeyAge,
+            TimeProvider.System);
         Descriptor = new EncryptionDescriptor("kms-envelope", ObjectKeySuffix, keyIds.ToArray(), "none");
     }
 
@@ -52,34 +66,29 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(context);
 
-        var pairs = new Dictionary<string, string>(_extraContext, StringComparer.Ordinal)
-        {
-            [ShareIdContextKey] = context.ShareId,
-            [PathContextKey] = context.RelativePath,
-        };
-        using var signer = EsdkFormat.IsSigned(_suiteId) ? ECDsa.Create(ECCurve.NamedCurves.nistP384) : null;
-        if (signer is not null)
-        {
-            pairs[EsdkFormat.PublicKeyContextKey] = Convert.ToBase64String(EsdkSignatures.CompressedPublicKey(signer));
-        }
+        // The path stays out of the context so that every message of a share has the one KMS binds the shared data key to.
+        var pairs = new Dictionary<string, string>(_extraContext, StringComparer.Ordinal) { [ShareIdContextKey] = context.ShareId };
+        var contextKey = Convert.ToBase64String(EsdkFormat.SerializeContext(pairs));
+        using var lease = await _dataKeys.AcquireAsync(contextKey, token => GenerateMaterialsAsync(pairs, token), cancellationToken).ConfigureAwait(false);
+        var materials = lease.Materials;
+        var signer = lease.Signer;
 
-        var (dataKey, encryptedDataKeys) = await KmsDataKeys.GenerateAsync(_kms, _keyIds, pairs, cancellationToken).ConfigureAwait(false);
+        // A fresh message id per message: its own derived key and commitment, whatever data key it shares.
         var messageId = RandomNumberGenerator.GetBytes(EsdkFormat.MessageIdLength);
-        var key = EsdkFormat.DeriveEncryptionKey(dataKey, messageId, _suiteId);
-        var commitKey = EsdkFormat.DeriveCommitKey(dataKey, messageId);
-        CryptographicOperations.ZeroMemory(dataKey);
+        var key = EsdkFormat.DeriveEncryptionKey(lease.DataKey, messageId, _suiteId);
+        var commitKey = EsdkFormat.DeriveCommitKey(lease.DataKey, messageId);
 
         using var hash = signer is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
         using var aes = new AesGcm(key, EsdkFormat.TagLength);
         CryptographicOperations.ZeroMemory(key);
 
-        var header = WriteHeader(messageId, pairs, encryptedDataKeys, commitKey);
+        var header = WriteHeader(messageId, materials.Context, materials.EncryptedDataKeys, commitKey);
         var headerTag = new byte[EsdkFormat.TagLength];
         aes.Encrypt(new byte[EsdkFormat.IvLength], ReadOnlySpan<byte>.Empty, Span<byte>.Empty, headerTag, header);
         await WriteAsync(ciphertext, header, hash, cancellationToken).ConfigureAwait(false);
         await WriteAsync(ciphertext, headerTag, hash, cancellationToken).ConfigureAwait(false);
 
-        await WriteFramesAsync(plaintext, ciphertext, aes, messageId, hash, cancellationToken).ConfigureAwait(false);
+        await WriteFramesAsync(plaintext, ciphertext, aes, messageId, hash, lease, cancellationToken).ConfigureAwait(false);
 
         if (signer is not null)
         {
@@ -93,10 +102,27 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
 
     public void Dispose()
     {
+        _dataKeys.Dispose();
         if (_ownsClient)
         {
             _kms.Dispose();
         }
+    }
+
+    /// <summary>Asks KMS for a data key (and makes the signing key of a signed suite) for one encryption context.</summary>
+    private async Task<KmsEncryptionMaterials> GenerateMaterialsAsync(Dictionary<string, string> sharedPairs, CancellationToken cancellationToken)
+    {
+        var pairs = new Dictionary<string, string>(sharedPairs, StringComparer.Ordinal);
+        ECParameters? signingKey = null;
+        if (EsdkFormat.IsSigned(_suiteId))
+        {
+            using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+            pairs[EsdkFormat.PublicKeyContextKey] = Convert.ToBase64String(EsdkSignatures.CompressedPublicKey(signer));
+            signingKey = signer.ExportParameters(includePrivateParameters: true);
+        }
+
+        var (dataKey, encryptedDataKeys) = await KmsDataKeys.GenerateAsync(_kms, _keyIds, pairs, cancellationToken).ConfigureAwait(false);
+        return new KmsEncryptionMaterials(dataKey, encryptedDataKeys, pairs, signingKey);
     }
 
     private static async Task WriteAsync(Stream target, ReadOnlyMemory<byte> bytes, IncrementalHash? hash, CancellationToken cancellationToken)
@@ -105,7 +131,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         await target.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    private byte[] WriteHeader(byte[] messageId, Dictionary<string, string> pairs, List<EsdkEncryptedDataKey> encryptedDataKeys, byte[] commitKey)
+    private byte[] WriteHeader(byte[] messageId, IReadOnlyDictionary<string, string> pairs, IReadOnlyList<EsdkEncryptedDataKey> encryptedDataKeys, byte[] commitKey)
     {
         using var header = new MemoryStream();
         header.WriteByte(EsdkFormat.Version);
@@ -140,7 +166,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     /// Reads one frame ahead so the last frame is known before it is written: it is written as the final frame
     /// (possibly a full one; empty only for an empty plaintext).
     /// </summary>
-    private async Task WriteFramesAsync(Stream plaintext, Stream ciphertext, AesGcm aes, byte[] messageId, IncrementalHash? hash, CancellationToken cancellationToken)
+    private async Task WriteFramesAsync(Stream plaintext, Stream ciphertext, AesGcm aes, byte[] messageId, IncrementalHash? hash, KmsDataKeyCache.Lease lease, CancellationToken cancellationToken)
     {
         var current = ArrayPool<byte>.Shared.Rent(_frameLength);
         var next = ArrayPool<byte>.Shared.Rent(_frameLength);
@@ -161,6 +187,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
                 }
 
                 var length = EncryptFrame(aes, messageId, sequence, isFinal, current.AsSpan(0, currentLength), frame, aad);
+                lease.AddBytes(currentLength);
                 await WriteAsync(ciphertext, frame.AsMemory(0, length), hash, cancellationToken).ConfigureAwait(false);
                 if (isFinal)
                 {

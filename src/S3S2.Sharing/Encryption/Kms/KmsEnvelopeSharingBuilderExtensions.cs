@@ -9,7 +9,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class KmsEnvelopeSharingBuilderExtensions
 {
     /// <summary>
-    /// Encrypts every file under a fresh data key from KMS, written as an AWS Encryption SDK message (version 2,
+    /// Encrypts every file under a data key from KMS (one per share within the bounds set by
+    /// <see cref="KmsEnvelopeEncryptionOptions.MaxMessagesPerDataKey"/> and its siblings), written as an AWS Encryption SDK message (version 2,
     /// AES-256-GCM, key commitment, framed) that the official SDKs and CLI can decrypt; object keys end in
     /// <c>.encrypted</c>. The host's <see cref="IAmazonKeyManagementService"/> is used when it registered one and the
     /// options name no endpoint, region or credentials.
@@ -46,6 +47,7 @@ public static class KmsEnvelopeSharingBuilderExtensions
             options.KeyIds.ToArray(),
             options.AlgorithmSuite,
             options.FrameLength,
-            new Dictionary<string, string>(options.EncryptionContext, StringComparer.Ordinal));
+            new Dictionary<string, string>(options.EncryptionContext, StringComparer.Ordinal),
+            new KmsDataKeyCache(options.MaxMessagesPerDataKey, options.MaxBytesPerDataKey, options.MaxDataKeyAge, services.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 }

@@ -16,6 +16,15 @@ internal static partial class KmsKeyArn
     /// <summary>The region a key ARN names, or <see langword="null"/> when it is not a key ARN (so no client is made for a made-up region).</summary>
     public static string? RegionOf(string keyArn) => IsKeyArn(keyArn) ? keyArn.Split(':')[3] : null;
 
+    /// <summary>The partition (<c>aws</c>, <c>aws-cn</c>...) a key ARN names, or <see langword="null"/> when it is not a key ARN.</summary>
+    public static string? PartitionOf(string keyArn) => IsKeyArn(keyArn) ? keyArn.Split(':')[1] : null;
+
+    /// <summary>The account a key ARN names, or <see langword="null"/> when it is not a key ARN.</summary>
+    public static string? AccountOf(string keyArn) => IsKeyArn(keyArn) ? keyArn.Split(':')[4] : null;
+
+    /// <summary>Whether <paramref name="account"/> is an AWS account id (12 digits).</summary>
+    public static bool IsAccountId(string? account) => account is { Length: 12 } && account.All(char.IsAsciiDigit);
+
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
     private static partial Regex RegionName();
 }

@@ -1,7 +1,9 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 using S3S2.Sharing.IO;
-using S3S2.Sharing.Policy;
 using S3S2.Sharing.Receiving;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
@@ -9,13 +11,18 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// <summary>
 /// Reads any standard OpenPGP message encrypted to one of the receiver's keys: binary or ASCII-armored, compressed or
 /// not, signed or not (signatures are not checked). The stream is never seeked: its first bytes are peeked to tell armor
-/// from binary (BouncyCastle's own detection needs a seekable stream). Messages without integrity protection are
-/// refused before any plaintext is released; the MDC is verified after the literal data has been read to its end.
+/// from binary (BouncyCastle's own detection needs a seekable stream). The packets are parsed here and the data is
+/// decrypted with .NET's AES and SHA-1 (hardware); BouncyCastle only reads keys and does ECDH. Messages without
+/// integrity protection are refused before any plaintext is released; session ciphers other than AES are refused; the
+/// MDC is verified when the encrypted data has been read to its end, and only then does the call return normally.
 /// </summary>
 internal sealed class OpenPgpDecryptor : IDecryptor
 {
     internal const int BufferSize = 64 * 1024;
     private const int PeekSize = 64;
+
+    /// <summary>Far more than any RSA-16384 or ECDH session key packet needs; a longer one is not a session key.</summary>
+    private const int MaxSessionKeyPacket = 4096;
 
     private readonly OpenPgpSecretKeys _keys;
 
@@ -35,22 +42,28 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         ArgumentNullException.ThrowIfNull(message);
 
         var source = new SourceReadStream(ciphertext);
-
-        // BouncyCastle's streams are synchronous; the work is CPU-bound and runs on this thread.
-        var writing = false;
         try
         {
             var head = new byte[PeekSize];
             var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             var packets = OpenPackets(head, length, source, message.Description);
-            Decrypt(packets, plaintext, message.Description, ref writing, cancellationToken);
+            await DecryptAsync(packets, plaintext, message.Description, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlaintextWriteFailure failure)
+        {
+            // The output failed (a full disk), not the message: report that error as it is.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.InnerException!);
         }
         catch (Exception ex) when (SourceReadStream.FailureIn(ex) is { } sourceFailure)
         {
             // The store or network failed, not the message: report that (a retry may succeed), not corruption.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(sourceFailure);
         }
-        catch (Exception ex) when (ex is not (IntegrityException or EncryptionKeyException or OperationCanceledException or OutOfMemoryException) && !writing)
+        catch (MalformedMessageException ex)
+        {
+            throw new IntegrityException($"{message.Description} {ex.Message}. Ask the sender to share it again.", ex);
+        }
+        catch (Exception ex) when (ex is not (IntegrityException or EncryptionKeyException or OperationCanceledException or OutOfMemoryException))
         {
             throw new IntegrityException($"{message.Description} is corrupt or truncated ({ex.Message}). Ask the sender to share it again.", ex);
         }
@@ -84,121 +97,227 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         throw new IntegrityException($"{description} is not an OpenPGP message (neither binary packets nor '-----BEGIN PGP MESSAGE-----' armor). Check that it is the encrypted file.");
     }
 
-    private void Decrypt(Stream packets, Stream plaintext, string description, ref bool writing, CancellationToken cancellationToken)
+    private async Task DecryptAsync(Stream packets, Stream plaintext, string description, CancellationToken cancellationToken)
     {
-        var factory = new PgpObjectFactory(packets);
-        var first = factory.NextPgpObject();
-        while (first is PgpMarker)
+        var sessionKeys = new List<(long KeyId, PublicKeyAlgorithmTag Algorithm, byte[] Fields)>();
+        var passwordEncrypted = false;
+        OpenPgpPacketHeader header;
+        while (true)
         {
-            first = factory.NextPgpObject();
-        }
-
-        if (first is not PgpEncryptedDataList list)
-        {
-            throw new IntegrityException($"{description} is not encrypted (it opens with {first?.GetType().Name ?? "nothing"}). Ask the sender to encrypt it to your public key.");
-        }
-
-        var (data, privateKey) = SelectRecipient(list, description);
-        if (!data.IsIntegrityProtected())
-        {
-            throw new IntegrityException($"{description} has no integrity protection (no MDC), so modifications could go unnoticed; it is refused. Ask the sender to encrypt with integrity protection (gpg does by default; S3S2 always does).");
-        }
-
-        Stream clear;
-        try
-        {
-            clear = data.GetDataStream(privateKey);
-        }
-        catch (PgpException ex)
-        {
-            throw new IntegrityException($"{description}: the session key for secret key {OpenPgpSecretKeys.FormatKeyId(data.KeyId)} does not decrypt; the message header is corrupt. Ask the sender to share it again.", ex);
-        }
-
-        using (clear)
-        {
-            var inner = new PgpObjectFactory(clear);
-            var item = inner.NextPgpObject();
-            if (item is PgpCompressedData compressed)
+            header = await OpenPgpPacketHeader.ReadAsync(packets, cancellationToken).ConfigureAwait(false)
+                ?? throw new MalformedMessageException("ends before its encrypted data");
+            if (header.Tag == OpenPgpPackets.TagEncryptedWithIntegrity)
             {
-                inner = new PgpObjectFactory(compressed.GetDataStream());
-                item = inner.NextPgpObject();
+                break;
             }
 
-            if (item is PgpOnePassSignatureList)
+            var body = new PacketBodyReadStream(packets, header);
+            switch (header.Tag)
             {
-                item = inner.NextPgpObject();
+                case OpenPgpPackets.TagPublicKeySessionKey:
+                    sessionKeys.Add(await ReadSessionKeyPacketAsync(header, body, cancellationToken).ConfigureAwait(false));
+                    break;
+                case OpenPgpPackets.TagSymmetricSessionKey:
+                    passwordEncrypted = true;
+                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case OpenPgpPackets.TagMarker:
+                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case OpenPgpPackets.TagEncryptedWithoutIntegrity:
+                    throw new IntegrityException($"{description} has no integrity protection (no MDC), so modifications could go unnoticed; it is refused. Ask the sender to encrypt with integrity protection (gpg does by default; S3S2 always does).");
+                case OpenPgpPackets.TagAeadEncrypted:
+                    throw new IntegrityException($"{description} uses AEAD encrypted data (OpenPGP v5/RFC 9580), which S3S2 does not read. Ask the sender to encrypt with integrity-protected data version 1 (gpg's default for RFC 4880 keys).");
+                case OpenPgpPackets.TagCompressed or OpenPgpPackets.TagLiteral or OpenPgpPackets.TagOnePassSignature or OpenPgpPackets.TagSignature:
+                    throw new IntegrityException($"{description} is not encrypted (it opens with an OpenPGP packet of tag {header.Tag}). Ask the sender to encrypt it to your public key.");
+                default:
+                    throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has an unexpected OpenPGP packet (tag {header.Tag}) before its encrypted data"));
             }
+        }
 
-            if (item is not PgpLiteralData literal)
+        if (sessionKeys.Count == 0)
+        {
+            throw passwordEncrypted
+                ? new EncryptionKeyException($"{description} is encrypted with a password only, not to a public key. Ask the sender to encrypt it to your public key.")
+                : new MalformedMessageException("has no session key packet before its encrypted data");
+        }
+
+        var sessionKey = RecoverSessionKey(sessionKeys, description);
+        using var decrypted = new SeipdReadStream(new PacketBodyReadStream(packets, header), sessionKey);
+        CryptographicOperations.ZeroMemory(sessionKey);
+        if (!await CopyLiteralDataAsync(decrypted, plaintext, nested: false, cancellationToken).ConfigureAwait(false))
+        {
+            throw new MalformedMessageException("holds no literal data");
+        }
+
+        // Reading to the end verifies the MDC; only then is the message accepted.
+        var rest = new byte[64];
+        if (await decrypted.ReadAsync(rest, cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new MalformedMessageException("has data after its last packet inside the encrypted data");
+        }
+    }
+
+    private static async Task<(long KeyId, PublicKeyAlgorithmTag Algorithm, byte[] Fields)> ReadSessionKeyPacketAsync(OpenPgpPacketHeader header, PacketBodyReadStream body, CancellationToken cancellationToken)
+    {
+        if (header.Partial || header.Indeterminate || header.Length is < 10 or > MaxSessionKeyPacket)
+        {
+            throw new MalformedMessageException("has a malformed public-key encrypted session key packet (its length)");
+        }
+
+        var packet = new byte[header.Length];
+        await body.ReadExactlyAsync(packet, cancellationToken).ConfigureAwait(false);
+        if (packet[0] != 3)
+        {
+            throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has a session key packet of version {packet[0]}; only version 3 (RFC 4880) is read"));
+        }
+
+        return (BinaryPrimitives.ReadInt64BigEndian(packet.AsSpan(1)), (PublicKeyAlgorithmTag)packet[9], packet[10..]);
+    }
+
+    /// <summary>
+    /// Literal data, possibly inside one compressed packet and between one-pass signature and signature packets
+    /// (skipped: signatures are not checked), is written to <paramref name="plaintext"/>. Returns whether any was found.
+    /// </summary>
+    private static async Task<bool> CopyLiteralDataAsync(Stream packets, Stream plaintext, bool nested, CancellationToken cancellationToken)
+    {
+        var found = false;
+        while (await OpenPgpPacketHeader.ReadAsync(packets, cancellationToken).ConfigureAwait(false) is { } header)
+        {
+            var body = new PacketBodyReadStream(packets, header);
+            switch (header.Tag)
             {
-                throw new IntegrityException($"{description} holds no literal data (found {item?.GetType().Name ?? "nothing"}). Ask the sender to share it again.");
+                case OpenPgpPackets.TagCompressed when !nested && !found:
+                    using (var decompressed = await DecompressAsync(body, cancellationToken).ConfigureAwait(false))
+                    {
+                        found = await CopyLiteralDataAsync(decompressed, plaintext, nested: true, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case OpenPgpPackets.TagLiteral when !found:
+                    await CopyLiteralBodyAsync(body, plaintext, cancellationToken).ConfigureAwait(false);
+                    found = true;
+                    break;
+                case OpenPgpPackets.TagOnePassSignature or OpenPgpPackets.TagSignature or OpenPgpPackets.TagMarker:
+                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has an unexpected OpenPGP packet (tag {header.Tag}) inside its encrypted data"));
             }
+        }
 
-            var buffer = new byte[BufferSize];
-            using var content = literal.GetInputStream();
-            int read;
-            while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+        return found;
+    }
+
+    private static async Task<Stream> DecompressAsync(PacketBodyReadStream body, CancellationToken cancellationToken)
+    {
+        var algorithm = new byte[1];
+        await body.ReadExactlyAsync(algorithm, cancellationToken).ConfigureAwait(false);
+        return algorithm[0] switch
+        {
+            0 => body,
+            1 => new DeflateStream(body, CompressionMode.Decompress, leaveOpen: true),
+            2 => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
+            3 => throw new MalformedMessageException("is compressed with bzip2, which S3S2 refuses (a few kilobytes of bzip2 can expand to gigabytes); the sender should use zlib or no compression (gpg: --compress-algo zlib)"),
+            _ => throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"uses an unknown compression algorithm ({algorithm[0]})")),
+        };
+    }
+
+    /// <summary>RFC 4880 section 5.9: format, file name and date (not used: the manifest names the file), then the data.</summary>
+    private static async Task CopyLiteralBodyAsync(PacketBodyReadStream body, Stream plaintext, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        await body.ReadExactlyAsync(buffer.AsMemory(0, 2), cancellationToken).ConfigureAwait(false);
+        await body.ReadExactlyAsync(buffer.AsMemory(0, buffer[1] + 4), cancellationToken).ConfigureAwait(false);
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                writing = true;
-                plaintext.Write(buffer, 0, read);
-                writing = false;
+                await plaintext.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
-
-            // Verify reads what follows the literal data (trailing packets, the MDC) and checks the MDC over all of it.
-            if (!data.Verify())
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw new IntegrityException($"{description} failed the integrity check (MDC mismatch): it was modified or is corrupt. Ask the sender to share it again.");
+                throw new PlaintextWriteFailure(ex);
             }
         }
     }
 
-    private (PgpPublicKeyEncryptedData Data, PgpPrivateKey Key) SelectRecipient(PgpEncryptedDataList list, string description)
+    private byte[] RecoverSessionKey(List<(long KeyId, PublicKeyAlgorithmTag Algorithm, byte[] Fields)> sessionKeys, string description)
     {
         var recipients = new List<string>();
-        var passwordOnly = true;
-        foreach (var item in list.GetEncryptedDataObjects())
+        var signingOnly = new List<string>();
+        foreach (var (keyId, algorithm, fields) in sessionKeys)
         {
-            if (item is not PgpPublicKeyEncryptedData data)
+            if (keyId != 0)
             {
-                continue;
-            }
-
-            passwordOnly = false;
-            if (data.KeyId != 0)
-            {
-                recipients.Add(OpenPgpSecretKeys.FormatKeyId(data.KeyId));
-                if (_keys.Has(data.KeyId))
+                var name = OpenPgpSecretKeys.FormatKeyId(keyId);
+                recipients.Add(name);
+                if (!_keys.Has(keyId))
                 {
-                    return (data, _keys.Unlock(data.KeyId));
+                    continue;
                 }
 
-                continue;
+                if (!_keys.MayDecrypt(keyId))
+                {
+                    signingOnly.Add(name);
+                    continue;
+                }
+
+                var sessionKey = _keys.Decryptor(keyId).TryDecrypt(algorithm, fields, out var cipher)
+                    ?? throw new IntegrityException($"{description}: the session key for secret key {name} does not decrypt; the message header is corrupt. Ask the sender to share it again.");
+                return CheckCipher(sessionKey, cipher, description);
             }
 
-            // A hidden recipient (gpg --throw-keyids): try each key; a wrong key fails the session key check.
+            // A hidden recipient (gpg --throw-keyids): try each key that may decrypt; a wrong key fails the checksum.
             recipients.Add("hidden recipient");
-            foreach (var keyId in _keys.EncryptionKeyIds)
+            foreach (var candidate in _keys.EncryptionKeyIds)
             {
-                var key = _keys.Unlock(keyId);
-                try
+                if (_keys.Decryptor(candidate).TryDecrypt(algorithm, fields, out var cipher) is { } sessionKey)
                 {
-                    data.GetSymmetricAlgorithm(key);
-                    return (data, key);
-                }
-                catch (Exception ex) when (ex is PgpException or InvalidCastException or ArgumentException or InvalidOperationException)
-                {
-                    // Not this key (another algorithm, or the session key check fails).
+                    return CheckCipher(sessionKey, cipher, description);
                 }
             }
         }
 
-        if (passwordOnly)
+        if (signingOnly.Count > 0)
         {
-            throw new EncryptionKeyException($"{description} is encrypted with a password only, not to a public key. Ask the sender to encrypt it to your public key.");
+            throw new EncryptionKeyException(
+                $"{description} is encrypted to key(s) {string.Join(", ", signingOnly)}, which by their verified self-signatures may not encrypt (a sign-only primary key); S3S2 never decrypts with such a key. Ask the sender to encrypt to your encryption subkey (use your exported public key as it is).");
         }
 
         throw new EncryptionKeyException(
             $"{description} is encrypted to key(s) {string.Join(", ", recipients)}, none of which is among the configured secret keys ({string.Join(", ", _keys.KeyIds.Select(OpenPgpSecretKeys.FormatKeyId))}). Give the matching secret key (CLI: --pgp-secret-key FILE).");
     }
+
+    /// <summary>Only AES session keys are accepted (RFC 4880 ids 7, 8, 9); anything else, id 0 (plaintext) included, is refused.</summary>
+    private static byte[] CheckCipher(byte[] sessionKey, int cipher, string description)
+    {
+        var expectedLength = cipher switch
+        {
+            7 => 16,
+            8 => 24,
+            9 => 32,
+            _ => 0,
+        };
+        if (expectedLength == 0)
+        {
+            CryptographicOperations.ZeroMemory(sessionKey);
+            throw new IntegrityException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{description} is encrypted with session cipher id {cipher}; S3S2 accepts only AES-128, AES-192 and AES-256 (ids 7, 8, 9). Ask the sender to encrypt with AES-256 (gpg: --cipher-algo AES256)."));
+        }
+
+        if (sessionKey.Length != expectedLength)
+        {
+            CryptographicOperations.ZeroMemory(sessionKey);
+            throw new MalformedMessageException("has a session key whose length does not match its cipher");
+        }
+
+        return sessionKey;
+    }
+
+    /// <summary>Carries an error of the plaintext output through the reader, so that it is not taken for a corrupt message.</summary>
+    private sealed class PlaintextWriteFailure(Exception inner) : Exception(inner.Message, inner);
 }

@@ -1,19 +1,32 @@
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Security;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
 /// <summary>
-/// Writes binary OpenPGP messages (RFC 4880): one public-key encrypted session key per recipient, AES-256,
-/// integrity protected (MDC), optionally zlib-compressed. Streams: memory does not grow with the file.
+/// Writes binary OpenPGP messages (RFC 4880): one public-key encrypted session key per recipient, then one
+/// integrity-protected data packet (AES-256, MDC) holding a binary literal data packet, optionally inside a zlib
+/// compressed packet. The data layer runs on .NET's AES and SHA-1 (hardware) with partial body lengths, so memory
+/// does not grow with the file; gpg and OpenPGP.js read the result (see the interop tests).
 /// </summary>
 internal sealed class OpenPgpEncryptor : IEncryptor
 {
     internal const int BufferSize = 64 * 1024;
 
+    /// <summary>The partial-length chunk of the literal and compressed packets: large, so the MDC hashes in large pieces.</summary>
+    private const int LiteralChunkSize = 256 * 1024;
+
     /// <summary>The extension of OpenPGP objects (binary messages, as gpg writes them).</summary>
     public const string ObjectKeySuffix = ".gpg";
+
+    private const int Aes256 = 9;
+    private const int SessionKeyLength = 32;
+    private const byte Zlib = 2;
+
+    /// <summary>Ciphertext is handed to the output in pieces of about this size (the inner layers are synchronous).</summary>
+    private const int FlushThreshold = 256 * 1024;
 
     private readonly IReadOnlyList<OpenPgpRecipient> _recipients;
     private readonly OpenPgpCompression _compression;
@@ -42,34 +55,112 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(context);
 
-        var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: true, new SecureRandom());
-        foreach (var recipient in _recipients)
+        var pending = new MemoryStream(FlushThreshold + (2 * BufferSize));
+        var sessionInfo = new byte[1 + SessionKeyLength + 2];
+        try
         {
-            generator.AddMethod(recipient.EncryptionKey);
-        }
-
-        // Partial-length packets: the message is written as it is produced, so its size need not be known.
-        using (var encrypted = generator.Open(ciphertext, new byte[BufferSize]))
-        {
-            var compressor = _compression == OpenPgpCompression.Zlib ? new PgpCompressedDataGenerator(CompressionAlgorithmTag.ZLib) : null;
-            var literalTarget = compressor is null ? encrypted : compressor.Open(encrypted, new byte[BufferSize]);
-            using (var literal = new PgpLiteralDataGenerator().Open(
-                       literalTarget, PgpLiteralData.Binary, FileNameOf(context.RelativePath), DateTime.UtcNow, new byte[BufferSize]))
+            sessionInfo[0] = Aes256;
+            var sessionKey = sessionInfo.AsSpan(1, SessionKeyLength);
+            RandomNumberGenerator.Fill(sessionKey);
+            var checksum = 0;
+            foreach (var b in sessionKey)
             {
-                // BouncyCastle streams are synchronous: read asynchronously, write synchronously.
-                var buffer = new byte[BufferSize];
+                checksum += b;
+            }
+
+            BinaryPrimitives.WriteUInt16BigEndian(sessionInfo.AsSpan(1 + SessionKeyLength), (ushort)checksum);
+            foreach (var recipient in _recipients)
+            {
+                recipient.SessionKeys.WritePacket(sessionInfo, pending);
+            }
+
+            using var encrypted = new SeipdWriteStream(pending, sessionKey, BufferSize);
+            CryptographicOperations.ZeroMemory(sessionInfo);
+
+            PartialLengthWriteStream? compressedPacket = null;
+            ZLibStream? zlib = null;
+            Stream literalTarget = encrypted;
+            if (_compression == OpenPgpCompression.Zlib)
+            {
+                compressedPacket = new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, LiteralChunkSize);
+                compressedPacket.WriteByte(Zlib);
+                zlib = new ZLibStream(compressedPacket, CompressionLevel.Optimal, leaveOpen: true);
+                literalTarget = zlib;
+            }
+
+            var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, LiteralChunkSize);
+            WriteLiteralHeader(literal, FileNameOf(context.RelativePath));
+
+            // The next read (and whatever the source does on it, such as the share's SHA-256) runs while this block is
+            // encrypted: reading ahead by one buffer keeps both cores busy.
+            var (buffer, next) = (new byte[BufferSize], new byte[BufferSize]);
+            var reading = plaintext.ReadAsync(buffer, cancellationToken).AsTask();
+            try
+            {
                 int read;
-                while ((read = await plaintext.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await reading.ConfigureAwait(false)) > 0)
                 {
+                    reading = plaintext.ReadAsync(next, cancellationToken).AsTask();
                     literal.Write(buffer, 0, read);
+                    (buffer, next) = (next, buffer);
+                    if (pending.Length >= FlushThreshold)
+                    {
+                        await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
-
-            if (compressor is not null)
+            catch
             {
-                literalTarget.Dispose();
+                // Never leave a read running on the caller's stream once this call has ended.
+                await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
             }
+
+            literal.Complete();
+            if (zlib is not null)
+            {
+                await zlib.DisposeAsync().ConfigureAwait(false);
+                compressedPacket!.Complete();
+            }
+
+            encrypted.Complete();
+            await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sessionInfo);
+        }
+    }
+
+    private static async Task FlushAsync(MemoryStream pending, Stream ciphertext, CancellationToken cancellationToken)
+    {
+        await ciphertext.WriteAsync(pending.GetBuffer().AsMemory(0, (int)pending.Length), cancellationToken).ConfigureAwait(false);
+        pending.SetLength(0);
+    }
+
+    /// <summary>RFC 4880 section 5.9: binary format, the file name (at most 255 bytes of UTF-8), the current time.</summary>
+    private static void WriteLiteralHeader(Stream literal, string fileName)
+    {
+        var name = Encoding.UTF8.GetBytes(fileName);
+        var nameLength = name.Length <= 255 ? name.Length : Utf8PrefixLength(name, 255);
+        Span<byte> header = stackalloc byte[2 + 255 + 4];
+        header[0] = (byte)'b';
+        header[1] = (byte)nameLength;
+        name.AsSpan(0, nameLength).CopyTo(header[2..]);
+        BinaryPrimitives.WriteUInt32BigEndian(header[(2 + nameLength)..], (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        literal.Write(header[..(2 + nameLength + 4)]);
+    }
+
+    /// <summary>The longest prefix of at most <paramref name="limit"/> bytes that does not cut a UTF-8 sequence.</summary>
+    private static int Utf8PrefixLength(byte[] utf8, int limit)
+    {
+        var length = limit;
+        while (length > 0 && (utf8[length] & 0xC0) == 0x80)
+        {
+            length--;
+        }
+
+        return length;
     }
 
     private static string FileNameOf(string relativePath)

@@ -10,5 +10,10 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// <param name="ExpiresUtc">When the primary or the chosen encryption key expires, whichever is first; <see langword="null"/> for never.</param>
 internal sealed record OpenPgpRecipient(string Fingerprint, string UserId, PgpPublicKey EncryptionKey, PgpPublicKeyRing Ring, DateTime? ExpiresUtc = null)
 {
+    private readonly Lazy<OpenPgpSessionKeyEncryptor> _sessionKeys = new(() => new OpenPgpSessionKeyEncryptor(EncryptionKey), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Gets the encryption key converted once, for every message written to this recipient.</summary>
+    public OpenPgpSessionKeyEncryptor SessionKeys => _sessionKeys.Value;
+
     public override string ToString() => $"{Fingerprint} ({UserId})";
 }

@@ -10,8 +10,6 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// </summary>
 internal static class OpenPgpRecipientKeys
 {
-    private const int EncryptionFlags = PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage;
-
     public static IReadOnlyList<OpenPgpRecipient> Load(IEnumerable<OpenPgpKeySource> sources, DateTime utcNow)
     {
         var recipients = new List<OpenPgpRecipient>();
@@ -104,10 +102,10 @@ internal static class OpenPgpRecipientKeys
                 continue;
             }
 
-            var binding = NewestValidBinding(primary, key);
+            var binding = OpenPgpSelfSignatures.NewestBinding(primary, key);
             var validSeconds = binding?.GetHashedSubPackets()?.GetKeyExpirationTime() ?? 0;
             if (binding is null
-                || !AllowsEncryption(binding)
+                || !OpenPgpSelfSignatures.AllowsEncryption(primary, key)
                 || IsRevoked(primary, key, PgpSignature.SubkeyRevocation)
                 || IsExpired(key.CreationTime, validSeconds, utcNow))
             {
@@ -120,7 +118,7 @@ internal static class OpenPgpRecipientKeys
             }
         }
 
-        if (chosen is null && primary.IsEncryptionKey && PrimaryAllowsEncryption(primary))
+        if (chosen is null && OpenPgpSelfSignatures.AllowsEncryption(primary, primary))
         {
             chosen = primary;
         }
@@ -133,77 +131,18 @@ internal static class OpenPgpRecipientKeys
                 chosen == primary ? (primary.CreationTime, 0) : (chosen.CreationTime, chosenValidSeconds)));
     }
 
-    private static PgpSignature? NewestValidBinding(PgpPublicKey primary, PgpPublicKey subkey)
-    {
-        PgpSignature? newest = null;
-        foreach (var signature in subkey.GetSignaturesOfType(PgpSignature.SubkeyBinding))
-        {
-            if (signature.KeyId == primary.KeyId && Verifies(signature, primary, subkey)
-                && (newest is null || signature.CreationTime > newest.CreationTime))
-            {
-                newest = signature;
-            }
-        }
-
-        return newest;
-    }
-
     private static bool IsRevoked(PgpPublicKey primary, PgpPublicKey key, int revocationType)
     {
         foreach (var signature in key.GetSignaturesOfType(revocationType))
         {
             if (signature.KeyId == primary.KeyId
-                && (key.IsMasterKey ? VerifiesDirect(signature, primary) : Verifies(signature, primary, key)))
+                && (key.IsMasterKey ? OpenPgpSelfSignatures.VerifiesDirect(signature, primary) : OpenPgpSelfSignatures.VerifiesBinding(signature, primary, key)))
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    private static bool Verifies(PgpSignature signature, PgpPublicKey primary, PgpPublicKey subkey)
-    {
-        try
-        {
-            signature.InitVerify(primary);
-            return signature.VerifyCertification(primary, subkey);
-        }
-        catch (PgpException)
-        {
-            return false;
-        }
-    }
-
-    private static bool VerifiesDirect(PgpSignature signature, PgpPublicKey primary)
-    {
-        try
-        {
-            signature.InitVerify(primary);
-            return signature.VerifyCertification(primary);
-        }
-        catch (PgpException)
-        {
-            return false;
-        }
-    }
-
-    private static bool AllowsEncryption(PgpSignature binding)
-    {
-        var packets = binding.GetHashedSubPackets();
-
-        // Keys made before key flags existed carry none; the algorithm alone then decides.
-        return packets is null || !packets.HasSubpacket(SignatureSubpacketTag.KeyFlags)
-            || (packets.GetKeyFlags() & EncryptionFlags) != 0;
-    }
-
-    private static bool PrimaryAllowsEncryption(PgpPublicKey primary)
-    {
-        var selfSignatures = primary.GetSignatures()
-            .Where(s => s.KeyId == primary.KeyId && s.HasSubpackets && s.GetHashedSubPackets().HasSubpacket(SignatureSubpacketTag.KeyFlags))
-            .OrderByDescending(s => s.CreationTime)
-            .ToList();
-        return selfSignatures.Count == 0 || (selfSignatures[0].GetHashedSubPackets().GetKeyFlags() & EncryptionFlags) != 0;
     }
 
     private static DateTime? EarliestExpiry(params (DateTime Created, long ValidSeconds)[] keys) =>

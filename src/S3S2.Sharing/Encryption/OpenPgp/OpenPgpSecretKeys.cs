@@ -12,14 +12,15 @@ internal sealed class OpenPgpSecretKeys
 {
     private readonly IReadOnlyList<OpenPgpKeySource> _sources;
     private readonly Func<string>? _passphrase;
-    private readonly Lazy<Dictionary<long, (PgpSecretKey Key, OpenPgpKeySource Source)>> _keys;
+    private readonly Lazy<Dictionary<long, (PgpSecretKey Key, OpenPgpKeySource Source, bool MayDecrypt)>> _keys;
     private readonly ConcurrentDictionary<long, PgpPrivateKey> _unlocked = new();
+    private readonly ConcurrentDictionary<long, Lazy<OpenPgpSessionKeyDecryptor>> _decryptors = new();
 
     public OpenPgpSecretKeys(IReadOnlyList<OpenPgpKeySource> sources, Func<string>? passphrase)
     {
         _sources = sources;
         _passphrase = passphrase;
-        _keys = new Lazy<Dictionary<long, (PgpSecretKey, OpenPgpKeySource)>>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+        _keys = new Lazy<Dictionary<long, (PgpSecretKey, OpenPgpKeySource, bool)>>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public static string FormatKeyId(long keyId) => unchecked((ulong)keyId).ToString("X16", CultureInfo.InvariantCulture);
@@ -27,15 +28,25 @@ internal sealed class OpenPgpSecretKeys
     /// <summary>The ids of every usable secret key (primary keys and subkeys).</summary>
     public IEnumerable<long> KeyIds => _keys.Value.Keys;
 
-    /// <summary>The ids of the secret keys that can decrypt (what a hidden-recipient message is tried with).</summary>
-    public IEnumerable<long> EncryptionKeyIds => _keys.Value.Where(k => k.Value.Key.PublicKey.IsEncryptionKey).Select(k => k.Key);
+    /// <summary>
+    /// The ids of the secret keys that may decrypt: an encryption algorithm and, by their verified self-signatures,
+    /// encryption key flags. A sign-only primary key is never among them. A hidden-recipient message is tried with these.
+    /// </summary>
+    public IEnumerable<long> EncryptionKeyIds => _keys.Value.Where(k => k.Value.MayDecrypt).Select(k => k.Key);
 
     public bool Has(long keyId) => _keys.Value.ContainsKey(keyId);
+
+    /// <summary>Whether the key is one of <see cref="EncryptionKeyIds"/>.</summary>
+    public bool MayDecrypt(long keyId) => _keys.Value.TryGetValue(keyId, out var key) && key.MayDecrypt;
+
+    /// <summary>The key, unlocked and converted once, ready to recover session keys.</summary>
+    public OpenPgpSessionKeyDecryptor Decryptor(long keyId) =>
+        _decryptors.GetOrAdd(keyId, id => new Lazy<OpenPgpSessionKeyDecryptor>(() => new OpenPgpSessionKeyDecryptor(Unlock(id)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     /// <summary>Unlocks a key; throws <see cref="EncryptionKeyException"/> when the passphrase is missing or wrong.</summary>
     public PgpPrivateKey Unlock(long keyId) => _unlocked.GetOrAdd(keyId, id =>
     {
-        var (key, source) = _keys.Value[id];
+        var (key, source, _) = _keys.Value[id];
         var name = $"secret key {FormatKeyId(id)} from the {source}";
         var protectedKey = key.KeyEncryptionAlgorithm != Org.BouncyCastle.Bcpg.SymmetricKeyAlgorithmTag.Null;
         if (protectedKey && _passphrase is null)
@@ -58,14 +69,14 @@ internal sealed class OpenPgpSecretKeys
         }
     });
 
-    private Dictionary<long, (PgpSecretKey, OpenPgpKeySource)> Load()
+    private Dictionary<long, (PgpSecretKey, OpenPgpKeySource, bool)> Load()
     {
         if (_sources.Count == 0)
         {
             throw new EncryptionKeyException("No OpenPGP secret key is configured, so nothing can be decrypted. Add the receiver's secret key: o.SecretKeys.Add(OpenPgpKeySource.FromFile(\"receiver.sec.asc\")) (CLI: --pgp-secret-key FILE).");
         }
 
-        var keys = new Dictionary<long, (PgpSecretKey, OpenPgpKeySource)>();
+        var keys = new Dictionary<long, (PgpSecretKey, OpenPgpKeySource, bool)>();
         foreach (var source in _sources)
         {
             var bytes = source.ReadAll();
@@ -79,9 +90,10 @@ internal sealed class OpenPgpSecretKeys
                     switch (item)
                     {
                         case PgpSecretKeyRing ring:
+                            var primary = ring.GetPublicKey();
                             foreach (var key in ring.GetSecretKeys().Where(k => !k.IsPrivateKeyEmpty))
                             {
-                                keys.TryAdd(key.KeyId, (key, source));
+                                keys.TryAdd(key.KeyId, (key, source, OpenPgpSelfSignatures.AllowsEncryption(primary, key.PublicKey)));
                                 found++;
                             }
 

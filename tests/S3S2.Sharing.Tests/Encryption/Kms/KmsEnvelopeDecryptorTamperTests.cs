@@ -153,7 +153,7 @@ public sealed class KmsEnvelopeDecryptorTamperTests
     {
         using var kms = LocalKmsServer.Instance.CreateClient();
         using var output = new MemoryStream();
-        var error = await Assert.ThrowsAsync<IntegrityException>(() => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), output, kms));
+        var error = await Assert.ThrowsAsync<IntegrityException>(() => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), output, kms, KmsTestMessages.KeysNamedBy(message)));
         if (reason is not null)
         {
             Assert.That(error!.Message, Does.Contain(reason));

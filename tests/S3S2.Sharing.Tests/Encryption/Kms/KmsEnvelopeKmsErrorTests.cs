@@ -66,7 +66,7 @@ public sealed class KmsEnvelopeKmsErrorTests
         var error = await Assert.ThrowsAsync<EncryptionKeyException>(() =>
             KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), Stream.Null, kms.Object, ["arn:aws:kms:us-east-1:111122223333:key/other"]));
 
-        Assert.That(error!.Message, Does.Contain(key).And.Contain("only [arn:aws:kms:us-east-1:111122223333:key/other] are allowed"));
+        Assert.That(error!.Message, Does.Contain(key).And.Contain("only keys [arn:aws:kms:us-east-1:111122223333:key/other] may be used"));
     }
 
     [Test]
@@ -107,7 +107,7 @@ public sealed class KmsEnvelopeKmsErrorTests
             .ThrowsAsync(new AmazonKeyManagementServiceException("denied") { ErrorCode = "AccessDeniedException", StatusCode = HttpStatusCode.BadRequest });
         using var output = new MemoryStream();
 
-        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), output, kms.Object));
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message), output, kms.Object, KmsTestMessages.KeysNamedBy(message)));
 
         Assert.That(error!.Message, Does.Contain("KMS denied Decrypt"));
         Assert.That(output.Length, Is.Zero);

@@ -128,6 +128,82 @@ public sealed class OpenPgpDecryptorTests
         Assert.That(error!.Message, Does.Contain("holds a public key"));
     }
 
+    [TestCase(0, 32, TestName = "DecryptAsync_SessionCipherPlaintext_IntegrityExceptionNamingAes")]
+    [TestCase(3, 16, TestName = "DecryptAsync_SessionCipherCast5_IntegrityExceptionNamingAes")]
+    [TestCase(2, 24, TestName = "DecryptAsync_SessionCipherTripleDes_IntegrityExceptionNamingAes")]
+    [TestCase(11, 16, TestName = "DecryptAsync_SessionCipherCamellia128_IntegrityExceptionNamingAes")]
+    public async Task DecryptAsync_SessionCipherNotAes_IntegrityExceptionBeforeAnyPlaintext(int cipher, int keyLength)
+    {
+        var message = Craft(TestKeys.Recipients(TestKeys.Receiver)[0].EncryptionKey, cipher, keyLength, Content);
+        using var plaintext = new MemoryStream();
+
+        var error = await Assert.ThrowsAsync<IntegrityException>(() => Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message), plaintext, Message, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain($"session cipher id {cipher}").And.Contain("AES-256"));
+        Assert.That(plaintext.Length, Is.Zero);
+    }
+
+    [TestCase(7, 16)]
+    [TestCase(8, 24)]
+    [TestCase(9, 32)]
+    public async Task DecryptAsync_AesSessionKeyOfEachSize_Plaintext(int cipher, int keyLength)
+    {
+        var message = Craft(TestKeys.Recipients(TestKeys.Receiver)[0].EncryptionKey, cipher, keyLength, Content);
+        using var plaintext = new MemoryStream();
+
+        await Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message), plaintext, Message, CancellationToken.None);
+
+        Assert.That(plaintext.ToArray(), Is.EqualTo(Content));
+    }
+
+    [Test]
+    public async Task DecryptAsync_SessionKeyForSignOnlyPrimary_EncryptionKeyExceptionPrimaryNeverTried()
+    {
+        var primary = TestKeys.Recipients(TestKeys.Receiver)[0].Ring.GetPublicKey();
+        var message = Craft(primary, 9, 32, Content);
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message), Stream.Null, Message, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain(OpenPgpSecretKeys.FormatKeyId(primary.KeyId)).And.Contain("may not encrypt"));
+    }
+
+    [Test]
+    public async Task DecryptAsync_Bzip2CompressedGpgMessage_IntegrityExceptionNamingBzip2()
+    {
+        using var gpg = Gpg.Create();
+        await gpg.ImportAsync(TestKeys.Receiver.PublicKeyArmored);
+        var message = await GpgEncryptAsync(gpg, TestKeys.Receiver.Fingerprint, Content, "bzip2", armor: false);
+
+        var error = await Assert.ThrowsAsync<IntegrityException>(() => Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message), Stream.Null, Message, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("bzip2").And.Contain("zlib"));
+    }
+
+    /// <summary>A message written with the library's own packet writers, but with a chosen session cipher id and key length.</summary>
+    private static byte[] Craft(Org.BouncyCastle.Bcpg.OpenPgp.PgpPublicKey key, int cipher, int keyLength, byte[] content)
+    {
+        var sessionKey = TestData.Random(keyLength, seed: cipher);
+        var sessionInfo = new byte[1 + keyLength + 2];
+        sessionInfo[0] = (byte)cipher;
+        sessionKey.CopyTo(sessionInfo, 1);
+        var checksum = sessionKey.Sum(b => b);
+        sessionInfo[^2] = (byte)(checksum >> 8);
+        sessionInfo[^1] = (byte)checksum;
+
+        using var output = new MemoryStream();
+        new OpenPgpSessionKeyEncryptor(key).WritePacket(sessionInfo, output);
+        using (var encrypted = new SeipdWriteStream(output, sessionKey, 1024))
+        {
+            var literal = new PartialLengthWriteStream(encrypted, 11, 1024);
+            literal.Write([(byte)'b', 0, 0, 0, 0, 0]);
+            literal.Write(content);
+            literal.Complete();
+            encrypted.Complete();
+        }
+
+        return output.ToArray();
+    }
+
     private static DecryptionMessage Message => new("test message", null);
 
     private static OpenPgpDecryptor Decryptor(OpenPgpGeneratedKey key) =>

@@ -77,6 +77,26 @@ public sealed class OpenPgpRecipientKeysTests
     }
 
     [Test]
+    public void Load_UnverifiedSelfSignatureClaimsEncryption_SignOnlyPrimaryStillRefused()
+    {
+        var armored = TestKeyRings.BuildWithForgedSelfSignature(SignOnly, PgpKeyFlags.CanCertify | PgpKeyFlags.CanEncryptStorage | PgpKeyFlags.CanEncryptCommunications);
+
+        var error = Assert.Throws<EncryptionKeyException>(() => Load(armored));
+
+        Assert.That(error!.Message, Does.Contain("has no valid encryption key"));
+    }
+
+    [Test]
+    public void Load_UnverifiedSelfSignatureRemovesEncryption_PrimaryStillChosen()
+    {
+        var armored = TestKeyRings.BuildWithForgedSelfSignature(PgpKeyFlags.CanCertify | PgpKeyFlags.CanEncryptStorage | PgpKeyFlags.CanEncryptCommunications, SignOnly);
+
+        var recipient = Load(armored).Single();
+
+        Assert.That(recipient.EncryptionKey.IsMasterKey, Is.True);
+    }
+
+    [Test]
     public void Load_ExpiredPrimary_ThrowsWithTheExpiryDate()
     {
         var (armored, _, _) = TestKeyRings.Build(SignOnly, Now.AddDays(-30), TimeSpan.FromDays(10), false, new Subkey(Now.AddDays(-29)));

@@ -1,0 +1,426 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Benchmarks;
+
+// Every row of the performance issue's table, each s3s2 figure a whole process of the built CLI (Release), each
+// with its baseline measured in the same run on the same files, and the ratio (baseline time / s3s2 time, so
+// higher is better and 1.00 is "as fast as the baseline"); peak RSS read from /proc/PID/status (VmHWM).
+//
+//   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000]
+//       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only pgp,small,s3,kms,calls,rss]
+//
+// Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
+// gpg, openssl, node. Deletes what it wrote.
+internal static class IssueRowsBenchmark
+{
+    private const string Prefix = "bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var arguments = args.ToList();
+        if (arguments.FirstOrDefault() == "put-loop")
+        {
+            return await PutLoopAsync(arguments[1], arguments[2], arguments[3], int.Parse(arguments[4], CultureInfo.InvariantCulture));
+        }
+
+        var sizeMib = Option(arguments, "--size-mib", 512);
+        var fileCount = Option(arguments, "--files", 1000);
+        var rssMib = Option(arguments, "--rss-mib", 4096);
+        var rssSmallMib = Option(arguments, "--rss-small-mib", 256);
+        var work = Directory.CreateTempSubdirectory("s3s2-rows-").FullName;
+        if (arguments.IndexOf("--work") is var w and >= 0)
+        {
+            work = Directory.CreateDirectory(Path.Combine(arguments[w + 1], "s3s2-rows-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        }
+
+        var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
+        var bench = new Bench(work, only);
+        try
+        {
+            return await bench.RunAsync(sizeMib, fileCount, rssMib, rssSmallMib);
+        }
+        finally
+        {
+            bench.Dispose();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static int Option(List<string> arguments, string name, int fallback) =>
+        arguments.IndexOf(name) is var i and >= 0 ? int.Parse(arguments[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>The PutObject baseline, in its own process like the CLI: the same files, concurrency and SDK settings as the share's uploader.</summary>
+    private static async Task<int> PutLoopAsync(string folder, string endpoint, string bucket, int concurrency)
+    {
+        using var s3 = new AmazonS3Client(new AmazonS3Config
+        {
+            ServiceURL = endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (file, token) =>
+        {
+            await using var content = File.OpenRead(file);
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "put-loop/" + Path.GetRelativePath(folder, file), InputStream = content, UseChunkEncoding = false }, token);
+        });
+        return 0;
+    }
+
+    private sealed class Bench(string work, string[]? only) : IDisposable
+    {
+        private readonly string _gpgHome = PrivateDirectory(Path.Combine(work, "gnupg"));
+        private readonly List<string> _lines = [];
+        private readonly string _cli = Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli", "bin", "Release", "net10.0", "s3s2.dll");
+        private readonly string _self = typeof(IssueRowsBenchmark).Assembly.Location;
+        private LocalS3Server? _s3;
+        private Dictionary<string, string?> _environment = [];
+
+        public async Task<int> RunAsync(int sizeMib, int fileCount, int rssMib, int rssSmallMib)
+        {
+            Console.WriteLine("building the CLI (Release)...");
+            await MustAsync("dotnet", ["build", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"]);
+            _s3 = LocalS3Server.Instance;
+            var kms = LocalKmsServer.Instance;
+            var kmsKey = kms.CreateKey();
+            _environment = new Dictionary<string, string?>
+            {
+                ["HOME"] = work,
+                ["GNUPGHOME"] = _gpgHome,
+                ["AWS_ACCESS_KEY_ID"] = LocalS3Server.AccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = LocalS3Server.SecretKey,
+                ["AWS_REGION"] = "us-east-1",
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            };
+
+            Console.WriteLine("preparing an RSA-3072 key (gpg), the files...");
+            await MustAsync("gpg", ["--batch", "--passphrase", string.Empty, "--quick-gen-key", "S3S2 bench <bench@s3s2.test>", "rsa3072", "sign,cert", "never"]);
+            var fingerprint = (await MustAsync("gpg", ["--batch", "--with-colons", "--list-keys", "bench@s3s2.test"])).Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+            await MustAsync("gpg", ["--batch", "--passphrase", string.Empty, "--quick-add-key", fingerprint, "rsa3072", "encr", "never"]);
+            var publicKey = Path.Combine(work, "receiver.pub.asc");
+            var secretKey = Path.Combine(work, "receiver.sec.asc");
+            await File.WriteAllTextAsync(publicKey, await MustAsync("gpg", ["--batch", "--armor", "--export", fingerprint]));
+            await File.WriteAllTextAsync(secretKey, await MustAsync("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--armor", "--export-secret-keys", fingerprint]));
+            var gpgTo = new[] { "--batch", "--yes", "--trust-model", "always", "-r", fingerprint };
+
+            var csv = Path.Combine(work, "data.csv");
+            ShareBenchmark.MakeCsv(csv, (long)sizeMib * 1024 * 1024);
+            var small = Path.Combine(work, "small");
+            MakeSmallFiles(small, fileCount);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sizeMib} MiB CSV; {fileCount} files of ~1 KiB; {Environment.ProcessorCount} cores; .NET {Environment.Version}; ratio = baseline time / s3s2 time (higher is better)"));
+            Console.WriteLine();
+            Header();
+
+            // Target 1: OpenPGP encrypt, 512 MiB, to a local folder store.
+            if (Wants("pgp"))
+            {
+            var gpgNone = await TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]);
+            var shareNone = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
+            Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
+            var gpgZlib = await TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]);
+            var shareZlib = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]);
+            Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
+            Delete(Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
+
+            // Target 2: decrypt a message gpg wrote, and receive the share s3s2 wrote.
+            var gpgDecrypt = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "gpg.out"), "--decrypt", Path.Combine(work, "gpg-none.gpg")]);
+            Delete(Path.Combine(work, "gpg.out"));
+            var decrypt = await TimeAsync("dotnet", [_cli, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]);
+            Row($"decrypt {sizeMib} MiB gpg wrote", decrypt, "gpg --decrypt", gpgDecrypt, "1.0");
+            await SameBytesAsync(csv, Path.Combine(work, "s3s2.out"));
+            Delete(Path.Combine(work, "s3s2.out"), Path.Combine(work, "gpg-none.gpg"));
+            var receive = await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]);
+            Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecrypt, "0.9");
+            await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
+            Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
+            }
+
+            // Target 3: many small files, RSA-3072.
+            if (Wants("small"))
+            {
+            var gpgSmall = CopyTree(small, Path.Combine(work, "gpg-small"));
+            var gpgFiles = Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories);
+            var gpgEncryptFiles = await TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. gpgFiles]);
+            var shareSmall = await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-small"), "--prefix", Prefix, "--pgp-key", publicKey]);
+            Row($"share {fileCount} x 1 KiB --to DIR (RSA-3072)", shareSmall, "gpg --encrypt-files", gpgEncryptFiles, "0.5");
+            foreach (var file in gpgFiles)
+            {
+                File.Delete(file);
+            }
+
+            var gpgDecryptFiles = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. gpgFiles.Select(f => f + ".gpg")]);
+            var receiveSmall = await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-small"), "--pgp-secret-key", secretKey]);
+            Row($"receive {fileCount} x 1 KiB --from DIR", receiveSmall, "gpg --decrypt-files", gpgDecryptFiles, "1.0");
+            Delete(gpgSmall, Path.Combine(work, "store-small"), Path.Combine(work, "inbox-small"));
+            }
+
+            if (Wants("s3"))
+            {
+
+            var bucket = await _s3.CreateBucketAsync();
+            var putLoop = await TimeAsync("dotnet", [_self, "rows", "put-loop", small, _s3.Endpoint, bucket, "2"]);
+            var shareSmallS3 = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--pgp-key", publicKey]);
+            Row($"share {fileCount} x 1 KiB to local S3 (RSA-3072)", shareSmallS3, "PutObject loop, 2 at a time", putLoop, "0.8");
+            var shareSmallS3Kms = await TimeAsync("dotnet", [_cli, "share", small, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+            Row($"share {fileCount} x 1 KiB to local S3 (KMS)", shareSmallS3Kms, "PutObject loop, 2 at a time", putLoop, "0.8");
+            }
+
+            // Target 4: KMS envelope, large file, and the KMS calls of a share of many files and its receive.
+            if (Wants("kms"))
+            {
+            var openssl = await TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]);
+            Delete(Path.Combine(work, "openssl.out"));
+            var shareKms = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+            Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
+            Delete(Path.Combine(work, "store-kms"));
+            }
+
+            if (Wants("calls"))
+            {
+
+            var callsBefore = Count(kms, kmsKey);
+            await TimeAsync("dotnet", [_cli, "share", small, "--to", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+            var generate = Count(kms, kmsKey).Generate - callsBefore.Generate;
+            await TimeAsync("dotnet", [_cli, "receive", "--from", Path.Combine(work, "store-kms-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-kms-small"), "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+            var decrypts = Count(kms, kmsKey).Decrypt - callsBefore.Decrypt;
+            Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, share of {fileCount} files",-44} {generate,9} GenerateDataKey (target 1; before: {fileCount + 1})"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"{$"KMS calls, receive of that share",-44} {decrypts,9} Decrypt (target 1 per distinct data key)"));
+            Delete(Path.Combine(work, "store-kms-small"), Path.Combine(work, "inbox-kms-small"));
+            }
+
+            // Target 5: peak RSS of a share to local S3, small vs large.
+            if (Wants("rss"))
+            {
+            var rssSmall = await ShareToS3Async(rssSmallMib, publicKey);
+            var rssLarge = await ShareToS3Async(rssMib, publicKey);
+            Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssSmallMib} MiB to local S3",-44} {Mib(rssSmall.PeakBytes),9} MiB  {rssSmall.Seconds,6:F2} s"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"{$"peak RSS, share {rssMib} MiB to local S3",-44} {Mib(rssLarge.PeakBytes),9} MiB  {rssLarge.Seconds,6:F2} s  (target <= 256 MiB)"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"{"peak RSS ratio large / small",-44} {rssLarge.PeakBytes / (double)rssSmall.PeakBytes,9:F2}x      (target <= 1.2x)"));
+            }
+
+            return 0;
+        }
+
+        private bool Wants(string group) => only is null || only.Contains(group, StringComparer.Ordinal);
+
+        public void Dispose()
+        {
+            try
+            {
+                RunAsync("gpgconf", ["--kill", "gpg-agent"]).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // gpg-agent was not started.
+            }
+
+            LocalS3Server.StopIfStarted();
+            LocalKmsServer.StopIfStarted();
+        }
+
+        private static string PrivateDirectory(string path)
+        {
+            Directory.CreateDirectory(path);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            return path;
+        }
+
+        private static (int Generate, int Decrypt) Count(LocalKmsServer kms, string key) =>
+            (kms.CallsFor(key).Count(c => c.Operation == "GenerateDataKey"), kms.CallsFor(key).Count(c => c.Operation == "Decrypt"));
+
+        private async Task<Measurement> ShareToS3Async(int mib, string publicKey)
+        {
+            var data = Path.Combine(work, $"random-{mib}.bin");
+            await using (var file = File.Create(data))
+            {
+                var buffer = new byte[1024 * 1024];
+                var random = new Random(mib);
+                for (var i = 0; i < mib; i++)
+                {
+                    random.NextBytes(buffer);
+                    await file.WriteAsync(buffer);
+                }
+            }
+
+            var bucket = await _s3!.CreateBucketAsync();
+            var measured = await TimeAsync("dotnet", [_cli, "share", data, "--bucket", bucket, "--endpoint", _s3.Endpoint, "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
+            Delete(data);
+            foreach (var stored in Directory.GetDirectories(_s3.DataDirectory!, bucket, SearchOption.TopDirectoryOnly))
+            {
+                Directory.Delete(stored, recursive: true);
+            }
+
+            return measured;
+        }
+
+        private void Header()
+        {
+            Line($"{"work",-44} {"s3s2 s",9} {"baseline",-38} {"base s",8} {"ratio",7} {"target",7} {"s3s2 peak RSS",14}  {"CPU s3s2/base",14}");
+        }
+
+        private void Row(string work, Measurement ours, string baselineName, Measurement baseline, string target)
+        {
+            var ratio = baseline.Seconds / ours.Seconds;
+            var met = ratio >= double.Parse(target, CultureInfo.InvariantCulture) ? "met" : "MISSED";
+            Line(string.Create(CultureInfo.InvariantCulture, $"{work,-44} {ours.Seconds,9:F2} {baselineName,-38} {baseline.Seconds,8:F2} {ratio,6:F2}x {">=" + target + "x",7} {Mib(ours.PeakBytes),10} MiB  {ours.CpuSeconds,6:F2}/{baseline.CpuSeconds,-6:F2}  {met}"));
+        }
+
+        private void Line(string line)
+        {
+            _lines.Add(line);
+            Console.WriteLine(line);
+        }
+
+        private static string Mib(long bytes) => bytes < 0 ? "-" : (bytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
+
+        private static void MakeSmallFiles(string folder, int count)
+        {
+            var random = new Random(7);
+            for (var i = 0; i < count; i++)
+            {
+                var path = Path.Combine(folder, $"d{i / 100:D2}", $"part-{i:D5}.csv");
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using var writer = new StreamWriter(path);
+                var written = 0;
+                var target = 1000 + random.Next(100);
+                while (written < target)
+                {
+                    var line = string.Create(CultureInfo.InvariantCulture, $"{i},{random.Next(100000)},{random.Next(100000) / 100.0:F2},EUR\n");
+                    writer.Write(line);
+                    written += line.Length;
+                }
+            }
+        }
+
+        private static string CopyTree(string from, string to)
+        {
+            foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(to, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            return to;
+        }
+
+        private static void Delete(params string[] paths)
+        {
+            foreach (var path in paths)
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                else
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+
+        private static async Task SameBytesAsync(string expected, string actual)
+        {
+            await using var a = File.OpenRead(expected);
+            await using var b = File.OpenRead(actual);
+            var (bufferA, bufferB) = (new byte[1 << 20], new byte[1 << 20]);
+            while (true)
+            {
+                var read = await a.ReadAtLeastAsync(bufferA, bufferA.Length, throwOnEndOfStream: false);
+                var readB = await b.ReadAtLeastAsync(bufferB, bufferB.Length, throwOnEndOfStream: false);
+                if (read != readB || !bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, readB)))
+                {
+                    throw new InvalidOperationException($"'{actual}' differs from '{expected}'.");
+                }
+
+                if (read == 0)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task<string> MustAsync(string program, string[] arguments)
+        {
+            var (_, output) = await RunAsync(program, arguments);
+            return output;
+        }
+
+        private async Task<Measurement> TimeAsync(string program, string[] arguments)
+        {
+            var (measurement, _) = await RunAsync(program, arguments);
+            return measurement;
+        }
+
+        /// <summary>Runs a process to its end; its wall time and peak RSS (VmHWM, polled until it exits).</summary>
+        private async Task<(Measurement, string)> RunAsync(string program, string[] arguments)
+        {
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var (name, value) in _environment.Count == 0 ? new Dictionary<string, string?> { ["GNUPGHOME"] = _gpgHome } : _environment)
+            {
+                start.Environment[name] = value;
+            }
+
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            var peak = -1L;
+            var cpu = 0.0;
+            var status = $"/proc/{process.Id}/status";
+            var stat = $"/proc/{process.Id}/stat";
+            while (!process.HasExited)
+            {
+                try
+                {
+                    var line = (await File.ReadAllLinesAsync(status)).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                    if (line is not null)
+                    {
+                        peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024);
+                    }
+
+                    // utime and stime (fields 14 and 15, in clock ticks of 1/100 s), after the command name in parentheses.
+                    var statLine = await File.ReadAllTextAsync(stat);
+                    var fields = statLine[(statLine.LastIndexOf(')') + 2)..].Split(' ');
+                    cpu = Math.Max(cpu, (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+                }
+                catch (IOException)
+                {
+                    // It exited between the check and the read.
+                }
+
+                await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(10));
+            }
+
+            await process.WaitForExitAsync();
+            var seconds = watch.Elapsed.TotalSeconds;
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{program} {string.Join(' ', arguments.Take(4))}... failed ({process.ExitCode}): {await error}");
+            }
+
+            return (new Measurement(seconds, peak, cpu), await output);
+        }
+    }
+
+    /// <param name="Seconds">Wall time.</param>
+    /// <param name="PeakBytes">Peak resident memory (VmHWM).</param>
+    /// <param name="CpuSeconds">User and system CPU time, as last seen before the exit (a lower bound; polled every 10 ms).</param>
+    private sealed record Measurement(double Seconds, long PeakBytes, double CpuSeconds);
+}

@@ -1,0 +1,92 @@
+using System.Numerics;
+
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>
+/// Writes one packet whose size is not known in advance (RFC 4880 section 4.2.2.4): the tag, then full chunks with
+/// partial body lengths, and the rest with a definite length when completed. Chunks are a power of two of at least
+/// 512 bytes, so the first partial length is always valid; a body that fits one chunk gets a plain definite length.
+/// </summary>
+internal sealed class PartialLengthWriteStream : Stream
+{
+    private readonly Stream _target;
+    private readonly byte[] _chunk;
+    private readonly byte _partialLength;
+    private int _count;
+    private bool _completed;
+
+    public PartialLengthWriteStream(Stream target, int tag, int chunkSize)
+    {
+        if (chunkSize < 512 || !BitOperations.IsPow2(chunkSize) || chunkSize > 1 << 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "A partial body chunk is a power of two from 512 bytes to 1 GiB.");
+        }
+
+        _target = target;
+        _chunk = new byte[chunkSize];
+        _partialLength = OpenPgpPackets.PartialLength(BitOperations.Log2((uint)chunkSize));
+        _target.WriteByte((byte)(0xC0 | tag));
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        while (!buffer.IsEmpty)
+        {
+            // A full chunk is only sent once more data follows: the last chunk must carry a definite length.
+            if (_count == _chunk.Length)
+            {
+                _target.WriteByte(_partialLength);
+                _target.Write(_chunk, 0, _chunk.Length);
+                _count = 0;
+            }
+
+            var take = Math.Min(buffer.Length, _chunk.Length - _count);
+            buffer[..take].CopyTo(_chunk.AsSpan(_count));
+            _count += take;
+            buffer = buffer[take..];
+        }
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Writes the last chunk with its definite length; the packet is then complete.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        Span<byte> length = stackalloc byte[5];
+        _target.Write(length[..OpenPgpPackets.WriteLength(length, _count)]);
+        _target.Write(_chunk, 0, _count);
+        _completed = true;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

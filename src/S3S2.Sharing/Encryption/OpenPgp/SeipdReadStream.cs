@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using S3S2.Sharing.IO;
+
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>
+/// Decrypts a symmetrically encrypted integrity protected data packet (RFC 4880 sections 5.13 and 5.14, version 1)
+/// with .NET's AES (CFB, 128-bit feedback, zero IV) and SHA-1. Plaintext is released as it is decrypted, always
+/// holding back the last 22 bytes (where the modification detection code may be); the end of the stream is
+/// reported only after the MDC has verified, so a reader that reaches the end without an exception has read
+/// exactly what was encrypted. A failed check or a truncated packet throws <see cref="MalformedMessageException"/>.
+/// </summary>
+internal sealed class SeipdReadStream : ReadOnlyStream
+{
+    private const int BlockSize = 16;
+    private const int PrefixLength = BlockSize + 2;
+    private const int MdcLength = 22;
+    private const int ChunkSize = 256 * 1024;
+
+    private readonly Stream _body;
+    private readonly Aes _aes;
+    private readonly IncrementalHash _mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly byte[] _cipher = new byte[ChunkSize];
+    private readonly byte[] _plain = new byte[ChunkSize + MdcLength + BlockSize];
+    private readonly byte[] _feedback = new byte[BlockSize];
+    private readonly byte[] _version = new byte[1];
+    private int _position;
+    private int _released;
+    private int _decrypted;
+    private bool _versionRead;
+    private bool _prefixChecked;
+    private bool _verified;
+
+    public SeipdReadStream(Stream body, ReadOnlySpan<byte> sessionKey)
+    {
+        _body = body;
+        _aes = Aes.Create();
+        _aes.Key = sessionKey.ToArray();
+    }
+
+    protected override int ReadCore(Span<byte> buffer)
+    {
+        while (_position == _released && !_verified)
+        {
+            if (!_versionRead)
+            {
+                CheckVersion(_body.Read(_version), _version[0]);
+            }
+
+            Decrypt(_body.ReadAtLeast(_cipher, _cipher.Length, throwOnEndOfStream: false));
+        }
+
+        return Copy(buffer);
+    }
+
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (_position == _released && !_verified)
+        {
+            if (!_versionRead)
+            {
+                await ReadVersionAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            Decrypt(await _body.ReadAtLeastAsync(_cipher, _cipher.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
+        }
+
+        return Copy(buffer.Span);
+    }
+
+    private async ValueTask ReadVersionAsync(CancellationToken cancellationToken) =>
+        CheckVersion(await _body.ReadAsync(_version, cancellationToken).ConfigureAwait(false), _version[0]);
+
+    private void CheckVersion(int read, byte version)
+    {
+        if (read == 0 || version != 1)
+        {
+            throw new MalformedMessageException("has an integrity-protected data packet that is empty or not version 1");
+        }
+
+        _versionRead = true;
+    }
+
+    private int Copy(Span<byte> buffer)
+    {
+        var count = Math.Min(buffer.Length, _released - _position);
+        _plain.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
+        return count;
+    }
+
+    /// <summary>Decrypts the next <paramref name="count"/> ciphertext bytes (a whole chunk, or fewer at the end).</summary>
+    private void Decrypt(int count)
+    {
+        var end = count < _cipher.Length;
+
+        // The bytes held back from the last chunk (the possible MDC) move to the front.
+        var held = _decrypted - _released;
+        _plain.AsSpan(_released, held).CopyTo(_plain);
+        _position = 0;
+        _released = 0;
+        _decrypted = held;
+
+        var whole = count - (count % BlockSize);
+        if (whole > 0)
+        {
+            _aes.DecryptCfb(_cipher.AsSpan(0, whole), _feedback, _plain.AsSpan(_decrypted, whole), PaddingMode.None, 128);
+            _cipher.AsSpan(whole - BlockSize, BlockSize).CopyTo(_feedback);
+            _decrypted += whole;
+        }
+
+        if (whole < count)
+        {
+            // Only the last chunk may end inside a block: CFB's keystream is cut to the bytes left.
+            Span<byte> block = stackalloc byte[BlockSize];
+            _cipher.AsSpan(whole, count - whole).CopyTo(block);
+            _aes.DecryptCfb(block, _feedback, block, PaddingMode.None, 128);
+            block[..(count - whole)].CopyTo(_plain.AsSpan(_decrypted));
+            _decrypted += count - whole;
+        }
+
+        var start = 0;
+        if (!_prefixChecked)
+        {
+            if (_decrypted < PrefixLength + MdcLength)
+            {
+                throw new MalformedMessageException("is truncated: its encrypted data is shorter than the random prefix and the MDC");
+            }
+
+            // The prefix's last two bytes repeat the two before them; a mismatch means a wrong session key or corrupt data.
+            if (_plain[BlockSize - 2] != _plain[BlockSize] || _plain[BlockSize - 1] != _plain[BlockSize + 1])
+            {
+                throw new MalformedMessageException("failed the session key check (the random prefix does not repeat): it was modified or is corrupt");
+            }
+
+            _mdc.AppendData(_plain.AsSpan(0, PrefixLength));
+            _prefixChecked = true;
+            start = PrefixLength;
+        }
+
+        if (!end)
+        {
+            _mdc.AppendData(_plain.AsSpan(start, _decrypted - MdcLength - start));
+            _position = start;
+            _released = _decrypted - MdcLength;
+            return;
+        }
+
+        if (_decrypted - start < MdcLength)
+        {
+            throw new MalformedMessageException("is truncated: it ends before its modification detection code");
+        }
+
+        var mdc = _plain.AsSpan(_decrypted - MdcLength, MdcLength);
+        _mdc.AppendData(_plain.AsSpan(start, _decrypted - MdcLength - start + 2));
+        Span<byte> digest = stackalloc byte[20];
+        _mdc.GetHashAndReset(digest);
+        if (mdc[0] != (0xC0 | OpenPgpPackets.TagModificationDetectionCode) || mdc[1] != 20 || !CryptographicOperations.FixedTimeEquals(digest, mdc[2..]))
+        {
+            throw new MalformedMessageException("failed the integrity check (MDC mismatch): it was modified or is corrupt");
+        }
+
+        _position = start;
+        _released = _decrypted - MdcLength;
+        _verified = true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _aes.Dispose();
+            _mdc.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+
+namespace S3S2.Sharing.Encryption.OpenPgp;
+
+/// <summary>
+/// Writes a symmetrically encrypted integrity protected data packet (RFC 4880 sections 5.13 and 5.14, version 1):
+/// AES in CFB mode with 128-bit feedback and a zero IV over a random prefix (16 bytes and a repeat of their last two),
+/// the inner packets and the modification detection code (0xD3 0x14 and the SHA-1 of everything before it). The
+/// cipher and hash are .NET's (hardware AES and SHA), the framing is partial body lengths.
+/// </summary>
+internal sealed class SeipdWriteStream : Stream
+{
+    private const int BlockSize = 16;
+    private const int OutputSize = 256 * 1024;
+    private const int ParallelHashThreshold = 32 * 1024;
+
+    private readonly PartialLengthWriteStream _packet;
+    private readonly Aes _aes;
+    private readonly IncrementalHash _mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly byte[] _output = new byte[OutputSize];
+    private readonly byte[] _feedback = new byte[BlockSize];
+    private readonly byte[] _pending = new byte[BlockSize];
+    private int _pendingCount;
+    private bool _completed;
+
+    public SeipdWriteStream(Stream target, ReadOnlySpan<byte> sessionKey, int chunkSize)
+    {
+        _aes = Aes.Create();
+        _aes.Key = sessionKey.ToArray();
+        _packet = new PartialLengthWriteStream(target, OpenPgpPackets.TagEncryptedWithIntegrity, chunkSize);
+        _packet.WriteByte(1);
+
+        Span<byte> prefix = stackalloc byte[BlockSize + 2];
+        RandomNumberGenerator.Fill(prefix[..BlockSize]);
+        prefix[BlockSize] = prefix[BlockSize - 2];
+        prefix[BlockSize + 1] = prefix[BlockSize - 1];
+        Write(prefix);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Large writes hash on another core while this one encrypts: CFB encryption is serial, so the MDC's SHA-1 would
+    /// otherwise add its whole time to the message's.
+    /// </summary>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (count < ParallelHashThreshold)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_completed, this);
+        var hashing = Task.Run(() => _mdc.AppendData(buffer, offset, count));
+        try
+        {
+            Encrypt(buffer.AsSpan(offset, count));
+        }
+        finally
+        {
+            hashing.GetAwaiter().GetResult();
+        }
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _mdc.AppendData(buffer);
+        Encrypt(buffer);
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Appends the modification detection code and ends the packet.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> mdcHeader = [0xC0 | OpenPgpPackets.TagModificationDetectionCode, 20];
+        _mdc.AppendData(mdcHeader);
+        Encrypt(mdcHeader);
+        Span<byte> digest = stackalloc byte[20];
+        _mdc.GetHashAndReset(digest);
+        Encrypt(digest);
+
+        if (_pendingCount > 0)
+        {
+            // CFB needs no padding: the last block's keystream is cut to the bytes left.
+            _pending.AsSpan(_pendingCount).Clear();
+            _aes.EncryptCfb(_pending, _feedback, _output.AsSpan(0, BlockSize), PaddingMode.None, 128);
+            _packet.Write(_output, 0, _pendingCount);
+            _pendingCount = 0;
+        }
+
+        _packet.Complete();
+        _completed = true;
+    }
+
+    private void Encrypt(ReadOnlySpan<byte> data)
+    {
+        if (_pendingCount > 0)
+        {
+            var take = Math.Min(data.Length, BlockSize - _pendingCount);
+            data[..take].CopyTo(_pending.AsSpan(_pendingCount));
+            _pendingCount += take;
+            data = data[take..];
+            if (_pendingCount < BlockSize)
+            {
+                return;
+            }
+
+            EncryptBlocks(_pending);
+            _pendingCount = 0;
+        }
+
+        var whole = data.Length - (data.Length % BlockSize);
+        for (var offset = 0; offset < whole; offset += OutputSize)
+        {
+            EncryptBlocks(data.Slice(offset, Math.Min(OutputSize, whole - offset)));
+        }
+
+        data[whole..].CopyTo(_pending);
+        _pendingCount = data.Length - whole;
+    }
+
+    private void EncryptBlocks(ReadOnlySpan<byte> blocks)
+    {
+        var written = _aes.EncryptCfb(blocks, _feedback, _output, PaddingMode.None, 128);
+        _output.AsSpan(written - BlockSize, BlockSize).CopyTo(_feedback);
+        _packet.Write(_output, 0, written);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _aes.Dispose();
+            _mdc.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

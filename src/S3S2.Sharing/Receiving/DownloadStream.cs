@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Globalization;
+using S3S2.Sharing.IO;
+
+namespace S3S2.Sharing.Receiving;
+
+/// <summary>
+/// The body of one download as the decryptor reads it: every read must bring data within the read timeout (a stalled
+/// connection is abandoned, not waited on for ever), and the first error the store raises is kept, so that the pipeline
+/// can tell a cut connection (retry) from a corrupt message even after the decryptor has reported it in its own terms.
+/// </summary>
+internal sealed class DownloadStream : ReadOnlyStream
+{
+    private readonly Stream _inner;
+    private readonly TimeSpan _readTimeout;
+    private readonly string _description;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+    private int _disposed;
+
+    public DownloadStream(Stream inner, TimeSpan readTimeout, string description)
+    {
+        _inner = inner;
+        _readTimeout = readTimeout;
+        _description = description;
+    }
+
+    /// <summary>Gets the first error reading the body raised, or <see langword="null"/>.</summary>
+    public Exception? Fault { get; private set; }
+
+    /// <summary>The error for a request or read that brought nothing within <paramref name="timeout"/>.</summary>
+    public static IOException Stalled(string description, TimeSpan timeout) => new(
+        string.Create(CultureInfo.InvariantCulture, $"{description}: no data arrived for {timeout.TotalSeconds:0.###} s; the connection is abandoned as stalled (ReceiveClientOptions.ReadTimeout)."),
+        new TimeoutException());
+
+    protected override int ReadCore(Span<byte> buffer)
+    {
+        if (_start < _end)
+        {
+            var count = Math.Min(buffer.Length, _end - _start);
+            _buffer.AsSpan(_start, count).CopyTo(buffer);
+            _start += count;
+            return count;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var read = ReadCoreAsync(rented.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        // Decoders read headers a few bytes at a time: serve those from one 64 KiB read instead of one request each.
+        if (_start == _end)
+        {
+            if (buffer.Length >= _buffer.Length)
+            {
+                return await ReadInnerAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+
+            _start = 0;
+            _end = await ReadInnerAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var count = Math.Min(buffer.Length, _end - _start);
+        _buffer.AsMemory(_start, count).CopyTo(buffer);
+        _start += count;
+        return count;
+    }
+
+    private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_readTimeout);
+        var read = _inner.ReadAsync(buffer, timeout.Token).AsTask();
+        try
+        {
+            return await read.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not every stream under the SDK's honours the token: closing the body aborts the connection for sure.
+            _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Abort();
+            throw Record(Stalled(_description, _readTimeout));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Record(ex);
+            throw;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _inner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Abort()
+    {
+        try
+        {
+            Interlocked.Exchange(ref _disposed, 1);
+            _inner.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or Amazon.Runtime.AmazonClientException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Closing a stalled connection may complain; the stall is what gets reported.
+        }
+    }
+
+    private Exception Record(Exception error)
+    {
+        Fault ??= error;
+        return error;
+    }
+}

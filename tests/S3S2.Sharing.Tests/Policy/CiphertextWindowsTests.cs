@@ -1,0 +1,138 @@
+using System.IO.Compression;
+using System.Text;
+using S3S2.Sharing.Policy;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.Policy;
+
+[TestFixture]
+public sealed class CiphertextWindowsTests
+{
+    [Test]
+    public void Append_TenThousandRandomWindows_AllPass()
+    {
+        // 10,240 windows (640 MiB) of seeded random bytes, fed in uneven slices as reads arrive.
+        var windows = new CiphertextWindows();
+        var random = new Random(20261130);
+        var buffer = new byte[CiphertextWindows.WindowLength * 4];
+        string? problem = null;
+        for (var i = 0; i < 2560 && problem is null; i++)
+        {
+            random.NextBytes(buffer);
+            problem = windows.Append(buffer.AsSpan(0, 100_000)) ?? windows.Append(buffer.AsSpan(100_000));
+        }
+
+        Assert.That(problem, Is.Null);
+        Assert.That(windows.WindowsTested, Is.EqualTo(10_240));
+    }
+
+    [Test]
+    public void Complete_RandomLastWindowsOfManyLengths_Pass()
+    {
+        var failures = new List<int>();
+        for (var length = CiphertextWindows.MinimumTestedLength; length < CiphertextWindows.WindowLength; length += 97)
+        {
+            var windows = new CiphertextWindows();
+            if (windows.Append(TestData.Random(length, length)) is not null || windows.Complete() is not null)
+            {
+                failures.Add(length);
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    [Test]
+    public void Append_PlaintextCsv_RefusedInTheFirstWindow()
+    {
+        var problem = new CiphertextWindows().Append(TestData.Csv(5_000));
+
+        Assert.That(problem, Does.Contain("64 KiB window 1").And.Contain("does not look like ciphertext"));
+    }
+
+    [Test]
+    public void Append_PlaintextJson_Refused() =>
+        Assert.That(new CiphertextWindows().Append(Json(2_000)), Does.Contain("does not look like ciphertext"));
+
+    [TestCase(CompressionLevel.Fastest)]
+    [TestCase(CompressionLevel.Optimal)]
+    [TestCase(CompressionLevel.SmallestSize)]
+    public void Append_ZlibCompressedCsv_Refused(CompressionLevel level)
+    {
+        var compressed = Compress(RealisticCsv(60_000), s => new ZLibStream(s, level));
+        Assert.That(compressed, Has.Length.GreaterThan(3 * CiphertextWindows.WindowLength), "enough for several windows");
+
+        var windows = new CiphertextWindows();
+
+        Assert.That(windows.Append(compressed) ?? windows.Complete(), Does.Contain("does not look like ciphertext"));
+    }
+
+    [TestCase(CompressionLevel.Optimal)]
+    [TestCase(CompressionLevel.SmallestSize)]
+    public void Append_GzipCompressedJson_Refused(CompressionLevel level)
+    {
+        var compressed = Compress(Json(40_000), s => new GZipStream(s, level));
+        Assert.That(compressed, Has.Length.GreaterThan(3 * CiphertextWindows.WindowLength), "enough for several windows");
+
+        var windows = new CiphertextWindows();
+
+        Assert.That(windows.Append(compressed) ?? windows.Complete(), Does.Contain("does not look like ciphertext"));
+    }
+
+    [Test]
+    public void Complete_SmallPlaintextManifest_Refused()
+    {
+        var windows = new CiphertextWindows();
+        // The smallest real manifest: one file, one recipient (about 400 bytes).
+        var manifest = Encoding.UTF8.GetBytes("""{"formatVersion":1,"shareId":"20261130T085200123Z-9f2c","createdUtc":"2026-11-30T08:52:00.123+00:00","sender":"acme","library":"S3S2.Sharing/1.0.0","encryption":{"mode":"openpgp","recipients":["0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C"]},"files":[{"path":"a.csv","key":"partners/acme/20261130T085200123Z-9f2c/a.csv.gpg","size":12,"sha256":"00ff3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f00f","compression":"none"}]}""");
+
+        Assert.That(windows.Append(manifest), Is.Null);
+        Assert.That(windows.Complete(), Does.Contain($"its last {manifest.Length} bytes"));
+    }
+
+    [Test]
+    public void Complete_FewerBytesThanCanBeJudged_NotTested()
+    {
+        var windows = new CiphertextWindows();
+        windows.Append("id,name\n1,acme\n"u8);
+
+        Assert.That(windows.Complete(), Is.Null);
+    }
+
+    [Test]
+    public void Threshold_OneWindow_IsTheDocumentedChernoffBound()
+    {
+        var threshold = CiphertextWindows.Threshold(255);
+        var t = threshold / 255;
+
+        Assert.That(threshold, Is.EqualTo(537).Within(1));
+        Assert.That(Math.Exp(-(255 / 2.0) * (t - 1 - Math.Log(t))), Is.EqualTo(CiphertextWindows.FalseRefusalPerCheck).Within(1e-22));
+    }
+
+    private static byte[] Json(int records) =>
+        Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, records).Select(i => $$"""{"id":{{i}},"customer":"c-{{(i * 7919) % 10007}}","amount":{{i * 3.17:F2}},"ok":{{(i % 3 == 0 ? "true" : "false")}}}""")) + "]");
+
+    /// <summary>CSV with random-looking values, which compresses less (and so looks more random) than repetitive rows.</summary>
+    private static byte[] RealisticCsv(int rows)
+    {
+        var random = new Random(7);
+        var text = new StringBuilder();
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{random.NextDouble():R},name{random.Next(100_000)},{random.Next(1_000_000_000)}\n");
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private static byte[] Compress(byte[] data, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var compressing = compressor(output))
+        {
+            compressing.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,125 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Policy;
+using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Tests.Infrastructure;
+using S3S2.Sharing.Upload;
+
+namespace S3S2.Sharing.Tests.Policy;
+
+/// <summary>
+/// Encryptors whose output passes every check of the first 64 KiB (genuine session-key packets for the pinned key,
+/// a well-formed integrity-protected data packet) but carries plaintext: the policy follows the body to its end.
+/// </summary>
+[TestFixture]
+public sealed class SharePolicyWholeBodyTests
+{
+    private const int Threshold = 5 * 1024 * 1024;
+
+    [Test]
+    public async Task ShareStreamAsync_PlaintextInGenuinePacketsBelowThreshold_RefusedWithNoS3Call()
+    {
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
+        var client = Client(Rogue(), new S3Uploader(s3.Object, ownsClient: false, Options(), NullLogger.Instance));
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(20_000)), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("does not look like ciphertext").And.Contain("nothing was stored"));
+        s3.Verify(x => x.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        s3.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ShareStreamAsync_PlaintextAfterTheFirstParts_MultipartAbortedNeverCompleted()
+    {
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
+        s3.Setup(x => x.InitiateMultipartUploadAsync(It.IsAny<InitiateMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new InitiateMultipartUploadResponse { UploadId = "upload-1" });
+        s3.Setup(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((UploadPartRequest r, CancellationToken _) => new UploadPartResponse { ETag = $"etag-{r.PartNumber}" });
+        s3.Setup(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AbortMultipartUploadResponse());
+        var client = Client(Rogue(randomPrefix: 2 * Threshold), new S3Uploader(s3.Object, ownsClient: false, Options(), NullLogger.Instance));
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(200_000)), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("does not look like ciphertext"));
+        s3.Verify(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()), Times.AtLeastOnce, "the refusal came mid-stream");
+        s3.Verify(x => x.AbortMultipartUploadAsync(It.Is<AbortMultipartUploadRequest>(r => r.UploadId == "upload-1"), It.IsAny<CancellationToken>()), Times.Once);
+        s3.Verify(x => x.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        s3.Verify(x => x.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    [Category("Integration")]
+    public async Task ShareAsync_PlaintextInGenuinePacketsToLocalS3_NothingStored()
+    {
+        var server = LocalS3Server.Instance;
+        var bucket = await server.CreateBucketAsync();
+        using var s3 = server.CreateClient();
+        using var source = new TempDirectory();
+        source.WriteFile("orders.csv", TestData.Csv(20_000));
+        source.WriteFile("big.csv", TestData.Csv(300_000));
+        var client = Client(Rogue(randomPrefix: Threshold + 1), new S3Uploader(s3, ownsClient: false, Options(), NullLogger.Instance), bucket);
+
+        await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
+
+        Assert.That(await server.ListKeysAsync(bucket), Is.Empty);
+    }
+
+    [Test]
+    [Category("Integration")]
+    public async Task ShareAsync_PlaintextManifestToLocalS3_NoManifestStored()
+    {
+        var server = LocalS3Server.Instance;
+        var bucket = await server.CreateBucketAsync();
+        using var s3 = server.CreateClient();
+        using var source = new TempDirectory();
+        source.WriteFile("orders.csv", TestData.Csv(100));
+        var client = Client(Rogue(manifestOnly: true), new S3Uploader(s3, ownsClient: false, Options(), NullLogger.Instance), bucket);
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareAsync([source.Path]));
+
+        Assert.That(error!.Message, Does.Contain(".manifest.json.gpg").And.Contain("does not look like ciphertext"));
+        Assert.That(await server.ListKeysAsync(bucket), Has.None.Contains("manifest"));
+    }
+
+    [Test]
+    public async Task ShareStreamAsync_PlaintextInGenuinePacketsToLocalFolder_NoFileLeft()
+    {
+        using var store = new TempDirectory();
+        var client = Client(Rogue(randomPrefix: 200_000), new LocalFolderStore(store.Path), bucket: null);
+
+        await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(50_000)), "a.csv"));
+
+        Assert.That(Directory.EnumerateFiles(store.Path, "*", SearchOption.AllDirectories), Is.Empty, "neither the object nor its temporary file");
+    }
+
+    [Test]
+    public async Task ShareStreamAsync_RealEncryptorAboveThreshold_Allowed()
+    {
+        var uploader = new RecordingUploader();
+        var client = Client(new OpenPgpEncryptor(TestKeys.Recipients(TestKeys.Receiver), OpenPgpCompression.Zlib), uploader);
+        var content = TestData.Csv(400_000);
+
+        var receipt = await client.ShareStreamAsync(new MemoryStream(content), "a.csv");
+
+        Assert.That(TestKeys.Decrypt(uploader.Objects[receipt.Files[0].Key], TestKeys.Receiver).Plaintext, Is.EqualTo(content));
+    }
+
+    private static PlaintextInSealedPacketEncryptor Rogue(int randomPrefix = 0, bool manifestOnly = false) =>
+        new(TestKeys.Recipients(TestKeys.Receiver), randomPrefix, manifestOnly);
+
+    private static S3UploaderOptions Options() => new() { MultipartThreshold = Threshold, PartSize = Threshold, MaxConcurrentParts = 2 };
+
+    private static ShareClient Client(IEncryptor encryptor, IUploader uploader, string? bucket = "inbox")
+    {
+        var options = new ShareClientOptions { Bucket = bucket, Prefix = "partners/acme" };
+        var policy = new SharePolicy("default", bucket, "partners/acme", new OpenPgpMessageRule(TestKeys.Recipients(TestKeys.Receiver), [TestKeys.Receiver.Fingerprint]), null, NullLogger.Instance);
+        return new ShareClient("default", options, encryptor, policy, uploader, TimeProvider.System, NullLogger.Instance);
+    }
+}

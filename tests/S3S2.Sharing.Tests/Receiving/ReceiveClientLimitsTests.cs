@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using S3S2.Sharing.Manifest;
+using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Tests.Infrastructure;
+using S3S2.Sharing.Upload;
+
+namespace S3S2.Sharing.Tests.Receiving;
+
+/// <summary>What a receive may write is bounded: by the manifest, by the receiver's limits, by the expansion ratio and the free disk.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class ReceiveClientLimitsTests
+{
+    private static readonly byte[] Content = TestData.Csv(3000);
+
+    [Test]
+    public async Task ReceiveShareAsync_ManifestListsOneObjectEightTimes_RefusedAndNothingWritten()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var file = receipt.Files[0];
+        await bed.PlantManifestAsync(receipt.ShareId, Enumerable.Range(1, 8).Select(i => new ManifestFile($"copy{i}.csv", file.Key, file.Size, file.Sha256, "zlib")).ToList());
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.IntegrityFailed));
+        Assert.That(result.Error, Does.Contain("is listed for another file too"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [TestCase("bzip2", ReceiveStatus.IntegrityFailed, "bzip2")]
+    [TestCase("zlib", ReceiveStatus.Refused, "decompresses to more than 100 times")]
+    public async Task ReceiveShareAsync_CompressionBombMadeByGpg_RefusedAndNothingKept(string algorithm, ReceiveStatus expected, string message)
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var gpg = Gpg.Create();
+        using var work = new TempDirectory();
+        await gpg.ImportAsync(TestKeys.Receiver.PublicKeyArmored);
+        var zeros = new byte[32 * 1024 * 1024];
+        var input = work.WriteFile("zeros.bin", zeros);
+        var made = await gpg.RunAsync("--trust-model", "always", "--recipient", TestKeys.Receiver.Fingerprint, "--compress-algo", algorithm, "--compress-level", "9", "--output", input + ".gpg", "--encrypt", input);
+        Assert.That(made.ExitCode, Is.Zero, made.StandardError);
+        var bomb = await File.ReadAllBytesAsync(input + ".gpg");
+        const string shareId = "20261127T000000000Z-0000b0b0";
+        var key = $"{ReceiveTestBed.Prefix}/{shareId}/zeros.bin.gpg";
+        await bed.WriteObjectAsync(key, bomb);
+
+        // The manifest tells the truth about the plaintext: only the expansion ratio stands between it and the disk.
+        await bed.PlantManifestAsync(shareId, [new ManifestFile("zeros.bin", key, zeros.Length, Convert.ToHexStringLower(SHA256.HashData(zeros)), algorithm)]);
+
+        var result = await bed.Receiver(configure: o => o.MaxExpansionRatio = 100).ReceiveShareAsync(shareId, bed.Output.Path);
+
+        Assert.That(bomb, Has.Length.LessThan(100_000));
+        // bzip2 is refused by the decoder itself; zlib only by the expansion ratio the pipeline counts.
+        Assert.That(result.Status, Is.EqualTo(expected), () => string.Join("; ", result.Files.Select(f => f.Error)));
+        Assert.That(result.Files.Single().Error, Does.Contain(message));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ReceiveShareAsync_ShareOverMaxShareBytes_RefusedBeforeAnyObjectIsFetched()
+    {
+        using var bed = await ReceiveTestBed.OnS3Async();
+        using var source = new TempDirectory();
+        source.WriteFile("s/a.csv", Content);
+        source.WriteFile("s/b.csv", Content);
+        var receipt = await bed.Sharer().ShareAsync([source.Combine("s")]);
+        var receiver = bed.Receiver(countRequests: true, configure: o => o.MaxShareBytes = (2 * Content.Length) - 1);
+
+        var result = await receiver.ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(result.Error, Does.Contain("MaxShareBytes").And.Contain("--max-share-bytes"));
+        Assert.That(bed.GetObjectKeys, Is.EqualTo(new[] { receipt.ManifestKey }));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [TestCase(nameof(ReceiveClientOptions.MaxFileBytes), "MaxFileBytes")]
+    [TestCase(nameof(ReceiveClientOptions.MaxFilesPerShare), "MaxFilesPerShare")]
+    public async Task ReceiveShareAsync_ManifestOverALimit_RefusedNamingTheLimitAndNothingWritten(string limit, string expected)
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var source = new TempDirectory();
+        source.WriteFile("s/a.csv", Content);
+        source.WriteFile("s/b.csv", TestData.Csv(10));
+        var receipt = await bed.Sharer().ShareAsync([source.Combine("s")]);
+
+        var result = await bed.Receiver(configure: o =>
+        {
+            o.MaxFileBytes = limit == nameof(ReceiveClientOptions.MaxFileBytes) ? Content.Length - 1 : o.MaxFileBytes;
+            o.MaxFilesPerShare = limit == nameof(ReceiveClientOptions.MaxFilesPerShare) ? 1 : o.MaxFilesPerShare;
+        }).ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(result.Error, Does.Contain(expected));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ReceiveShareAsync_ShareLargerThanTheFreeDisk_RefusedBeforeWriting()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var file = receipt.Files[0];
+        const long petabyte = 1L << 50;
+        await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile("huge.csv", file.Key, petabyte, file.Sha256, "zlib")]);
+
+        var result = await bed.Receiver(configure: o =>
+        {
+            o.MaxFileBytes = long.MaxValue;
+            o.MaxShareBytes = long.MaxValue;
+        }).ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(result.Error, Does.Contain($"needs {petabyte} bytes").And.Contain("free"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ReceiveShareAsync_NineThousandPathsFiveHundredLevelsDeep_RefusedByDepthCap()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var file = receipt.Files[0];
+        await bed.PlantManifestAsync(receipt.ShareId, DeepFiles(9000, 500, $"{ReceiveTestBed.Prefix}/{receipt.ShareId}/", file.Sha256));
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(result.Error, Does.Contain("500 levels, more than MaxPathDepth 32"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public void Plan_NineThousandPathsFiveHundredLevelsDeepWithoutDepthCap_AllocatesLinearlyInTheManifestSize()
+    {
+        const string shareId = "20261127T000000000Z-00000001";
+        var files = DeepFiles(9000, 500, $"in/{shareId}/", new string('a', 64));
+        var manifest = new ShareManifest(1, shareId, DateTimeOffset.UtcNow, "sender", "test", new ManifestEncryption("openpgp", []), files);
+        var manifestChars = files.Sum(f => (long)f.Path.Length + f.Key.Length);
+        var options = new ReceiveClientOptions { MaxPathDepth = 1000 };
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var plan = ManifestCheck.Plan(manifest, shareId, $"in/{shareId}", "/tmp/out/" + shareId, "manifest", options);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Building every prefix of every path (the quadratic way) allocates about 9,000 x 500 x 1,000 chars x 2 bytes = 9 GB.
+        Assert.That(plan, Has.Count.EqualTo(9000));
+        Assert.That(allocated, Is.LessThan(200 * manifestChars), $"{allocated} bytes allocated for {manifestChars} chars of paths and keys");
+    }
+
+    [Test]
+    public async Task TemporaryFile_TargetNameOf255Bytes_TemporaryNameFitsTheFileSystem()
+    {
+        using var folder = new TempDirectory();
+        var target = folder.Combine(new string('n', 255));
+
+        var temporary = TemporaryFile.Beside(target, ownerOnly: true);
+        await using (temporary)
+        {
+            await temporary.Stream.WriteAsync(Content);
+            temporary.MoveIntoPlace();
+        }
+
+        Assert.That(System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(temporary.Path)), Is.LessThanOrEqualTo(40));
+        Assert.That(Path.GetFileName(temporary.Path), Does.Not.Contain("nnn"));
+        Assert.That(await File.ReadAllBytesAsync(target), Is.EqualTo(Content));
+    }
+
+    [Test]
+    public async Task ReceiveShareAsync_FileNameOf200Utf8Bytes_RoundTripsOverS3()
+    {
+        using var bed = await ReceiveTestBed.OnS3Async();
+        var name = new string('é', 98) + ".csv";
+        Assert.That(System.Text.Encoding.UTF8.GetByteCount(name), Is.EqualTo(200));
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), name);
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Received), () => string.Join("; ", result.Files.Select(f => f.Error)));
+        Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, name)), Is.EqualTo(Content));
+    }
+
+    private static List<ManifestFile> DeepFiles(int count, int depth, string keyRoot, string sha256)
+    {
+        var folders = string.Concat(Enumerable.Repeat("d/", depth - 1));
+        return Enumerable.Range(0, count).Select(i => new ManifestFile($"{folders}f{i}", $"{keyRoot}f{i}.gpg", 1, sha256, "none")).ToList();
+    }
+}
