@@ -8,13 +8,18 @@ namespace S3S2.Sharing.Receiving;
 /// The body of one download as the decryptor reads it: every read must bring data within the read timeout (a stalled
 /// connection is abandoned, not waited on for ever), and the first error the store raises is kept, so that the pipeline
 /// can tell a cut connection (retry) from a corrupt message even after the decryptor has reported it in its own terms.
+/// While the decryptor works on one 64 KiB chunk, the next one is already being downloaded.
 /// </summary>
 internal sealed class DownloadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _readTimeout;
     private readonly string _description;
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private const int ChunkSize = 64 * 1024;
+    private readonly CancellationTokenSource _lifetime = new();
+    private byte[] _buffer = new byte[ChunkSize];
+    private byte[] _spare = new byte[ChunkSize];
+    private Task<int>? _prefetch;
     private int _start;
     private int _end;
     private int _disposed;
@@ -64,22 +69,41 @@ internal sealed class DownloadStream : ReadOnlyStream
             return 0;
         }
 
-        // Decoders read headers a few bytes at a time: serve those from one 64 KiB read instead of one request each.
-        if (_start == _end)
+        // Decoders read headers a few bytes at a time: serve those from 64 KiB chunks instead of one request each.
+        if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (buffer.Length >= _buffer.Length)
-            {
-                return await ReadInnerAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-
-            _start = 0;
-            _end = await ReadInnerAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            return 0;
         }
 
         var count = Math.Min(buffer.Length, _end - _start);
         _buffer.AsMemory(_start, count).CopyTo(buffer);
         _start += count;
         return count;
+    }
+
+    /// <summary>Takes the chunk read ahead (or reads one), then starts reading the next while the caller decrypts this one.</summary>
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        int read;
+        if (_prefetch is { } pending)
+        {
+            _prefetch = null;
+            read = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            (_buffer, _spare) = (_spare, _buffer);
+        }
+        else
+        {
+            read = await ReadInnerAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        _start = 0;
+        _end = read;
+        if (read > 0)
+        {
+            _prefetch = ReadInnerAsync(_spare, _lifetime.Token).AsTask();
+        }
+
+        return read > 0;
     }
 
     private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -100,7 +124,12 @@ internal sealed class DownloadStream : ReadOnlyStream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Record(ex);
+            // A read that fails because the body was closed under it (the decryptor is done) is not the store's fault.
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Record(ex);
+            }
+
             throw;
         }
     }
@@ -109,6 +138,7 @@ internal sealed class DownloadStream : ReadOnlyStream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            StopPrefetch();
             _inner.Dispose();
         }
 
@@ -119,10 +149,19 @@ internal sealed class DownloadStream : ReadOnlyStream
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            StopPrefetch();
             await _inner.DisposeAsync().ConfigureAwait(false);
         }
 
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void StopPrefetch()
+    {
+        _lifetime.Cancel();
+        _prefetch?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _prefetch = null;
+        _lifetime.Dispose();
     }
 
     private void Abort()

@@ -24,7 +24,7 @@ internal sealed class FolderFileSink : IReceivedFileSink
         _shareDirectory = Path.Combine(root, shareId);
     }
 
-    public static string MarkerOf(string root, string shareId) => Path.Combine(root, shareId + ReceiveClient.ReceivedMarkerSuffix);
+    public static string MarkerOf(string root, string shareId, string suffix = ReceiveClient.ReceivedMarkerSuffix) => Path.Combine(root, shareId + suffix);
 
     /// <summary>Creates <paramref name="directory"/> (and its missing parents) readable by the owner only.</summary>
     public static void CreateOwnerOnlyDirectory(string directory)
@@ -74,9 +74,14 @@ internal sealed class FolderFileSink : IReceivedFileSink
         return new Writer(TemporaryFile.Beside(file.Target, ownerOnly: true));
     }
 
-    public async Task MarkReceivedAsync(string manifestKey, CancellationToken cancellationToken)
+    public Task MarkReceivedAsync(string manifestKey, CancellationToken cancellationToken) =>
+        MarkAsync(ReceiveClient.ReceivedMarkerSuffix, manifestKey, cancellationToken);
+
+    /// <summary>Writes the marker <c>&lt;output&gt;/&lt;shareId&gt;&lt;suffix&gt;</c> (0600) holding <paramref name="content"/>, never through a link.</summary>
+    public async Task MarkAsync(string suffix, string content, CancellationToken cancellationToken)
     {
-        var path = MarkerOf(_root, _shareId);
+        CreateOwnerOnlyDirectory(_root);
+        var path = MarkerOf(_root, _shareId, suffix);
         var existing = new FileInfo(path);
         if (existing.LinkTarget is not null)
         {
@@ -87,7 +92,7 @@ internal sealed class FolderFileSink : IReceivedFileSink
         var temporary = TemporaryFile.Beside(path, ownerOnly: true);
         await using (temporary.ConfigureAwait(false))
         {
-            await temporary.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifestKey + Environment.NewLine), cancellationToken).ConfigureAwait(false);
+            await temporary.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content + Environment.NewLine), cancellationToken).ConfigureAwait(false);
             if (existing.Exists)
             {
                 temporary.Close();

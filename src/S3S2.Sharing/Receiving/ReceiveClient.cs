@@ -17,6 +17,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
 {
     internal const string ManifestName = ".manifest.json";
     internal const string ReceivedMarkerSuffix = ".received";
+    internal const string SkippedMarkerSuffix = ".skipped";
     private const int BufferSize = 64 * 1024;
     private const int MaxManifestBytes = 64 * 1024 * 1024;
 
@@ -113,6 +114,12 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 continue;
             }
 
+            if (File.Exists(FolderFileSink.MarkerOf(root, share.ShareId, SkippedMarkerSuffix)))
+            {
+                results.Add(new ReceivedShare(share.ShareId, ReceiveStatus.Skipped, directory, [], $"Share {share.ShareId} was skipped earlier as encrypted to none of the configured keys; delete '{FolderFileSink.MarkerOf(root, share.ShareId, SkippedMarkerSuffix)}' to try it again."));
+                continue;
+            }
+
             try
             {
                 results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
@@ -136,18 +143,28 @@ internal sealed partial class ReceiveClient : IReceiveClient
             return results;
         }
 
-        // When no share could be read with the keys, the keys are what is wrong: say so as such (CLI exit 2). When other
-        // shares are readable, the keys work and a share for none of them is not for this receiver (or planted): it is
-        // skipped with a warning rather than failing every later run.
-        if (!results.Exists(r => r.Succeeded || r.Status is ReceiveStatus.IntegrityFailed or ReceiveStatus.Conflict or ReceiveStatus.Refused))
+        // A share for none of the keys is not for this receiver (or was planted) only when the keys demonstrably work:
+        // another share was decrypted in this run. That decision is recorded (DIR/<shareId>.skipped), so later runs skip
+        // it too instead of failing for ever. A key error from KMS or the network (it has a cause) is a failure, never a skip.
+        var keysWork = results.Exists(r => r.Status is ReceiveStatus.Received or ReceiveStatus.IntegrityFailed or ReceiveStatus.Conflict or ReceiveStatus.Refused);
+        if (!keysWork && !results.Exists(r => r.Status is ReceiveStatus.AlreadyReceived or ReceiveStatus.Skipped))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyErrors[0].Error);
         }
 
-        foreach (var (index, error) in keyErrors)
+        foreach (var (index, error) in keyErrors.Where(e => keysWork && e.Error.InnerException is null))
         {
             LogShareNotForUs(_logger, _name, results[index].ShareId, error.Message);
             results[index] = results[index] with { Status = ReceiveStatus.Skipped };
+            try
+            {
+                await new FolderFileSink(root, results[index].ShareId).MarkAsync(SkippedMarkerSuffix, error.Message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Unrecorded, the decision is simply made again next run.
+                LogShareFailed(_logger, _name, results[index].ShareId, ReceiveStatus.Skipped, ex.Message);
+            }
         }
 
         return results;

@@ -108,7 +108,10 @@ internal static class ShareSources
     }
 
     private static ShareSource FileSource(string relativePath, string path) =>
-        new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        FileKinds.NonRegularKind(path) is { } kind
+            ? throw new ArgumentException(
+                $"Cannot share '{path}': it is {kind}, not a regular file, and reading it may never end. Copy its content to a file, or share it as a stream with ShareStreamAsync.")
+            : new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan));
 
     /// <summary>The path with every symbolic link along it resolved (like realpath(3)); a link loop ends in an IOException.</summary>
     internal static string RealPath(string path, int depth = 0)

@@ -47,6 +47,24 @@ public sealed class ShareCommandTests
     }
 
     [Test]
+    public async Task Share_Fifo_Exits2InsteadOfHanging()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var fifo = work.Combine("export.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var result = await S3S2Program.RunAsync(["share", fifo, "--to", work.Combine("store"), "--pgp-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("FIFO (named pipe)"));
+        Assert.That(Directory.Exists(work.Combine("store")) ? Directory.GetFiles(work.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
     public async Task Share_FingerprintMismatch_Exits3AndWritesNothing()
     {
         using var work = new TempDirectory();

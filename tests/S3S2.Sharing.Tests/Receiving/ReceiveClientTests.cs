@@ -87,6 +87,8 @@ public sealed class ReceiveClientTests
 
         Assert.That(results.Single(r => r.ShareId == planted.ShareId).Status, Is.EqualTo(ReceiveStatus.Skipped));
         Assert.That(results.Single(r => r.ShareId == good.ShareId).Status, Is.EqualTo(ReceiveStatus.Received));
+        Assert.That(File.Exists(Path.Combine(bed.Output.Path, planted.ShareId + ".skipped")), Is.True);
+        Assert.That((await bed.Receiver().ReceiveAllAsync(bed.Output.Path)).Single(r => r.ShareId == planted.ShareId).Status, Is.EqualTo(ReceiveStatus.Skipped));
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(bed.Output.Path, good.ShareId, "good.csv")), Is.EqualTo(content));
     }
 
@@ -100,7 +102,8 @@ public sealed class ReceiveClientTests
 
         var results = await bed.Receiver().ReceiveAllAsync(bed.Output.Path);
 
-        Assert.That(results.Select(r => r.Status), Is.EquivalentTo(new[] { ReceiveStatus.AlreadyReceived, ReceiveStatus.Skipped }));
+        // No share was decrypted in this run, so nothing proves the keys work: reported failed (not skipped), not thrown.
+        Assert.That(results.Select(r => r.Status), Is.EquivalentTo(new[] { ReceiveStatus.AlreadyReceived, ReceiveStatus.Failed }));
         Assert.That(results.Single(r => r.ShareId == planted.ShareId).Error, Does.Contain("secret keys"));
     }
 

@@ -127,4 +127,44 @@ public sealed class ShareSourcesTests
 
         Assert.That(error!.Message, Does.Contain("229 UTF-8 bytes").And.Contain("at most 200").And.Contain("Shorten the name"));
     }
+
+    [Test]
+    public void FromPaths_Fifo_RefusedNamingTheKindWithoutOpeningIt()
+    {
+        using var dir = new TempDirectory();
+        var fifo = MakeFifo(dir.Combine("orders.csv"));
+
+        // Opening a FIFO with no writer blocks: the refusal must come from the file's type, before any open.
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([fifo], []));
+
+        Assert.That(error!.Message, Does.Contain("is a FIFO (named pipe), not a regular file").And.Contain("ShareStreamAsync"));
+    }
+
+    [Test]
+    public void FromPaths_FifoInsideADirectory_Refused()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("data/a.csv", [1]);
+        MakeFifo(dir.Combine("data", "pipe"));
+
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([dir.Combine("data")], []));
+
+        Assert.That(error!.Message, Does.Contain("pipe").And.Contain("FIFO"));
+    }
+
+    [Test]
+    public void FromPaths_CharacterDevice_Refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths(["/dev/zero"], []));
+
+        Assert.That(error!.Message, Does.Contain("is a character device"));
+    }
+
+    private static string MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!;
+        mkfifo.WaitForExit();
+        Assert.That(mkfifo.ExitCode, Is.Zero, "mkfifo failed");
+        return path;
+    }
 }

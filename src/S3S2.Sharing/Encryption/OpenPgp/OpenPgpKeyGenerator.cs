@@ -11,11 +11,19 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 
 /// <summary>
 /// Makes receiver keys that gpg and this library accept: an RSA primary key that certifies and signs, and an
-/// RSA subkey that encrypts; preferences AES-256, SHA-512, zlib; the secret key protected with AES-256 and
-/// iterated SHA-256 S2K when a passphrase is given.
+/// RSA subkey that encrypts; preferences AES-256, SHA-512, zlib; when a passphrase is given, every secret key is
+/// protected with AES-256 under an iterated and salted SHA-256 S2K at the format's maximum count (65,011,712 bytes
+/// hashed, coded 0xFF), with a SHA-1 integrity hash of the secret material (S2K usage 254), as gpg writes them.
 /// </summary>
 public static class OpenPgpKeyGenerator
 {
+    /// <summary>The S2K count byte: 0xFF codes 65,011,712 bytes hashed, the most RFC 4880 can express.</summary>
+    internal const int S2kCount = 0xFF;
+
+    private const int S2kUsageSha1 = 254;
+    private const int SecretKeyTag = 5;
+    private const int SecretSubkeyTag = 7;
+
     /// <summary>Generates a key pair.</summary>
     /// <param name="userId">The user id, for example <c>AwesomeAI receiver &lt;data@awesome.example&gt;</c>.</param>
     /// <param name="passphrase">Protects the secret key; empty for none.</param>
@@ -47,16 +55,16 @@ public static class OpenPgpKeyGenerator
         primaryPackets.SetPreferredCompressionAlgorithms(false, [(int)CompressionAlgorithmTag.ZLib, (int)CompressionAlgorithmTag.Zip, (int)CompressionAlgorithmTag.Uncompressed]);
         primaryPackets.SetFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
 
-        // gpg rejects an unprotected secret key written with a SHA-1 check ("Checksum error"): use it only with a passphrase.
-        var protect = !passphrase.IsEmpty;
+        // BouncyCastle protects secret keys only with SHA-1 S2K at 65,536 bytes: the rings are made unprotected here and
+        // each secret key packet is protected afterwards (Protect) with the S2K settings this class promises.
         var rings = new PgpKeyRingGenerator(
             PgpSignature.PositiveCertification,
             primary,
             userId,
-            protect ? SymmetricKeyAlgorithmTag.Aes256 : SymmetricKeyAlgorithmTag.Null,
+            SymmetricKeyAlgorithmTag.Null,
             HashAlgorithmTag.Sha256,
-            protect ? passphrase.ToArray() : [],
-            protect,
+            Array.Empty<char>(),
+            false,
             primaryPackets.Generate(),
             null,
             random);
@@ -74,10 +82,122 @@ public static class OpenPgpKeyGenerator
         }
 
         var publicRing = rings.GeneratePublicKeyRing();
+        var secretRing = rings.GenerateSecretKeyRing().GetEncoded();
+        if (!passphrase.IsEmpty)
+        {
+            secretRing = Protect(secretRing, passphrase, random);
+        }
+
         return new OpenPgpGeneratedKey(
             Convert.ToHexString(publicRing.GetPublicKey().GetFingerprint()),
             Armor(publicRing.Encode),
-            Armor(rings.GenerateSecretKeyRing().Encode));
+            Armor(output => output.Write(secretRing)));
+    }
+
+    /// <summary>
+    /// Rewrites every unprotected secret key packet (tags 5 and 7) of an encoded ring as protected (RFC 4880 section
+    /// 5.5.3): S2K usage 254, AES-256, iterated and salted SHA-256 S2K (its own salt per key) at <see cref="S2kCount"/>,
+    /// the secret MPIs followed by their SHA-1 encrypted in CFB mode under a random IV. Other packets are copied as they are.
+    /// </summary>
+    private static byte[] Protect(byte[] ring, ReadOnlySpan<char> passphrase, SecureRandom random)
+    {
+        var passphraseChars = passphrase.ToArray();
+        try
+        {
+            using var output = new MemoryStream();
+            var position = 0;
+            while (position < ring.Length)
+            {
+                var (tag, headerLength, bodyLength) = ReadPacketHeader(ring.AsSpan(position));
+                var body = ring.AsSpan(position + headerLength, bodyLength);
+                if (tag is SecretKeyTag or SecretSubkeyTag)
+                {
+                    var protectedBody = ProtectedBody(body, passphraseChars, random);
+                    var header = new byte[6];
+                    header[0] = (byte)(0xC0 | tag);
+                    header[1] = 0xFF;
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(2), protectedBody.Length);
+                    output.Write(header);
+                    output.Write(protectedBody);
+                }
+                else
+                {
+                    output.Write(ring.AsSpan(position, headerLength + bodyLength));
+                }
+
+                position += headerLength + bodyLength;
+            }
+
+            return output.ToArray();
+        }
+        finally
+        {
+            Array.Clear(passphraseChars);
+        }
+    }
+
+    /// <summary>Reads a packet header as BouncyCastle writes rings: old format with 1, 2 or 4 length bytes, or new format.</summary>
+    private static (int Tag, int HeaderLength, int BodyLength) ReadPacketHeader(ReadOnlySpan<byte> data)
+    {
+        if ((data[0] & 0x40) == 0)
+        {
+            var lengthBytes = 1 << (data[0] & 0x03);
+            var length = 0;
+            for (var i = 1; i <= lengthBytes; i++)
+            {
+                length = (length << 8) | data[i];
+            }
+
+            return ((data[0] >> 2) & 0x0F, 1 + lengthBytes, length);
+        }
+
+        var first = data[1];
+        return first switch
+        {
+            < 192 => (data[0] & 0x3F, 2, first),
+            < 224 => (data[0] & 0x3F, 3, ((first - 192) << 8) + data[2] + 192),
+            _ => (data[0] & 0x3F, 6, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(data[2..])),
+        };
+    }
+
+    /// <summary>An unprotected v4 RSA secret key body (public part, usage 0, secret MPIs, checksum) made protected.</summary>
+    private static byte[] ProtectedBody(ReadOnlySpan<byte> body, char[] passphrase, SecureRandom random)
+    {
+        // Version 4, creation time, algorithm, then the public MPIs n and e.
+        var publicLength = 6;
+        for (var mpi = 0; mpi < 2; mpi++)
+        {
+            publicLength += 2 + ((((body[publicLength] << 8) | body[publicLength + 1]) + 7) / 8);
+        }
+
+        if (body[0] != 4 || body[5] != (byte)PublicKeyAlgorithmTag.RsaGeneral || body[publicLength] != 0)
+        {
+            throw new InvalidOperationException("Only unprotected version-4 RSA secret keys are protected here.");
+        }
+
+        var secretMpis = body[(publicLength + 1)..^2];
+        var plain = new byte[secretMpis.Length + 20];
+        secretMpis.CopyTo(plain);
+#pragma warning disable CA5350 // RFC 4880 S2K usage 254 defines SHA-1 as the check of the decrypted secret MPIs.
+        System.Security.Cryptography.SHA1.HashData(secretMpis, plain.AsSpan(secretMpis.Length));
+#pragma warning restore CA5350
+
+        var salt = SecureRandom.GetNextBytes(random, 8);
+        var key = PgpUtilities.MakeKeyFromPassPhraseUtf8(SymmetricKeyAlgorithmTag.Aes256, new S2k(HashAlgorithmTag.Sha256, salt, S2kCount), passphrase);
+        var iv = SecureRandom.GetNextBytes(random, 16);
+        var cipher = CipherUtilities.GetCipher("AES/CFB/NoPadding");
+        cipher.Init(true, new ParametersWithIV(key, iv));
+        var encrypted = cipher.DoFinal(plain);
+        Array.Clear(plain);
+
+        using var protectedBody = new MemoryStream();
+        protectedBody.Write(body[..publicLength]);
+        protectedBody.Write([S2kUsageSha1, (byte)SymmetricKeyAlgorithmTag.Aes256, 3 /* iterated and salted */, (byte)HashAlgorithmTag.Sha256]);
+        protectedBody.Write(salt);
+        protectedBody.WriteByte(S2kCount);
+        protectedBody.Write(iv);
+        protectedBody.Write(encrypted);
+        return protectedBody.ToArray();
     }
 
     private static string Armor(Action<Stream> encode)

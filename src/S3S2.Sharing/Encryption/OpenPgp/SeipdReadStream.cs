@@ -20,10 +20,10 @@ internal sealed class SeipdReadStream : ReadOnlyStream
     private readonly Stream _body;
     private readonly Aes _aes;
     private readonly IncrementalHash _mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-    private readonly byte[] _cipher = new byte[ChunkSize];
-    private readonly byte[] _plain = new byte[ChunkSize + MdcLength + BlockSize];
-    private readonly byte[] _feedback = new byte[BlockSize];
+    private readonly byte[] _cipher = new byte[BlockSize + ChunkSize];
+    private readonly byte[] _plain = new byte[MdcLength + ChunkSize + BlockSize];
     private readonly byte[] _version = new byte[1];
+    private Task _hashing = Task.CompletedTask;
     private int _position;
     private int _released;
     private int _decrypted;
@@ -47,7 +47,7 @@ internal sealed class SeipdReadStream : ReadOnlyStream
                 CheckVersion(_body.Read(_version), _version[0]);
             }
 
-            Decrypt(_body.ReadAtLeast(_cipher, _cipher.Length, throwOnEndOfStream: false));
+            Decrypt(_body.ReadAtLeast(_cipher.AsSpan(BlockSize), ChunkSize, throwOnEndOfStream: false));
         }
 
         return Copy(buffer);
@@ -62,7 +62,7 @@ internal sealed class SeipdReadStream : ReadOnlyStream
                 await ReadVersionAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            Decrypt(await _body.ReadAtLeastAsync(_cipher, _cipher.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
+            Decrypt(await _body.ReadAtLeastAsync(_cipher.AsMemory(BlockSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
         }
 
         return Copy(buffer.Span);
@@ -92,7 +92,10 @@ internal sealed class SeipdReadStream : ReadOnlyStream
     /// <summary>Decrypts the next <paramref name="count"/> ciphertext bytes (a whole chunk, or fewer at the end).</summary>
     private void Decrypt(int count)
     {
-        var end = count < _cipher.Length;
+        var end = count < ChunkSize;
+
+        // The previous chunk's hash reads the buffer that is about to be rewritten.
+        _hashing.GetAwaiter().GetResult();
 
         // The bytes held back from the last chunk (the possible MDC) move to the front.
         var held = _decrypted - _released;
@@ -101,22 +104,17 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         _released = 0;
         _decrypted = held;
 
-        var whole = count - (count % BlockSize);
-        if (whole > 0)
+        // CFB decryption is P[i] = C[i] xor AES(C[i-1]), with C[-1] the zero IV: the AES inputs are all known, so one
+        // ECB call over the ciphertext shifted by a block (the previous chunk's last block sits in front) computes
+        // every keystream block in parallel, which OpenSSL's serial CFB does not.
+        if (count > 0)
         {
-            _aes.DecryptCfb(_cipher.AsSpan(0, whole), _feedback, _plain.AsSpan(_decrypted, whole), PaddingMode.None, 128);
-            _cipher.AsSpan(whole - BlockSize, BlockSize).CopyTo(_feedback);
-            _decrypted += whole;
-        }
-
-        if (whole < count)
-        {
-            // Only the last chunk may end inside a block: CFB's keystream is cut to the bytes left.
-            Span<byte> block = stackalloc byte[BlockSize];
-            _cipher.AsSpan(whole, count - whole).CopyTo(block);
-            _aes.DecryptCfb(block, _feedback, block, PaddingMode.None, 128);
-            block[..(count - whole)].CopyTo(_plain.AsSpan(_decrypted));
-            _decrypted += count - whole;
+            var blocks = (count + BlockSize - 1) / BlockSize;
+            var keystream = _plain.AsSpan(_decrypted, blocks * BlockSize);
+            _aes.EncryptEcb(_cipher.AsSpan(0, blocks * BlockSize), keystream, PaddingMode.None);
+            Xor(keystream[..count], _cipher.AsSpan(BlockSize, count));
+            _cipher.AsSpan(count, BlockSize).CopyTo(_cipher);
+            _decrypted += count;
         }
 
         var start = 0;
@@ -140,7 +138,9 @@ internal sealed class SeipdReadStream : ReadOnlyStream
 
         if (!end)
         {
-            _mdc.AppendData(_plain.AsSpan(start, _decrypted - MdcLength - start));
+            // The MDC's SHA-1 runs on another core while the reader takes this chunk's plaintext.
+            var (offset, length) = (start, _decrypted - MdcLength - start);
+            _hashing = Task.Run(() => _mdc.AppendData(_plain, offset, length));
             _position = start;
             _released = _decrypted - MdcLength;
             return;
@@ -165,10 +165,30 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         _verified = true;
     }
 
+    private static void Xor(Span<byte> target, ReadOnlySpan<byte> other)
+    {
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var width = System.Numerics.Vector<byte>.Count;
+            for (; i <= target.Length - width; i += width)
+            {
+                (new System.Numerics.Vector<byte>(target[i..]) ^ new System.Numerics.Vector<byte>(other[i..])).CopyTo(target[i..]);
+            }
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] ^= other[i];
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            // A hash still running on the buffers must end before they and the hash are released.
+            ((IAsyncResult)_hashing).AsyncWaitHandle.WaitOne();
             _aes.Dispose();
             _mdc.Dispose();
         }
