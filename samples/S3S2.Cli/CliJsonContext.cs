@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using S3S2.Sharing;
+using S3S2.Sharing.Audit;
 using S3S2.Sharing.Receiving;
 
 namespace S3S2.Cli;
@@ -9,4 +10,5 @@ namespace S3S2.Cli;
 [JsonSerializable(typeof(ShareReceipt))]
 [JsonSerializable(typeof(ShareListing))]
 [JsonSerializable(typeof(List<ReceivedShare>))]
+[JsonSerializable(typeof(BucketAuditReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -8,4 +8,7 @@ internal static class ExitCodes
     public const int BadInput = 2;
     public const int PolicyRefused = 3;
     public const int IntegrityFailed = 4;
+
+    /// <summary><c>s3s2 audit</c>: a finding at warning or worse.</summary>
+    public const int FindingsFound = 5;
 }

@@ -13,6 +13,8 @@ var root = new RootCommand("s3s2: share files with a receiver through Amazon S3,
     ReceiveCommand.Create(),
     DecryptCommand.Create(),
     DemoCommand.Create(),
+    AuditCommand.Create(),
+    PolicyCommand.Create(),
 };
 
 var parsed = root.Parse(args);

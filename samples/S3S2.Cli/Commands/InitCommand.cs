@@ -11,6 +11,8 @@ internal static class InitCommand
     {
         var bucket = new Option<string>("--bucket") { Description = "Your bucket, where the partner writes.", Required = true };
         var prefix = new Option<string?>("--prefix") { Description = "The prefix this partner writes under, for example partners/bigdatarider." };
+        var partner = new Option<string?>("--partner") { Description = "The partner's name as in 's3s2 policy --partner NAME=ARN': the prefix becomes <root>/NAME, matching the bucket policy." };
+        var prefixRoot = new Option<string>("--prefix-root") { Description = "With --partner: the prefix root of the bucket policy.", DefaultValueFactory = _ => S3S2.Sharing.Audit.BucketAuditOptions.DefaultPrefixRoot };
         var region = new Option<string?>("--region") { Description = "The bucket's AWS region." };
         var endpoint = new Option<string?>("--endpoint") { Description = "An S3-compatible endpoint URL, if not Amazon S3." };
         var pgpKeys = new Option<string[]>("--pgp-key") { Description = "Your OpenPGP public key file (repeatable); embedded and pinned by fingerprint.", Arity = ArgumentArity.OneOrMore };
@@ -21,7 +23,7 @@ internal static class InitCommand
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
-            bucket, prefix, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output,
+            bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output,
         };
         command.SetAction(result =>
         {
@@ -33,7 +35,13 @@ internal static class InitCommand
             }
 
             var path = result.GetRequiredValue(output);
-            var profile = Build(result.GetRequiredValue(bucket), result.GetValue(prefix), result.GetValue(region), result.GetValue(endpoint), keys, result.GetValue(sseKmsKey), result.GetValue(expireDays), result.GetValue(receiver));
+            var partnerPrefix = result.GetValue(partner) is { } name ? $"{result.GetRequiredValue(prefixRoot).Trim('/')}/{name}" : null;
+            if (partnerPrefix is not null && result.GetValue(prefix) is not null)
+            {
+                throw new UsageException("Give --partner NAME (prefix <root>/NAME, as the bucket policy has it) or --prefix P, not both.");
+            }
+
+            var profile = Build(result.GetRequiredValue(bucket), partnerPrefix ?? result.GetValue(prefix), result.GetValue(region), result.GetValue(endpoint), keys, result.GetValue(sseKmsKey), result.GetValue(expireDays), result.GetValue(receiver));
             if (kms.Length > 0)
             {
                 profile.Encryption = new ShareProfileEncryption { Mode = ShareProfileEncryption.KmsEnvelopeMode, KmsKeyIds = kms.ToList() };

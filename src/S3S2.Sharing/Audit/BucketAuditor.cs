@@ -16,6 +16,9 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
     private static readonly string[] CheckedControls =
         ["S3.8", "S3.2", "S3.3", "S3.5", "S3.6", "S3.9", "S3.12", "S3.13", "S3.14", "S3.15", "S3.17", Notifications, AccessMatrixEvaluator.MatrixControl];
 
+    /// <summary>The controls the bucket policy decides, unknown when it cannot be read.</summary>
+    private static readonly string[] PolicyControls = ["S3.2", "S3.3", "S3.5", "S3.6", AccessMatrixEvaluator.MatrixControl];
+
     private readonly IAmazonS3 _s3;
     private readonly bool _ownsClient;
     private readonly BucketAuditOptions _options;
@@ -44,8 +47,10 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
         };
 
         await CheckPublicAccessBlockAsync(findings, cancellationToken).ConfigureAwait(false);
-        await CheckAclAsync(findings, cancellationToken).ConfigureAwait(false);
-        var matrix = await CheckPolicyAsync(findings, cancellationToken).ConfigureAwait(false);
+        // Controls that depend on an answer that did not come: never reported as passed.
+        var notChecked = new HashSet<string>(StringComparer.Ordinal);
+        await CheckAclAsync(findings, notChecked, cancellationToken).ConfigureAwait(false);
+        var matrix = await CheckPolicyAsync(findings, notChecked, cancellationToken).ConfigureAwait(false);
         await CheckLoggingAsync(findings, cancellationToken).ConfigureAwait(false);
         await CheckOwnershipAsync(findings, cancellationToken).ConfigureAwait(false);
         await CheckLifecycleAsync(findings, cancellationToken).ConfigureAwait(false);
@@ -54,7 +59,7 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
         await CheckEncryptionAsync(findings, cancellationToken).ConfigureAwait(false);
         await CheckNotificationsAsync(findings, cancellationToken).ConfigureAwait(false);
 
-        var failed = findings.Select(f => f.Control).ToHashSet(StringComparer.Ordinal);
+        var failed = findings.Select(f => f.Control).Concat(notChecked).ToHashSet(StringComparer.Ordinal);
         return new BucketAuditReport
         {
             Bucket = Bucket,
@@ -117,10 +122,15 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
         }
     }
 
-    private async Task CheckAclAsync(List<BucketFinding> findings, CancellationToken cancellationToken)
+    private async Task CheckAclAsync(List<BucketFinding> findings, HashSet<string> notChecked, CancellationToken cancellationToken)
     {
         var read = await ReadAsync("S3.2", "GetBucketAcl", "s3:GetBucketAcl", [], findings,
             () => _s3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = Bucket }, cancellationToken)).ConfigureAwait(false);
+        if (read.Failed)
+        {
+            notChecked.Add("S3.3");
+        }
+
         foreach (var grant in read.Value?.Grants ?? [])
         {
             var uri = grant.Grantee?.URI ?? string.Empty;
@@ -145,12 +155,13 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<AccessMatrixRow>> CheckPolicyAsync(List<BucketFinding> findings, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AccessMatrixRow>> CheckPolicyAsync(List<BucketFinding> findings, HashSet<string> notChecked, CancellationToken cancellationToken)
     {
         var read = await ReadAsync("S3.5", "GetBucketPolicy", "s3:GetBucketPolicy", ["NoSuchBucketPolicy"], findings,
             () => _s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = Bucket }, cancellationToken)).ConfigureAwait(false);
         if (read.Failed)
         {
+            notChecked.UnionWith(PolicyControls);
             findings.Add(CouldNotCheck(AccessMatrixEvaluator.MatrixControl, "the access matrix", "the bucket policy could not be read (see S3.5)", FindingSeverity.Warning));
             return [];
         }
@@ -178,6 +189,7 @@ internal sealed class BucketAuditor : IBucketAuditor, IDisposable
                 Evidence = ex.Message,
                 Fix = "Replace it with the output of 's3s2 policy' (aws s3api put-bucket-policy --bucket " + Bucket + " --policy file://policy.json).",
             });
+            notChecked.UnionWith(PolicyControls);
             return [];
         }
 

@@ -120,6 +120,26 @@ public sealed class BucketAuditorTests
         Assert.That(report.AccessMatrix.Select(r => r.Subject), Is.EqualTo(new[] { "BigDataRider", "anonymous", "other-account" }), string.Join(" | ", report.Findings.Select(f => f.Title + " " + f.Evidence)));
     }
 
+    [TestCase(false, "S3.2", "READ")]
+    [TestCase(true, "S3.3", "WRITE")]
+    public async Task AuditAsync_PublicAcl_Critical(bool write, string control, string permission)
+    {
+        var moto = LocalMotoServer.Instance;
+        var bucket = await moto.CreateBucketAsync();
+        using (var s3 = moto.CreateS3Client())
+        {
+            var allUsers = "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"";
+            await s3.PutBucketAclAsync(write ? new PutBucketAclRequest { BucketName = bucket, GrantWrite = allUsers } : new PutBucketAclRequest { BucketName = bucket, GrantRead = allUsers });
+        }
+
+        var report = await AuditAsync(bucket);
+
+        var finding = report.Findings.FirstOrDefault(f => f.Control == control && f.Severity == FindingSeverity.Critical);
+        Assert.That(finding, Is.Not.Null, string.Join(" | ", report.Findings.Select(f => $"{f.Control} {f.Title}")));
+        Assert.That(finding!.Title, Is.EqualTo($"The bucket ACL grants {permission} to everyone (AllUsers)."));
+        Assert.That(finding.Fix, Does.Contain("BucketOwnerEnforced"));
+    }
+
     [Test]
     public async Task AuditAsync_MissingBucket_Throws()
     {

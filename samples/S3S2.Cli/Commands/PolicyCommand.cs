@@ -1,0 +1,86 @@
+using System.CommandLine;
+using S3S2.Sharing.Audit;
+using S3S2.Sharing.Audit.Generation;
+
+namespace S3S2.Cli.Commands;
+
+/// <summary><c>s3s2 policy --bucket B --partner NAME=ARN [...] [--sse-kms-key ARN] [--partner-kms-key NAME=ARN ...] [--expire-days N] [--lifecycle-out FILE] [--partner-policies-out DIR]</c>.</summary>
+internal static class PolicyCommand
+{
+    public static Command Create()
+    {
+        var bucket = new Option<string>("--bucket") { Description = "Your bucket, where partners write.", Required = true };
+        var partners = new Option<string[]>("--partner") { Description = "A partner and its AWS principal, NAME=ARN (repeatable); it may write only under <root>/NAME/.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false, Required = true };
+        var root = new Option<string>("--prefix-root") { Description = "The prefix under which each partner has NAME/.", DefaultValueFactory = _ => BucketAuditOptions.DefaultPrefixRoot };
+        var sseKey = new Option<string?>("--sse-kms-key") { Description = "Require SSE-KMS with this KMS key ARN on every upload." };
+        var partnerKeys = new Option<string[]>("--partner-kms-key") { Description = "A partner that brings its own KMS key, NAME=KEY_ARN (repeatable): its uploads must name that key.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var expireDays = new Option<int>("--expire-days") { Description = "Expire shared objects under the root after this many days.", DefaultValueFactory = _ => 30 };
+        var receiverAccount = new Option<string?>("--receiver-account") { Description = "Your AWS account id, for the key-policy statement partners with their own key must add; default: the account of --sse-kms-key." };
+        var lifecycleOut = new Option<string?>("--lifecycle-out") { Description = "Write the lifecycle configuration to this file (never overwritten)." };
+        var partnerOut = new Option<string?>("--partner-policies-out") { Description = "Write each partner's IAM policy and the KMS key-policy statements to this folder." };
+        var command = new Command("policy", "Print the bucket policy that makes each partner write-only to its own prefix (TLS only; SSE-KMS with the given key), and write the lifecycle and partner policies. Apply with: aws s3api put-bucket-policy --bucket B --policy file://policy.json\n\nExample:\n  s3s2 policy --bucket awesomeai-inbox --partner BigDataRider=arn:aws:iam::111122223333:role/BigDataRider --sse-kms-key arn:aws:kms:eu-west-1:123456789012:key/ID --lifecycle-out lifecycle.json > policy.json")
+        {
+            bucket, partners, root, sseKey, partnerKeys, expireDays, receiverAccount, lifecycleOut, partnerOut,
+        };
+        command.SetAction(result =>
+        {
+            var options = new BucketPolicyOptions
+            {
+                Bucket = result.GetRequiredValue(bucket),
+                PrefixRoot = result.GetRequiredValue(root),
+                SseKmsKeyArn = result.GetValue(sseKey),
+                ExpireDays = result.GetValue(expireDays),
+                ReceiverAccountId = result.GetValue(receiverAccount),
+            };
+            foreach (var (name, arn) in PartnerArguments.Parse(result.GetValue(partners), "--partner"))
+            {
+                options.Partners[name] = arn;
+            }
+
+            foreach (var (name, key) in PartnerArguments.Parse(result.GetValue(partnerKeys), "--partner-kms-key"))
+            {
+                options.PartnerKmsKeys[name] = key;
+            }
+
+            var generated = BucketPolicyGenerator.Generate(options);
+            var files = new List<(string Path, string Json)>();
+            if (result.GetValue(lifecycleOut) is { } lifecyclePath)
+            {
+                files.Add((lifecyclePath, generated.LifecycleConfiguration));
+            }
+
+            if (result.GetValue(partnerOut) is { } folder)
+            {
+                files.AddRange(generated.PartnerPolicies.Select(p => (Path.Combine(folder, $"{p.Key}.iam-policy.json"), p.Value)));
+                files.AddRange(generated.ReceiverKeyPolicyStatements.Select(p => (Path.Combine(folder, $"{p.Key}.receiver-key-policy-statement.json"), p.Value)));
+                files.AddRange(generated.PartnerKeyPolicyStatements.Select(p => (Path.Combine(folder, $"{p.Key}.partner-key-policy-statement.json"), p.Value)));
+            }
+
+            // Refuse before writing anything, so a refused run leaves no partial set of files.
+            if (files.FirstOrDefault(f => File.Exists(f.Path)) is { Path: { } existing })
+            {
+                throw new UsageException($"'{existing}' already exists. Choose another output; policy files are never overwritten.");
+            }
+
+            if (result.GetValue(partnerOut) is { } create)
+            {
+                Directory.CreateDirectory(create);
+            }
+
+            foreach (var (path, json) in files)
+            {
+                File.WriteAllText(path, json + Environment.NewLine);
+                Console.Error.WriteLine($"s3s2: wrote {path}");
+            }
+
+            foreach (var (name, statement) in generated.PartnerKeyPolicyStatements)
+            {
+                Console.Error.WriteLine($"s3s2: partner '{name}' must add this statement to its KMS key policy ({options.PartnerKmsKeys[name]}) so you can decrypt:{Environment.NewLine}{statement}");
+            }
+
+            Console.WriteLine(generated.BucketPolicy);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
