@@ -98,10 +98,7 @@ internal sealed class CiphertextWindows
         while (!payload.IsEmpty)
         {
             var take = Math.Min(payload.Length, WindowLength - _filled);
-            foreach (var value in payload[..take])
-            {
-                _counts[value]++;
-            }
+            Count(payload[..take]);
 
             _filled += take;
             payload = payload[take..];
@@ -116,6 +113,33 @@ internal sealed class CiphertextWindows
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Adds the bytes to the histogram. Four interleaved tables let the CPU count four bytes at once: with one table,
+    /// runs of equal bytes serialize on the same counter, and this runs on every byte of every upload.
+    /// </summary>
+    private void Count(ReadOnlySpan<byte> bytes)
+    {
+        Span<int> tables = stackalloc int[4 * ByteValues];
+        var i = 0;
+        for (; i + 4 <= bytes.Length; i += 4)
+        {
+            tables[bytes[i]]++;
+            tables[ByteValues + bytes[i + 1]]++;
+            tables[(2 * ByteValues) + bytes[i + 2]]++;
+            tables[(3 * ByteValues) + bytes[i + 3]]++;
+        }
+
+        for (; i < bytes.Length; i++)
+        {
+            tables[bytes[i]]++;
+        }
+
+        for (var value = 0; value < ByteValues; value++)
+        {
+            _counts[value] += tables[value] + tables[ByteValues + value] + tables[(2 * ByteValues) + value] + tables[(3 * ByteValues) + value];
+        }
     }
 
     /// <summary>Tests the last, partial window; returns why it does not look like ciphertext, or <see langword="null"/>.</summary>
