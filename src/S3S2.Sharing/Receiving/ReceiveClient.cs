@@ -530,7 +530,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         await using (temporary.ConfigureAwait(false))
         {
             await decryptor.DecryptAsync(ciphertext, temporary.Stream, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
-            temporary.Close();
+
+            // One message to one file, as gpg and cp write it: the file appears only after it verified, but nothing
+            // waits for the disk (an fsync of a large file costs more than its decryption). Received shares differ:
+            // their '.received' marker claims every file is in place, so their files are flushed to disk first.
+            temporary.Close(flushToDisk: false);
             if (File.Exists(target))
             {
                 if ((await FolderFileSink.HashFileAsync(target, cancellationToken).ConfigureAwait(false)) != (await FolderFileSink.HashFileAsync(temporary.Path, cancellationToken).ConfigureAwait(false)))
@@ -541,7 +545,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 return;
             }
 
-            temporary.MoveIntoPlace();
+            temporary.MoveIntoPlace(flushToDisk: false);
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed class LocalKmsServer : IDisposable
 
     private LocalKmsServer()
     {
-        var port = FreePort();
+        var port = LocalServerProcess.FreePort();
         Endpoint = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(Endpoint + "/");
         _listener.Start();
@@ -100,13 +100,6 @@ internal sealed class LocalKmsServer : IDisposable
 
         var last = keyId.StartsWith("arn:", StringComparison.Ordinal) ? keyId[(keyId.LastIndexOf("key/", StringComparison.Ordinal) + 4)..] : keyId;
         return Guid.TryParse(last, out var id) ? id : null;
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task AcceptAsync()

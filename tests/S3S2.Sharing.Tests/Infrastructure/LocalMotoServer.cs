@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -85,16 +83,7 @@ internal sealed class LocalMotoServer : IDisposable
         return bucket;
     }
 
-    public void Dispose()
-    {
-        if (_process is not null && !_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
-    }
+    public void Dispose() => LocalServerProcess.Stop(_process);
 
     private static LocalMotoServer Start()
     {
@@ -103,59 +92,9 @@ internal sealed class LocalMotoServer : IDisposable
             return new LocalMotoServer(external, null);
         }
 
-        var port = FreePort();
-        var start = new ProcessStartInfo("moto_server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-
-        // moto logs every request; drain it so a full pipe never blocks the server.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new LocalMotoServer($"http://127.0.0.1:{port}", process);
-        WaitUntilReady(server);
-        return server;
-    }
-
-    private static void WaitUntilReady(LocalMotoServer server)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server._process!.HasExited)
-            {
-                throw new InvalidOperationException($"moto_server exited at start with code {server._process.ExitCode}.");
-            }
-
-            try
-            {
-                using var response = http.GetAsync(new Uri(server.Endpoint + "/")).GetAwaiter().GetResult();
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                Thread.Sleep(200);
-            }
-            catch (TaskCanceledException)
-            {
-                Thread.Sleep(200);
-            }
-        }
-
-        server.Dispose();
-        throw new InvalidOperationException("moto_server did not answer within 30 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var port = LocalServerProcess.FreePort();
+        var endpoint = $"http://127.0.0.1:{port}";
+        var process = LocalServerProcess.Start("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)], endpoint, TimeSpan.FromSeconds(30));
+        return new LocalMotoServer(endpoint, process);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -100,13 +98,7 @@ internal sealed class LocalS3Server : IDisposable
 
     public void Dispose()
     {
-        if (_process is not null && !_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
+        LocalServerProcess.Stop(_process);
         if (DataDirectory is not null && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -131,58 +123,19 @@ internal sealed class LocalS3Server : IDisposable
             }
         }
 
-        var port = FreePort();
+        var port = LocalServerProcess.FreePort();
+        var endpoint = $"http://127.0.0.1:{port}";
         var data = Directory.CreateTempSubdirectory("s3s2-s3rver-").FullName;
-        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { script, "-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" })
+        try
         {
-            start.ArgumentList.Add(argument);
+            var process = LocalServerProcess.Start(
+                "node", [script, "-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent"], endpoint, TimeSpan.FromSeconds(20));
+            return new LocalS3Server(endpoint, data, process);
         }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new LocalS3Server($"http://127.0.0.1:{port}", data, process);
-        WaitUntilReady(server);
-        return server;
-    }
-
-    private static void WaitUntilReady(LocalS3Server server)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        catch
         {
-            if (server._process!.HasExited)
-            {
-                throw new InvalidOperationException($"s3rver exited at start with code {server._process.ExitCode}.");
-            }
-
-            try
-            {
-                using var response = http.GetAsync(new Uri(server.Endpoint + "/")).GetAwaiter().GetResult();
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                Thread.Sleep(100);
-            }
-            catch (TaskCanceledException)
-            {
-                Thread.Sleep(100);
-            }
+            Directory.Delete(data, recursive: true);
+            throw;
         }
-
-        server.Dispose();
-        throw new InvalidOperationException("s3rver did not answer within 20 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -149,6 +149,50 @@ public sealed class KmsEnvelopeDecryptorTamperTests
         await AssertRefusedAsync(signed, "aws-crypto-public-key");
     }
 
+    [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512Commit)]
+    [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384)]
+    public async Task DecryptAsync_EveryByteFlipped_Refused(KmsAlgorithmSuite suite)
+    {
+        // Small frames so that every part of the format (header, several frames, final frame, signature) is swept.
+        var plaintext = TestData.Random(300, seed: 5);
+        var message = await KmsTestMessages.EncryptAsync(plaintext, suite, frameLength: 128);
+        var allowed = KmsTestMessages.KeysNamedBy(message);
+        using var kms = LocalKmsServer.Instance.CreateClient();
+        var accepted = new List<int>();
+
+        for (var position = 0; position < message.Length; position++)
+        {
+            var tampered = (byte[])message.Clone();
+            tampered[position] ^= 0x01;
+            try
+            {
+                await KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(tampered), Stream.Null, kms, allowed);
+                accepted.Add(position);
+            }
+            catch (Exception ex) when (ex is IntegrityException or S3S2.Sharing.Encryption.EncryptionKeyException)
+            {
+                // Refused: an integrity failure, or a data key no allowed KMS key can open.
+            }
+        }
+
+        Assert.That(accepted, Is.Empty, $"flipped bytes accepted at positions of a {message.Length}-byte message");
+    }
+
+    [Test]
+    public async Task DecryptAsync_EveryTruncation_IntegrityException()
+    {
+        var message = await KmsTestMessages.EncryptAsync(TestData.Random(300, seed: 6), KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, frameLength: 128);
+        var allowed = KmsTestMessages.KeysNamedBy(message);
+        using var kms = LocalKmsServer.Instance.CreateClient();
+
+        for (var length = 0; length < message.Length; length++)
+        {
+            await Assert.ThrowsAsync<IntegrityException>(
+                () => KmsEnvelopeDecryption.DecryptAsync(new MemoryStream(message[..length]), Stream.Null, kms, allowed),
+                $"truncated to {length} of {message.Length} bytes");
+        }
+    }
+
     private static async Task<byte[]> AssertRefusedAsync(byte[] message, string? reason = null)
     {
         using var kms = LocalKmsServer.Instance.CreateClient();

@@ -147,15 +147,16 @@ public sealed class KmsStrictModeTests
         var results = await receiver.GetRequiredService<IReceiveClient>().ReceiveAllAsync(folder.Combine("out"));
 
         Assert.That(results.Single(r => r.ShareId == pgpShare).Status, Is.EqualTo(ReceiveStatus.Received));
-        // A key error while other shares are readable: reported and skipped, not a failure of the run.
+        // KMS out of reach may pass: the share fails this run (never marked skipped for good), and the others go on.
         var failed = results.Single(r => r.ShareId == planted);
-        Assert.That(failed.Status, Is.EqualTo(ReceiveStatus.Skipped));
+        Assert.That(failed.Status, Is.EqualTo(ReceiveStatus.Failed));
+        Assert.That(File.Exists(folder.Combine("out", planted + ".skipped")), Is.False);
         Assert.That(failed.Error, Does.Contain("could not be reached"));
         Assert.That(await File.ReadAllBytesAsync(folder.Combine("out", pgpShare, "b.csv")), Is.EqualTo(TestData.Csv(30)));
     }
 
     /// <summary>A port nothing listens on: connections are refused at once.</summary>
-    private static string UnreachableEndpoint => $"http://127.0.0.1:{LocalKmsServer.FreePort()}";
+    private static string UnreachableEndpoint => $"http://127.0.0.1:{LocalServerProcess.FreePort()}";
 
     private static Amazon.KeyManagementService.AmazonKeyManagementServiceClient UnreachableKms() =>
         new(LocalKmsServer.Credentials, new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig { ServiceURL = UnreachableEndpoint, AuthenticationRegion = LocalKmsServer.Region, MaxErrorRetry = 0 });
