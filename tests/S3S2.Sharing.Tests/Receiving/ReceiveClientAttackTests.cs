@@ -47,6 +47,36 @@ public sealed class ReceiveClientAttackTests
     }
 
     [Test]
+    public async Task ReceiveShareAsync_EveryByteOfTheManifestFlipped_RefusedAndNothingWritten()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(TestData.Csv(20)), "orders.csv");
+        var manifest = await bed.ReadObjectAsync(receipt.ManifestKey);
+        var receiver = bed.Receiver();
+        var accepted = new List<int>();
+
+        for (var position = 0; position < manifest.Length; position++)
+        {
+            await bed.WriteObjectAsync(receipt.ManifestKey, Flip(manifest, position));
+            try
+            {
+                var result = await receiver.ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+                if (result.Status is not (ReceiveStatus.IntegrityFailed or ReceiveStatus.Failed))
+                {
+                    accepted.Add(position);
+                }
+            }
+            catch (S3S2.Sharing.Encryption.EncryptionKeyException)
+            {
+                // A flipped key id: the manifest is now for a key the receiver does not hold (CLI exit 2).
+            }
+        }
+
+        Assert.That(accepted, Is.Empty, $"flipped bytes of a {manifest.Length}-byte manifest accepted");
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
     public async Task ReceiveShareAsync_CompressedObjectWithFlippedBodyByte_IntegrityFailed()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
