@@ -198,13 +198,8 @@ public sealed class SharePolicyTests
         Assert.That(logger.Entries[0].Message, Does.Contain("refused").And.Not.Contain("SECRET-ROW"));
     }
 
-    private static SharePolicy Policy(OpenPgpGeneratedKey key) =>
-        new("default", "inbox", "partners/acme", new OpenPgpMessageRule(TestKeys.Recipients(key), [key.Fingerprint]), null, NullLogger.Instance);
+    private static SharePolicy Policy(OpenPgpGeneratedKey key) => PolicyTestClients.Policy(key);
 
-    private static ShareClient Client(IEncryptor encryptor, IAmazonS3 s3, OpenPgpGeneratedKey pinned)
-    {
-        var options = new ShareClientOptions { Bucket = "inbox", Prefix = "partners/acme" };
-        var uploader = new S3Uploader(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = Threshold, PartSize = Threshold }, NullLogger.Instance);
-        return new ShareClient("default", options, encryptor, Policy(pinned), uploader, TimeProvider.System, NullLogger.Instance);
-    }
+    private static ShareClient Client(IEncryptor encryptor, IAmazonS3 s3, OpenPgpGeneratedKey pinned) =>
+        PolicyTestClients.Client(encryptor, new S3Uploader(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = Threshold, PartSize = Threshold }, NullLogger.Instance), pinned);
 }

@@ -116,10 +116,6 @@ public sealed class SharePolicyWholeBodyTests
 
     private static S3UploaderOptions Options() => new() { MultipartThreshold = Threshold, PartSize = Threshold, MaxConcurrentParts = 2 };
 
-    private static ShareClient Client(IEncryptor encryptor, IUploader uploader, string? bucket = "inbox")
-    {
-        var options = new ShareClientOptions { Bucket = bucket, Prefix = "partners/acme" };
-        var policy = new SharePolicy("default", bucket, "partners/acme", new OpenPgpMessageRule(TestKeys.Recipients(TestKeys.Receiver), [TestKeys.Receiver.Fingerprint]), null, NullLogger.Instance);
-        return new ShareClient("default", options, encryptor, policy, uploader, TimeProvider.System, NullLogger.Instance);
-    }
+    private static ShareClient Client(IEncryptor encryptor, IUploader uploader, string? bucket = "inbox") =>
+        PolicyTestClients.Client(encryptor, uploader, TestKeys.Receiver, bucket);
 }
