@@ -19,6 +19,9 @@ internal sealed class ShareClientRegistration
     /// <summary>Gets the stores shares are read back from, added with the uploaders (the same bucket or folder).</summary>
     public List<(string Description, Func<IServiceProvider, string, IShareStore> Create)> Stores { get; } = [];
 
+    /// <summary>Gets or sets a value indicating whether <c>AddShareSigning(...)</c> was called: each share's manifest is signed.</summary>
+    public bool Signs { get; set; }
+
     /// <summary>Gets or sets a value indicating whether <c>AddReceiving(...)</c> was called: a receive-only client needs no encryptor.</summary>
     public bool Receives { get; set; }
 }

@@ -27,6 +27,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private readonly IShareStore? _store;
     private readonly DecryptorSet _decryptors;
     private readonly ILogger _logger;
+    private readonly Signing.ManifestSignatureVerifier _signatures;
 
     public ReceiveClient(string name, ReceiveClientOptions options, string prefix, IShareStore? store, DecryptorSet decryptors, ILogger logger)
     {
@@ -36,6 +37,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         _store = store;
         _decryptors = decryptors;
         _logger = logger;
+        _signatures = Signing.ManifestSignatureVerifier.Create(name, prefix, options);
     }
 
     private IShareStore Store => _store ?? throw new InvalidOperationException(
@@ -234,9 +236,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var shareDirectory = Path.Combine(root, share.ShareId);
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
+        string? signer = null;
         try
         {
-            var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
+            (var manifest, signer) = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
             plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
@@ -246,7 +249,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
-            return new ReceivedShare(share.ShareId, status, shareDirectory, [], ex.Message);
+            return new ReceivedShare(share.ShareId, status, shareDirectory, [], ex.Message) { SignerFingerprint = signer };
         }
 
         var files = new ReceivedFile[plan.Count];
@@ -267,7 +270,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
-            return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+            return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null) { SignerFingerprint = signer };
         }
 
         if (_options.DeleteAfterReceive)
@@ -295,11 +298,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
-            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, shareDirectory, files, ex.Message);
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, shareDirectory, files, ex.Message) { SignerFingerprint = signer };
         }
 
         LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+        return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null) { SignerFingerprint = signer };
     }
 
     /// <summary>Refuses a share whose missing files would not fit on the output folder's drive, before anything is written.</summary>
@@ -329,16 +332,22 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
-    private async Task<ShareManifest?> ReadManifestAsync(AvailableShare share, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads and decrypts the manifest, takes it out of a signed envelope when it is in one, and decides on its
+    /// signer before anything else of the share is looked at. Returns the manifest and the verified signer's fingerprint.
+    /// </summary>
+    private async Task<(ShareManifest? Manifest, string? Signer)> ReadManifestAsync(AvailableShare share, CancellationToken cancellationToken)
     {
         var description = $"the manifest of share {share.ShareId} (object '{share.ManifestKey}')";
         using var json = new MemoryStream();
+        var signatures = new List<byte[]>();
         var decryptor = _decryptors.ForKey(share.ManifestKey);
         for (var attempt = 1; ; attempt++)
         {
             json.SetLength(0);
+            signatures.Clear();
             using var capped = new VerifyingWriteStream(json, MaxManifestBytes, description);
-            var error = await TryDownloadAsync(share.ManifestKey, description, decryptor, capped, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath), cancellationToken).ConfigureAwait(false);
+            var error = await TryDownloadAsync(share.ManifestKey, description, decryptor, capped, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath), signatures, cancellationToken).ConfigureAwait(false);
             if (error is null)
             {
                 break;
@@ -352,7 +361,23 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
         try
         {
-            return JsonSerializer.Deserialize(json.GetBuffer().AsSpan(0, (int)json.Length), ManifestJsonContext.Default.ShareManifest);
+            ReadOnlyMemory<byte> signed = json.GetBuffer().AsMemory(0, (int)json.Length);
+            if (JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.SignedManifestEnvelope) is { SignedManifest: { } inner } envelope)
+            {
+                if (signatures.Count > 0)
+                {
+                    throw new IntegrityException($"{description} is signed twice (inside the message and in a signed envelope). Ask the sender to share again.");
+                }
+
+                signed = inner;
+                if (envelope.Signature is { } detached)
+                {
+                    signatures.Add(detached);
+                }
+            }
+
+            var manifest = JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.ShareManifest);
+            return (manifest, manifest is null ? null : _signatures.Verify(share.ShareId, manifest, signed.Span, signatures));
         }
         catch (JsonException ex)
         {
@@ -388,7 +413,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 (ReceiveErrorKind Kind, Exception Error)? error;
                 using (var verifying = new VerifyingWriteStream(writer.Stream, entry.Size, description))
                 {
-                    error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), cancellationToken).ConfigureAwait(false);
+                    error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), signatures: null, cancellationToken).ConfigureAwait(false);
                     if (error is null)
                     {
                         try
@@ -438,7 +463,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// found wins over an error the store raises afterwards (such as its own checksum check on closing the body).
     /// </summary>
     private async Task<(ReceiveErrorKind Kind, Exception Error)?> TryDownloadAsync(
-        string key, string description, IDecryptor decryptor, VerifyingWriteStream plaintext, EncryptionContext context, CancellationToken cancellationToken)
+        string key, string description, IDecryptor decryptor, VerifyingWriteStream plaintext, EncryptionContext context, List<byte[]>? signatures, CancellationToken cancellationToken)
     {
         DownloadStream? body = null;
         Exception? decryptError = null;
@@ -447,7 +472,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             body = new DownloadStream(await OpenAsync(key, description, cancellationToken).ConfigureAwait(false), _options.ReadTimeout, description);
             plaintext.LimitExpansion(_options.MaxExpansionRatio, () => body.BytesRead);
-            await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context), cancellationToken).ConfigureAwait(false);
+            await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context) { Signatures = signatures }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -34,9 +34,11 @@ internal sealed partial class ShareClient : IShareClient
     private readonly IUploader _uploader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ManifestSigner? _signer;
 
-    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger)
+    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger, ManifestSigner? signer = null)
     {
+        _signer = signer;
         _name = name;
         _options = options;
         _prefix = ObjectKeys.NormalizePrefix(options.Prefix);
@@ -170,7 +172,10 @@ internal sealed partial class ShareClient : IShareClient
             _options.SenderName,
             LibraryVersion,
             new ManifestEncryption(_encryptor.Descriptor.Mode, _encryptor.Descriptor.Recipients),
-            files.Select(f => new ManifestFile(f.Path, f.Key, f.Size, f.Sha256, _encryptor.Descriptor.Compression)).ToArray());
+            files.Select(f => new ManifestFile(f.Path, f.Key, f.Size, f.Sha256, _encryptor.Descriptor.Compression)).ToArray())
+        {
+            Signer = _signer,
+        };
         var manifestKey = $"{keyRoot}.manifest.json{suffix}";
         using (var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest), writable: false))
         {
