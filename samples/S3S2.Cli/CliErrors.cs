@@ -16,7 +16,7 @@ internal static class CliErrors
         var cause = error is ShareFailedException { InnerException: { } inner } ? inner : error;
         var (code, message) = cause switch
         {
-            SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
+            SharePolicyException or S3S2.Sharing.Signing.SignerRefusedException => (ExitCodes.PolicyRefused, error.Message),
             IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
             EncryptionKeyException or ShareProfileException => (ExitCodes.BadInput, error.Message),
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),

@@ -30,10 +30,12 @@ internal static class ShareCommand
         var kmsEndpoint = new Option<string?>("--kms-endpoint") { Description = "A KMS-compatible endpoint URL; credentials come from the standard AWS chain." };
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
         var sseS3 = new Option<bool>("--sse-s3") { Description = "Also ask S3 for server-side encryption with S3-managed keys (SSE-S3)." };
+        var signKey = new Option<string?>("--sign-key") { Description = "Sign the share with your own OpenPGP secret key (from 's3s2 keygen --signing'), so the receiver can tell it comes from you." };
+        var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the --sign-key passphrase." };
 
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --profile awesomeai.profile.json --sign-key bigdatarider.sec.asc --passphrase-env SIGN_PASSPHRASE\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
+            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,7 +53,9 @@ internal static class ShareCommand
                 result.GetValue(kmsEndpoint),
                 result.GetValue(sseKmsKey),
                 result.GetValue(sseS3),
-                result.GetValue(profile));
+                result.GetValue(profile),
+                result.GetValue(signKey),
+                result.GetValue(passphraseEnv));
             var json = result.GetValue(CommonOptions.Json);
             var silent = json || result.GetValue(CommonOptions.Quiet);
             var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
@@ -100,6 +104,11 @@ internal static class ShareCommand
         if (useKms && settings.PinnedFingerprints.Count > 0)
         {
             throw new UsageException("--pin-fingerprint pins OpenPGP keys; with KMS keys the key ARNs themselves are what the policy checks. Remove --pin-fingerprint.");
+        }
+
+        if (settings.SignPassphraseVariable is not null && settings.SignKey is null)
+        {
+            throw new UsageException("--passphrase-env protects the --sign-key; give --sign-key FILE too, or remove --passphrase-env.");
         }
 
         if (settings.SseKmsKey is not null && settings.SseS3)
@@ -159,6 +168,23 @@ internal static class ShareCommand
 
                 o.Compression = settings.Compression;
             });
+        }
+
+        if (settings.SignKey is not null)
+        {
+            // Read now, so a missing variable is reported before anything is uploaded; the value is never printed.
+            var passphrase = settings.SignPassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.SignPassphraseVariable);
+            builder.AddShareSigning(o =>
+            {
+                o.SigningKey = OpenPgpKeySource.FromFile(settings.SignKey);
+                o.Passphrase = passphrase is null ? null : () => passphrase;
+                o.PinnedFingerprint = profile?.SigningKeyFingerprint;
+            });
+        }
+
+        if (profile?.SigningKeyFingerprint is { } signer && settings.SignKey is null)
+        {
+            throw new UsageException($"The profile requires shares signed with your key {signer}. Give it with --sign-key FILE (and --passphrase-env VAR when it is protected).");
         }
 
         if (settings.To is not null)

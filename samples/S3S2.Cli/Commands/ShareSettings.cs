@@ -17,4 +17,6 @@ internal sealed record ShareSettings(
     string? KmsEndpoint = null,
     string? SseKmsKey = null,
     bool SseS3 = false,
-    string? Profile = null);
+    string? Profile = null,
+    string? SignKey = null,
+    string? SignPassphraseVariable = null);

@@ -45,6 +45,11 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add($"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name.");
         }
 
+        if (registration.RequiredSigner is { } signer && !registration.Signs)
+        {
+            errors.Add($"{client}: the share profile requires shares signed with key {signer}, but no signing key is configured. Call AddShareSigning(o => o.SigningKey = OpenPgpKeySource.FromFile(\"partner.sec.asc\")) (CLI: --sign-key FILE).");
+        }
+
         try
         {
             ObjectKeys.NormalizePrefix(options.Prefix);

@@ -22,6 +22,9 @@ internal sealed class ShareClientRegistration
     /// <summary>Gets or sets a value indicating whether <c>AddShareSigning(...)</c> was called: each share's manifest is signed.</summary>
     public bool Signs { get; set; }
 
+    /// <summary>Gets or sets the signing key fingerprint a profile requires; the client must then sign with <c>AddShareSigning(...)</c>.</summary>
+    public string? RequiredSigner { get; set; }
+
     /// <summary>Gets or sets a value indicating whether <c>AddReceiving(...)</c> was called: a receive-only client needs no encryptor.</summary>
     public bool Receives { get; set; }
 }

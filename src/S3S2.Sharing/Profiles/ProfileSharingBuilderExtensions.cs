@@ -75,6 +75,13 @@ public static class ProfileSharingBuilderExtensions
             });
         }
 
+        if (profile.SigningKeyFingerprint is { } signer)
+        {
+            // After all configuration, so the signing key configured anywhere must be the profile's.
+            builder.Services.PostConfigure<S3S2.Sharing.Signing.ShareSigningOptions>(builder.Name, o => o.PinnedFingerprint = signer);
+            builder.Register(r => r.RequiredSigner = signer);
+        }
+
         if (includeUploader)
         {
             builder.AddS3Uploader(o =>

@@ -25,6 +25,16 @@ public interface IReceiveClient
     Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads a share's manifest and checks its signature as <see cref="ReceiveShareAsync"/> does, writing nothing.
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The verified signer's primary-key fingerprint, or <see langword="null"/> for an unsigned share this receiver accepts.</returns>
+    /// <exception cref="Signing.SignerRefusedException">The share would be refused for its signer.</exception>
+    /// <exception cref="IntegrityException">The manifest is corrupt or not a manifest.</exception>
+    Task<string?> ReadSignerAsync(string shareId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Receives every complete share not received yet into <paramref name="outputDirectory"/>, oldest first. A share
     /// received completely earlier is recognized by the marker <c>&lt;output&gt;/&lt;shareId&gt;.received</c> and not downloaded again.
     /// </summary>

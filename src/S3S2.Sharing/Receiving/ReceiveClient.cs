@@ -82,6 +82,19 @@ internal sealed partial class ReceiveClient : IReceiveClient
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> ReadSignerAsync(string shareId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shareId);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        return (await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false)).Signer;
+    }
+
+    private async Task<AvailableShare> FindShareAsync(string shareId, CancellationToken cancellationToken)
+    {
         if (!ShareId.IsValid(shareId))
         {
             throw new ArgumentException($"'{shareId}' is not a share id (expected the form 20261127T004512345Z-1a2b3c4d). Use an id from ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
@@ -97,7 +110,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 : $"There is no share {shareId} {where}. List the shares with ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
         }
 
-        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+        return share;
     }
 
     public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default)
