@@ -106,6 +106,11 @@ internal static class ShareCommand
             throw new UsageException("--pin-fingerprint pins OpenPGP keys; with KMS keys the key ARNs themselves are what the policy checks. Remove --pin-fingerprint.");
         }
 
+        if (settings.To is null && settings.Prefix is null && profile is null)
+        {
+            throw new UsageException("Give --prefix, the prefix the receiver gave you (for example partners/acme); to write at the top of the bucket on purpose, give --prefix /.");
+        }
+
         if (settings.SignPassphraseVariable is not null && settings.SignKey is null)
         {
             throw new UsageException("--passphrase-env protects the --sign-key; give --sign-key FILE too, or remove --passphrase-env.");
@@ -122,6 +127,9 @@ internal static class ShareCommand
         {
             o.Bucket = bucket;
             o.Prefix = settings.Prefix ?? profile?.Prefix ?? string.Empty;
+
+            // Checked above: the prefix was given (a flag or the receiver's profile), or a local folder is the target.
+            o.AllowBucketRoot = true;
             var sseKmsKey = settings.SseKmsKey ?? profile?.RequiredSseKmsKeyId;
             o.ServerSideEncryption = sseKmsKey is not null ? ServerSideEncryption.Kms(sseKmsKey) : settings.SseS3 ? ServerSideEncryption.S3Managed : null;
             if (profile?.RequiredSseKmsKeyId is { } required)

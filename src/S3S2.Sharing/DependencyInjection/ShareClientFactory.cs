@@ -21,7 +21,8 @@ internal sealed class ShareClientFactory(
     IServiceProvider services,
     IOptionsMonitor<ShareClientOptions> clientOptions,
     IOptionsMonitor<ShareClientRegistration> registrations,
-    IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions) : IShareClientFactory, IDisposable
+    IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions,
+    IOptions<RegisteredClientNames> registeredNames) : IShareClientFactory, IDisposable
 {
     private readonly NamedClients<(ShareClient Client, IUploader Uploader)> _clients = new();
     private readonly ConcurrentBag<IDisposable> _ownedEncryptors = [];
@@ -29,6 +30,7 @@ internal sealed class ShareClientFactory(
     public IShareClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        registeredNames.Value.ThrowIfUnknown(name, "client");
         return _clients.GetOrBuild(name, Build).Client;
     }
 
