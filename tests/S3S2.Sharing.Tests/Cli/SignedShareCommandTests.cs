@@ -72,6 +72,31 @@ public sealed partial class SignedShareCommandTests
         Assert.That(Directory.Exists(work.Combine("store")), Is.False);
     }
 
+    [Test]
+    public async Task Share_ProfileNamesThePartnersSigningKey_OtherKeyOrNoneRefusedPinnedKeyShares()
+    {
+        using var work = new TempDirectory();
+        var receiverPublic = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var partnerKey = work.WriteFile("acme.sec.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.PartnerSigner.SecretKeyArmored));
+        var otherKey = work.WriteFile("globex.sec.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.OtherPartnerSigner.SecretKeyArmored));
+        var data = work.WriteFile("orders.csv", Content);
+        var profile = work.Combine("acme.profile.json");
+        var init = await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--prefix", Prefix, "--pgp-key", receiverPublic, "--partner-signing-key", TestKeys.PartnerSigner.Fingerprint, "--out", profile]);
+        Assert.That(init.ExitCode, Is.Zero, init.StandardError);
+
+        var other = await S3S2Program.RunAsync(["share", data, "--profile", profile, "--to", work.Combine("store"), "--sign-key", otherKey]);
+        var unsigned = await S3S2Program.RunAsync(["share", data, "--profile", profile, "--to", work.Combine("store")]);
+        var nothingYet = Directory.Exists(work.Combine("store"));
+        var pinned = await S3S2Program.RunAsync(["share", data, "--profile", profile, "--to", work.Combine("store"), "--sign-key", partnerKey]);
+
+        Assert.That(other.ExitCode, Is.EqualTo(2));
+        Assert.That(other.StandardError, Does.Contain($"has fingerprint {TestKeys.OtherPartnerSigner.Fingerprint}, but {TestKeys.PartnerSigner.Fingerprint} is pinned"));
+        Assert.That(unsigned.ExitCode, Is.EqualTo(2));
+        Assert.That(unsigned.StandardError, Does.Contain($"The profile requires shares signed with your key {TestKeys.PartnerSigner.Fingerprint}"));
+        Assert.That(nothingYet, Is.False, "a refused share writes nothing");
+        Assert.That(pinned.ExitCode, Is.Zero, pinned.StandardError);
+    }
+
     [GeneratedRegex("Fingerprint \\(receivers pin it\\): +([0-9A-F]{40})")]
     private static partial Regex FingerprintLine();
 

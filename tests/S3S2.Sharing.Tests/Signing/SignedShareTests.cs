@@ -178,6 +178,28 @@ public sealed class SignedShareTests
         Assert.That(bed.OutputFiles(), Is.Empty);
     }
 
+    [Test]
+    public async Task ReceiveShareAsyncIntoCallback_SignedByUnpinnedKey_RefusedCallbackNeverCalled()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var source = new TempDirectory();
+        source.WriteFile("orders.csv", Orders);
+        var receipt = await bed.Sharer(configure: b => Sign(b, TestKeys.OtherPartnerSigner)).ShareAsync([source.Path]);
+        var calls = 0;
+
+        var received = await bed.Receiver(configure: Require(TestKeys.PartnerSigner.Fingerprint)).ReceiveShareAsync(
+            receipt.ShareId,
+            (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                return Task.CompletedTask;
+            });
+
+        Assert.That(received.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(received.Error, Does.Contain(TestKeys.OtherPartnerSigner.Fingerprint));
+        Assert.That(calls, Is.Zero);
+    }
+
     internal static void Sign(IS3S2SharingBuilder builder, OpenPgpGeneratedKey key) =>
         builder.AddShareSigning(o => o.SigningKey = OpenPgpKeySource.FromArmoredString(key.SecretKeyArmored));
 
