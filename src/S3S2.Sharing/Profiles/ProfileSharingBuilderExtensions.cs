@@ -39,6 +39,9 @@ public static class ProfileSharingBuilderExtensions
         {
             o.Bucket = profile.Bucket;
             o.Prefix = profile.Prefix;
+
+            // The receiver wrote the profile: an empty prefix there is its decision, not a misspelt key.
+            o.AllowBucketRoot = o.AllowBucketRoot || (profile.Prefix ?? string.Empty).Trim('/').Length == 0;
         });
         if (profile.RequiredSseKmsKeyId is { } sseKey)
         {

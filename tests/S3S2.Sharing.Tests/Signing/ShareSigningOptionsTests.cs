@@ -90,8 +90,7 @@ public sealed class ShareSigningOptionsTests
             ["Receive:PinnedSigners:1"] = TestKeys.OtherPartnerSigner.Fingerprint,
         }).Build();
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Prefix = "partners/acme").AddReceiving().AddLocalFolderStore(Path.GetTempPath());
-        services.Configure<ReceiveClientOptions>(ShareClientOptions.DefaultName, configuration.GetSection("Receive"));
+        services.AddS3S2Sharing(o => o.Prefix = "partners/acme").AddReceiving(configuration.GetSection("Receive")).AddLocalFolderStore(Path.GetTempPath());
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var options = provider.GetRequiredService<IOptionsMonitor<ReceiveClientOptions>>().Get(ShareClientOptions.DefaultName);
