@@ -10,11 +10,12 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 
 /// <summary>
 /// Reads any standard OpenPGP message encrypted to one of the receiver's keys: binary or ASCII-armored, compressed or
-/// not, signed or not (signatures are not checked). The stream is never seeked: its first bytes are peeked to tell armor
-/// from binary (BouncyCastle's own detection needs a seekable stream). The packets are parsed here and the data is
-/// decrypted with .NET's AES and SHA-1 (hardware); BouncyCastle only reads keys and does ECDH. Messages without
-/// integrity protection are refused before any plaintext is released; session ciphers other than AES are refused; the
-/// MDC is verified when the encrypted data has been read to its end, and only then does the call return normally.
+/// not, signed or not (signatures are not checked here; a manifest's are collected for the receiver, which checks them).
+/// The stream is never seeked: its first bytes are peeked to tell armor from binary (BouncyCastle's own detection
+/// needs a seekable stream). The packets are parsed here and the data is decrypted with .NET's AES and SHA-1
+/// (hardware); BouncyCastle only reads keys and does ECDH. Messages without integrity protection are refused before
+/// any plaintext is released; session ciphers other than AES are refused; the MDC is verified when the encrypted data
+/// has been read to its end, and only then does the call return normally.
 /// </summary>
 internal sealed class OpenPgpDecryptor : IDecryptor
 {
