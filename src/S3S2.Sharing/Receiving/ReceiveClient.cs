@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
@@ -95,7 +96,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 : $"There is no share {shareId} {where}. List the shares with ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
         }
 
-        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+        return await ShareTelemetry.ReceiveAsync(_name, shareId, () => ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default)
@@ -122,7 +123,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
             try
             {
-                results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
+                results.Add(await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveAsync(share, root, cancellationToken)).ConfigureAwait(false));
             }
             catch (EncryptionKeyException ex)
             {
@@ -255,7 +256,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, plan.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-                async (index, token) => files[index] = await ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token).ConfigureAwait(false))
+                async (index, token) => files[index] = await ShareTelemetry.ReceiveFileAsync(_name, share.ShareId, plan[index].Entry.Key, () => ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token)).ConfigureAwait(false))
                 .ConfigureAwait(false);
         }
         finally

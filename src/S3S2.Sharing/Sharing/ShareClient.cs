@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
@@ -87,7 +88,7 @@ internal sealed partial class ShareClient : IShareClient
         LogStarted(_logger, _name, shareId, sources.Count);
         try
         {
-            return await ShareCoreAsync(shareId, sources, uploaded, progress, cancellationToken).ConfigureAwait(false);
+            return await ShareTelemetry.SendAsync(_name, shareId, sources.Count, () => ShareCoreAsync(shareId, sources, uploaded, progress, cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -144,6 +145,7 @@ internal sealed partial class ShareClient : IShareClient
             {
                 var source = sources[index];
                 var key = $"{keyRoot}/{source.RelativePath}{suffix}";
+                using var span = ShareTelemetry.StartSendFile(_name, shareId, key);
                 var reported = 0L;
                 using var plaintext = new HashingReadStream(source.Open(), bytesRead =>
                 {
@@ -160,6 +162,7 @@ internal sealed partial class ShareClient : IShareClient
                 }
 
                 files[index] = new SharedFile(source.RelativePath, key, plaintext.BytesRead, plaintext.HashHex());
+                span.Completed(plaintext.BytesRead);
                 progress?.Report(new ShareProgress(source.RelativePath, plaintext.BytesRead, Interlocked.Increment(ref completed), sources.Count));
             }).ConfigureAwait(false);
 
