@@ -10,9 +10,10 @@ public sealed class S3S2ExceptionTests
 {
     /// <summary>
     /// Exceptions of the library that deliberately keep a .NET base: a missing object is an <see cref="IOException"/>
-    /// (like <see cref="FileNotFoundException"/>), which the receive path and its callers catch as such.
+    /// (like <see cref="FileNotFoundException"/>), which the receive path and its callers catch as such; a receive
+    /// callback's own exception is carried through the pipeline and rethrown as the caller threw it.
     /// </summary>
-    private static readonly string[] KeepTheirNetBase = ["S3S2.Sharing.Receiving.ObjectNotFoundException"];
+    private static readonly string[] KeepTheirNetBase = ["S3S2.Sharing.Receiving.ObjectNotFoundException", "S3S2.Sharing.Receiving.ReceiveCallbackFailedException"];
 
     [Test]
     public void LibraryExceptions_EveryOne_DerivesFromS3S2Exception()

@@ -4,42 +4,15 @@ using S3S2.Sharing.Receiving;
 namespace S3S2.Sharing.Diagnostics;
 
 /// <summary>
-/// Spans and measurements around the share and receive paths, kept here so that <c>ShareClient</c> and
-/// <c>ReceiveClient</c> only wrap their calls: a span per share (<c>s3s2.share.send</c>, <c>s3s2.share.receive</c>) with
-/// a child span per file (<c>s3s2.file.send</c>, <c>s3s2.file.receive</c>), and the instruments of <see cref="ShareMetrics"/>.
-/// Spans carry ids, object keys, counts and outcomes, never file content or key material.
+/// Spans and measurements around the receive path, kept here so that <c>ReceiveClient</c> only wraps its calls: a span
+/// per share (<c>s3s2.share.receive</c>) with a child span per file (<c>s3s2.file.receive</c>), and the instruments of
+/// <see cref="ShareMetrics"/>. Sending, whose share spans the calls of a session, has <see cref="ShareSpan"/>. Spans carry
+/// ids, object keys, counts and outcomes, never file content or key material.
 /// </summary>
 internal static class ShareTelemetry
 {
     public const string Send = "send";
     public const string Receive = "receive";
-
-    /// <summary>Traces and measures one share being sent.</summary>
-    public static async Task<ShareReceipt> SendAsync(string client, string shareId, int fileCount, Func<Task<ShareReceipt>> share)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var activity = S3S2Telemetry.ActivitySource.StartActivity("s3s2.share.send");
-        activity?.SetTag(ShareMetrics.Client, client).SetTag("s3s2.share.id", shareId).SetTag("s3s2.file.count", fileCount);
-        try
-        {
-            var receipt = await share().ConfigureAwait(false);
-            activity?.SetTag("s3s2.bytes", receipt.Files.Sum(f => f.Size)).SetTag(ShareMetrics.Outcome, "sent");
-            Ended(Send, client, "sent", started);
-            return receipt;
-        }
-        catch (Exception error)
-        {
-            var outcome = error is OperationCanceledException ? "cancelled" : "failed";
-            Failed(activity, Send, client, "share", error.GetType().FullName!, error.Message);
-            activity?.SetTag(ShareMetrics.Outcome, outcome);
-            Ended(Send, client, outcome, started);
-            throw;
-        }
-    }
-
-    /// <summary>Starts the span of one file being sent; <see cref="FileSpan.Completed"/> records it.</summary>
-    public static FileSpan StartSendFile(string client, string shareId, string key) =>
-        new(Send, client, S3S2Telemetry.ActivitySource.StartActivity("s3s2.file.send")?.SetTag(ShareMetrics.Client, client).SetTag("s3s2.share.id", shareId).SetTag("s3s2.object.key", key));
 
     /// <summary>Traces and measures one share being received; its outcome is the share's <see cref="ReceiveStatus"/>.</summary>
     public static async Task<ReceivedShare> ReceiveAsync(string client, string shareId, Func<Task<ReceivedShare>> receive)
@@ -60,8 +33,10 @@ internal static class ShareTelemetry
             Ended(Receive, client, outcome, started);
             return share;
         }
-        catch (Exception error)
+        catch (Exception thrown)
         {
+            // A receive callback's own exception travels wrapped; it is what the caller sees, so it is what is recorded.
+            var error = thrown is ReceiveCallbackFailedException { InnerException: { } callbacks } ? callbacks : thrown;
             var outcome = error is OperationCanceledException ? "cancelled" : "failed";
             Failed(activity, Receive, client, "share", error.GetType().FullName!, error.Message);
             activity?.SetTag(ShareMetrics.Outcome, outcome);
@@ -115,7 +90,8 @@ internal static class ShareTelemetry
             new KeyValuePair<string, object?>(ShareMetrics.ErrorType, errorType));
     }
 
-    private static void Ended(string direction, string client, string outcome, long started)
+    /// <summary>Counts a share that ended and records its duration.</summary>
+    internal static void Ended(string direction, string client, string outcome, long started)
     {
         var tags = new TagList
         {

@@ -81,6 +81,36 @@ internal sealed partial class ReceiveClient : IReceiveClient
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shareId);
+        ArgumentNullException.ThrowIfNull(onFile);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        var temporaryRoot = Path.GetFullPath(_options.TemporaryDirectory ?? Path.GetTempPath());
+        try
+        {
+            return await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(
+                share,
+                manifest => new CallbackFileSink(CallbackFileSink.CreateSpoolDirectory(temporaryRoot, share.ShareId), manifest, onFile),
+                sink => ((CallbackFileSink)sink).SpoolDirectory,
+                string.Empty,
+                cancellationToken)).ConfigureAwait(false);
+        }
+        catch (ReceiveCallbackFailedException ex)
+        {
+            // The caller's own error, as the caller threw it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException!);
+            throw;
+        }
+    }
+
+    /// <summary>The complete share <paramref name="shareId"/> under the prefix, or an error saying why there is none.</summary>
+    private async Task<AvailableShare> FindShareAsync(string shareId, CancellationToken cancellationToken)
+    {
         if (!ShareId.IsValid(shareId))
         {
             throw new ArgumentException($"'{shareId}' is not a share id (expected the form 20261127T004512345Z-1a2b3c4d). Use an id from ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
@@ -96,7 +126,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 : $"There is no share {shareId} {where}. List the shares with ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
         }
 
-        return await ShareTelemetry.ReceiveAsync(_name, shareId, () => ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken)).ConfigureAwait(false);
+        return share;
     }
 
     public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default)
@@ -123,7 +153,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
             try
             {
-                results.Add(await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveAsync(share, root, cancellationToken)).ConfigureAwait(false));
+                results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
             }
             catch (EncryptionKeyException ex)
             {
@@ -223,31 +253,53 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     private string KeyRootOf(string shareId) => _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
 
+    /// <summary>One share into folders: <c>&lt;root&gt;/&lt;shareId&gt;/</c>, with the free space for all of it checked first.</summary>
+    private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
+    {
+        var shareDirectory = Path.Combine(root, share.ShareId);
+        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken));
+    }
+
     /// <summary>
     /// One share: read the manifest, check it (limits, paths, keys), check the disk, then per file fetch, decrypt, verify
-    /// and hand over to the folder. Errors are classified here once; only a key error and the caller's cancellation
-    /// leave this method as exceptions.
+    /// and hand over to the sink made for that manifest. Errors are classified here once; only a key error, the caller's
+    /// cancellation and a callback's own exception leave this method as exceptions.
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The destination is a strategy; other sinks (S3 prefix, callback) are planned.")]
-    private async Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
+    /// <param name="share">The share.</param>
+    /// <param name="sinkFor">Makes the destination once the manifest is read and checked.</param>
+    /// <param name="spaceRootOf">The folder whose drive must hold what the sink writes.</param>
+    /// <param name="resultDirectory">The folder reported in the result (empty when files go to a callback).</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    private async Task<ReceivedShare> ReceiveIntoAsync(
+        AvailableShare share, Func<ShareManifest, IReceivedFileSink> sinkFor, Func<IReceivedFileSink, string> spaceRootOf, string resultDirectory, CancellationToken cancellationToken)
     {
-        IReceivedFileSink sink = new FolderFileSink(root, share.ShareId);
-        var shareDirectory = Path.Combine(root, share.ShareId);
+        IReceivedFileSink? sink = null;
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
         try
         {
             var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
+            var folderSink = sinkFor(manifest!);
+            sink = folderSink;
+
+            // A callback's spool folder stands in for the share folder: paths are checked the same way either way.
+            var shareDirectory = folderSink is CallbackFileSink callback ? callback.SpoolDirectory : resultDirectory;
             plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
-            await CheckFreeSpaceAsync(root, share.ShareId, plan, sink, cancellationToken).ConfigureAwait(false);
+            await CheckFreeSpaceAsync(spaceRootOf(folderSink), share.ShareId, plan, folderSink, folderSink is CallbackFileSink ? _options.MaxConcurrentFiles : int.MaxValue, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (EncryptionKeyException or OperationCanceledException))
         {
+            sink?.Finish();
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
-            return new ReceivedShare(share.ShareId, status, shareDirectory, [], ex.Message);
+            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message);
+        }
+        catch
+        {
+            sink?.Finish();
+            throw;
         }
 
         var files = new ReceivedFile[plan.Count];
@@ -268,7 +320,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
-            return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
         }
 
         if (_options.DeleteAfterReceive)
@@ -296,25 +348,29 @@ internal sealed partial class ReceiveClient : IReceiveClient
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
-            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, shareDirectory, files, ex.Message);
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message);
         }
 
         LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
     }
 
-    /// <summary>Refuses a share whose missing files would not fit on the output folder's drive, before anything is written.</summary>
-    private static async Task CheckFreeSpaceAsync(string root, string shareId, IReadOnlyList<PlannedFile> plan, IReceivedFileSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a share whose missing files would not fit on the drive of <paramref name="root"/>, before anything is
+    /// written; a sink that holds only the files in flight needs room for the largest <paramref name="filesHeldAtOnce"/>.
+    /// </summary>
+    private static async Task CheckFreeSpaceAsync(string root, string shareId, IReadOnlyList<PlannedFile> plan, IReceivedFileSink sink, int filesHeldAtOnce, CancellationToken cancellationToken)
     {
-        var needed = 0L;
+        var missing = new List<long>();
         foreach (var file in plan)
         {
             if (await sink.FindExistingAsync(file, string.Empty, cancellationToken).ConfigureAwait(false) is null)
             {
-                needed += file.Entry.Size;
+                missing.Add(file.Entry.Size);
             }
         }
 
+        var needed = missing.OrderDescending().Take(filesHeldAtOnce).Sum();
         var existing = root;
         while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
         {
@@ -407,7 +463,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 {
                     try
                     {
-                        writer.Commit();
+                        await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return Outcome(ReceiveStatus.Received);
                     }
                     catch (IOException) when (File.Exists(file.Target) || Directory.Exists(file.Target))
