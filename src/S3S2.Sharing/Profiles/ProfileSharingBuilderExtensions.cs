@@ -40,6 +40,9 @@ public static class ProfileSharingBuilderExtensions
         {
             o.Bucket = profile.Bucket;
             o.Prefix = profile.Prefix;
+
+            // The receiver wrote the profile: an empty prefix there is its decision, not a misspelt key.
+            o.AllowBucketRoot = o.AllowBucketRoot || (profile.Prefix ?? string.Empty).Trim('/').Length == 0;
         });
         if (profile.RequiredSseKmsKeyId is { } sseKey)
         {
@@ -74,6 +77,13 @@ public static class ProfileSharingBuilderExtensions
                     o.PinnedFingerprints.Add(key.Fingerprint);
                 }
             });
+        }
+
+        if (profile.SigningKeyFingerprint is { } signer)
+        {
+            // After all configuration, so the signing key configured anywhere must be the profile's.
+            builder.Services.PostConfigure<S3S2.Sharing.Signing.ShareSigningOptions>(builder.Name, o => o.PinnedFingerprint = signer);
+            builder.Register(r => r.RequiredSigner = signer);
         }
 
         if (includeUploader)

@@ -40,6 +40,13 @@ public sealed class ShareProfile
     /// <summary>Gets or sets the KMS key S3 must use for server-side encryption (SSE-KMS), or <see langword="null"/>.</summary>
     public string? RequiredSseKmsKeyId { get; set; }
 
+    /// <summary>
+    /// Gets or sets the fingerprint of the partner's signing key (40 hex digits), or <see langword="null"/>. When set,
+    /// every share made with the profile must be signed with exactly that key (<c>AddShareSigning(...)</c>, CLI:
+    /// <c>--sign-key FILE</c>); another key, or none, is refused before anything is shared.
+    /// </summary>
+    public string? SigningKeyFingerprint { get; set; }
+
     /// <summary>Gets or sets when the profile was made.</summary>
     public DateTimeOffset CreatedUtc { get; set; }
 

@@ -16,7 +16,8 @@ internal sealed class ReceiveClientFactory(
     IServiceProvider services,
     IOptionsMonitor<ShareClientOptions> clientOptions,
     IOptionsMonitor<ShareClientRegistration> registrations,
-    IOptionsMonitor<ReceiveClientOptions> receiveOptions) : IReceiveClientFactory, IDisposable
+    IOptionsMonitor<ReceiveClientOptions> receiveOptions,
+    IOptions<RegisteredClientNames> registeredNames) : IReceiveClientFactory, IDisposable
 {
     private readonly NamedClients<(ReceiveClient Client, IShareStore? Store)> _clients = new();
     private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
@@ -25,6 +26,7 @@ internal sealed class ReceiveClientFactory(
     public IReceiveClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        registeredNames.Value.ThrowIfUnknown(name, "client");
         return _clients.GetOrBuild(name, Build).Client;
     }
 
