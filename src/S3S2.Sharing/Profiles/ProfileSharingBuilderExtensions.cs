@@ -11,7 +11,8 @@ public static class ProfileSharingBuilderExtensions
     /// <summary>
     /// Reads and checks the profile now (a bad or altered profile fails here), then sets the client's bucket and
     /// prefix, its encryption (OpenPGP with the receiver's keys pinned by fingerprint, or KMS envelope with the
-    /// receiver's KMS keys), the SSE-KMS requirement if any, and an S3 uploader for the profile's region or endpoint.
+    /// receiver's KMS keys), the SSE-KMS requirement if any, and an S3 uploader for the profile's region or endpoint
+    /// (assuming the profile's role, when it names one).
     /// </summary>
     /// <param name="builder">The share client builder.</param>
     /// <param name="path">The profile file made by <c>s3s2 init</c>.</param>
@@ -91,6 +92,9 @@ public static class ProfileSharingBuilderExtensions
             {
                 o.Region = profile.Region;
                 o.ServiceUrl = profile.ServiceUrl;
+                o.RoleArn = profile.AssumeRole?.RoleArn;
+                o.RoleExternalId = profile.AssumeRole?.ExternalId;
+                o.RoleSessionName = profile.AssumeRole?.SessionName;
             });
         }
 

@@ -31,6 +31,12 @@ public sealed class ShareProfile
     /// <summary>Gets or sets how files are encrypted.</summary>
     public ShareProfileEncryption Encryption { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets the IAM role the partner assumes to upload (a role in the receiver's account that may write to
+    /// <see cref="Prefix"/>), or <see langword="null"/> to upload with the partner's own credentials.
+    /// </summary>
+    public ShareProfileRole? AssumeRole { get; set; }
+
     /// <summary>Gets or sets the KMS key S3 must use for server-side encryption (SSE-KMS), or <see langword="null"/>.</summary>
     public string? RequiredSseKmsKeyId { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
@@ -101,12 +102,12 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var temporaryRoot = Path.GetFullPath(_options.TemporaryDirectory ?? Path.GetTempPath());
         try
         {
-            return await ReceiveIntoAsync(
+            return await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(
                 share,
                 manifest => new CallbackFileSink(CallbackFileSink.CreateSpoolDirectory(temporaryRoot, share.ShareId), manifest, onFile),
                 sink => ((CallbackFileSink)sink).SpoolDirectory,
                 string.Empty,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken)).ConfigureAwait(false);
         }
         catch (ReceiveCallbackFailedException ex)
         {
@@ -265,7 +266,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
     {
         var shareDirectory = Path.Combine(root, share.ShareId);
-        return ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken);
+        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken));
     }
 
     /// <summary>
@@ -317,7 +318,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, plan.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-                async (index, token) => files[index] = await ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token).ConfigureAwait(false))
+                async (index, token) => files[index] = await ShareTelemetry.ReceiveFileAsync(_name, share.ShareId, plan[index].Entry.Key, () => ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token)).ConfigureAwait(false))
                 .ConfigureAwait(false);
         }
         finally

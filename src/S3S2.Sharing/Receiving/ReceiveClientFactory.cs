@@ -75,10 +75,20 @@ internal sealed class ReceiveClientFactory(
         return (client, store);
     }
 
-    /// <summary>One KMS client per endpoint or region: the configured endpoint, else the region the key ARN names.</summary>
+    /// <summary>
+    /// The configured endpoint, region or credentials make a client of the library's own; else the host's
+    /// <see cref="IAmazonKeyManagementService"/> for keys in its region; else one own client per region the key ARN names.
+    /// Only the library's own clients are disposed with the factory.
+    /// </summary>
     private IAmazonKeyManagementService KmsFor(string name, ReceiveClientOptions options, string keyArn)
     {
         var region = options.KmsRegion ?? KmsKeyArn.RegionOf(keyArn);
+        var configured = options.KmsServiceUrl is not null || options.KmsRegion is not null || options.KmsCredentials is not null;
+        if (!configured && services.GetService<IAmazonKeyManagementService>() is { } host && KmsClientFactory.Reaches(host, region))
+        {
+            return host;
+        }
+
         return _kmsClients.GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
     }
 

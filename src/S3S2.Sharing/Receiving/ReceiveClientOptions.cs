@@ -92,7 +92,10 @@ public sealed class ReceiveClientOptions
     public int MaxExpansionRatio { get; set; } = 1000;
 
     /// <summary>Gets or sets the endpoint of a KMS-compatible service for KMS envelope shares.</summary>
-    /// <value><see langword="null"/>: AWS KMS in the region named by each message's key ARN (or <see cref="KmsRegion"/>).</value>
+    /// <value>
+    /// <see langword="null"/>: AWS KMS in the region named by each message's key ARN (or <see cref="KmsRegion"/>), through the
+    /// host's <c>IAmazonKeyManagementService</c> when it registered one for that region and no KMS setting here is made.
+    /// </value>
     public string? KmsServiceUrl { get; set; }
 
     /// <summary>Gets or sets the KMS region for KMS envelope shares.</summary>
