@@ -68,7 +68,11 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_MalformedRoleSettings_ListsEveryProblemWithTheFix()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Bucket = "awesomeai-inbox")
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = "awesomeai-inbox";
+                o.AllowBucketRoot = true;
+            })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o =>
             {
@@ -90,7 +94,11 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_RoleDetailsWithoutRoleArn_AreRefusedRatherThanIgnored()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Bucket = "awesomeai-inbox")
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = "awesomeai-inbox";
+                o.AllowBucketRoot = true;
+            })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o => o.RoleExternalId = "acme-7d1f");
         using var provider = services.BuildServiceProvider();
