@@ -87,7 +87,11 @@ public sealed class KmsEnvelopeReceiveTests
             }
         };
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Bucket = bucket)
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = bucket;
+                o.AllowBucketRoot = true;
+            })
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
             .AddS3Uploader(o =>
             {
