@@ -227,6 +227,8 @@ internal sealed partial class ShareSession : IShareSession
             previous = _state;
             if (previous is State.Completed or State.Abandoned)
             {
+                // The link to the caller's token is released here, so a long-lived token (a host's) does not keep sessions alive.
+                _stop.Dispose();
                 return;
             }
 
@@ -245,6 +247,7 @@ internal sealed partial class ShareSession : IShareSession
         }
 
         _progress.Dispose();
+        _stop.Dispose();
         if (previous != State.Failed && _logger.IsEnabled(LogLevel.Warning))
         {
             var keys = UploadedKeys;
@@ -310,7 +313,15 @@ internal sealed partial class ShareSession : IShareSession
             _failure = failure;
         }
 
-        _stop.Cancel();
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing of the session runs any more.
+        }
+
         return failure;
     }
 

@@ -35,6 +35,23 @@ public sealed class ShareCommandStdinTests
         Assert.That(await File.ReadAllBytesAsync(work.Combine("inbox", shareId, "orders", "2026-11-27.csv")), Is.EqualTo(dump));
     }
 
+    [Test]
+    public async Task Share_StdinUploadFails_OneErrorLineNamingTheShareAndNoLogLineRepeatingIt()
+    {
+        var server = LocalS3Server.Instance;
+        using var work = new TempDirectory();
+        var key = work.WriteFile("awesomeai.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var s3 = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = LocalS3Server.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = LocalS3Server.SecretKey, ["AWS_REGION"] = "us-east-1" };
+
+        var result = await S3S2Program.RunAsync(
+            ["share", "-", "--name", "orders.csv", "--bucket", "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], "--endpoint", server.Endpoint, "--pgp-key", key], s3, TestData.Csv(100));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.StandardError);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), "the failure is reported once: " + result.StandardError);
+        Assert.That(lines[0], Does.StartWith("s3s2: ").And.Match("share [0-9]{8}T[0-9]{9}Z-[0-9a-f]{8} failed"));
+    }
+
     [TestCase(new[] { "share", "-" }, "--name")]
     [TestCase(new[] { "share", "-", "--name", "../escape.csv" }, "'..'")]
     [TestCase(new[] { "share", "-", "other.csv", "--name", "a.csv" }, "only PATH")]
