@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Sharing.Sharing;
 
@@ -22,6 +23,7 @@ internal sealed partial class ShareSession : IShareSession
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private PathTree _tree = new();
     private readonly List<SharedFile> _files = [];
     private readonly List<string> _uploaded = [];
     private readonly List<Task> _writers = [];
@@ -402,7 +404,10 @@ internal sealed partial class ShareSession : IShareSession
         }
     }
 
-    /// <summary>Claims relative paths for this share: a path (or one differing only in case or Unicode form) is used once.</summary>
+    /// <summary>
+    /// Claims relative paths for this share, all or none: a path (or one differing only in case or Unicode form) is used
+    /// once, and no file may sit where another path needs a folder, as the receiver requires.
+    /// </summary>
     private void Reserve(IReadOnlyList<string> paths)
     {
         lock (_gate)
@@ -415,6 +420,21 @@ internal sealed partial class ShareSession : IShareSession
                     throw new ArgumentException(existing == path
                         ? $"Share {ShareId} already has a file '{path}'. Give each part its own relative path."
                         : $"Share {ShareId} already has '{existing}', which collides with '{path}' (receivers on Windows and macOS fold case and Unicode forms). Give each part its own relative path.");
+                }
+            }
+
+            foreach (var path in paths)
+            {
+                if (_tree.Add(RelativePaths.FoldCase(path)) is { } collision)
+                {
+                    // Rebuilt from the claimed paths only, so the refused part leaves no trace.
+                    _tree = new PathTree();
+                    foreach (var claimed in _paths.Keys)
+                    {
+                        _tree.Add(claimed);
+                    }
+
+                    throw new ArgumentException($"Share {ShareId} cannot take '{path}': it {collision}. Give each part its own relative path.");
                 }
             }
 

@@ -129,6 +129,28 @@ public sealed class ShareSessionTests
     }
 
     [Test]
+    public async Task AddFileAsync_FileWhereAnEarlierPartNeedsAFolder_RefusedAndTheShareIsReceivable()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var source = new TempDirectory();
+        var report = source.WriteFile("reports", TestData.Csv(2));
+        ShareReceipt receipt;
+        await using (var share = await bed.Sharer().BeginShareAsync())
+        {
+            await share.AddStreamAsync(new MemoryStream(TestData.Csv(4)), "reports/daily.csv");
+
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => share.AddFileAsync(report));
+
+            Assert.That(refused!.Message, Does.Contain("'reports'").And.Contain("folder"));
+            receipt = await share.CompleteAsync();
+        }
+
+        var received = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+        Assert.That(received.Status, Is.EqualTo(ReceiveStatus.Received), received.Error);
+        Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, "reports", "daily.csv")), Is.EqualTo(TestData.Csv(4)));
+    }
+
+    [Test]
     public async Task CompleteAsync_WriterStillOpen_RefusedNamingIt()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
