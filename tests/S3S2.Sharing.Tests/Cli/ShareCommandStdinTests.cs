@@ -44,7 +44,7 @@ public sealed class ShareCommandStdinTests
         var s3 = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = LocalS3Server.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = LocalS3Server.SecretKey, ["AWS_REGION"] = "us-east-1" };
 
         var result = await S3S2Program.RunAsync(
-            ["share", "-", "--name", "orders.csv", "--bucket", "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], "--endpoint", server.Endpoint, "--pgp-key", key], s3, TestData.Csv(100));
+            ["share", "-", "--name", "orders.csv", "--bucket", "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], "--prefix", "partners/acme", "--endpoint", server.Endpoint, "--pgp-key", key], s3, TestData.Csv(100));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.StandardError);
         var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
