@@ -15,10 +15,13 @@ switch (args)
     case ["kms-envelope"]:
         await KmsEnvelope.RunAsync();
         return 0;
+    case ["etl-session"]:
+        await EtlSession.RunAsync();
+        return 0;
     case ["bucket-audit"]:
         await BucketAudit.RunAsync();
         return 0;
     default:
-        await Console.Error.WriteLineAsync("usage: S3S2.ReadmeSnippets csharp-api|profile|configuration|kms-envelope|bucket-audit");
+        await Console.Error.WriteLineAsync("usage: S3S2.ReadmeSnippets csharp-api|profile|configuration|kms-envelope|etl-session|bucket-audit");
         return 2;
 }

@@ -17,8 +17,10 @@ internal sealed class CallbackFileSink : IReceivedFileSink
     private readonly ShareManifest _manifest;
     private readonly IReadOnlyDictionary<string, string> _labels;
 
+    /// <summary>Creates the spool folder (0700) for one share.</summary>
     public CallbackFileSink(string spoolDirectory, ShareManifest manifest, Func<VerifiedFile, CancellationToken, Task> callback)
     {
+        FolderFileSink.CreateOwnerOnlyDirectory(spoolDirectory);
         SpoolDirectory = spoolDirectory;
         _manifest = manifest;
         _callback = callback;
@@ -27,13 +29,9 @@ internal sealed class CallbackFileSink : IReceivedFileSink
 
     public string SpoolDirectory { get; }
 
-    /// <summary>A fresh spool folder (0700) under <paramref name="temporaryRoot"/> for one share.</summary>
-    public static string CreateSpoolDirectory(string temporaryRoot, string shareId)
-    {
-        var directory = Path.Combine(temporaryRoot, $"s3s2-receive-{shareId}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}");
-        FolderFileSink.CreateOwnerOnlyDirectory(directory);
-        return directory;
-    }
+    /// <summary>A fresh spool folder's path under <paramref name="temporaryRoot"/> for one receive of one share (random, so receives never share one).</summary>
+    public static string SpoolDirectoryFor(string temporaryRoot, string shareId) =>
+        Path.Combine(temporaryRoot, $"s3s2-receive-{shareId}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}");
 
     public Task<(ReceiveStatus Status, string? Error)?> FindExistingAsync(PlannedFile file, string description, CancellationToken cancellationToken) =>
         Task.FromResult<(ReceiveStatus, string?)?>(null);

@@ -100,12 +100,15 @@ internal sealed partial class ReceiveClient : IReceiveClient
         ArgumentNullException.ThrowIfNull(onFile);
         var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
         var temporaryRoot = Path.GetFullPath(_options.TemporaryDirectory ?? Path.GetTempPath());
+        var spool = CallbackFileSink.SpoolDirectoryFor(temporaryRoot, share.ShareId);
         try
         {
             return await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(
                 share,
-                manifest => new CallbackFileSink(CallbackFileSink.CreateSpoolDirectory(temporaryRoot, share.ShareId), manifest, onFile),
-                sink => ((CallbackFileSink)sink).SpoolDirectory,
+                spool,
+                manifest => new CallbackFileSink(spool, manifest, onFile),
+                temporaryRoot,
+                _options.MaxConcurrentFiles,
                 string.Empty,
                 cancellationToken)).ConfigureAwait(false);
         }
@@ -266,7 +269,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
     {
         var shareDirectory = Path.Combine(root, share.ShareId);
-        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken));
+        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, shareDirectory, _ => new FolderFileSink(root, share.ShareId), root, int.MaxValue, shareDirectory, cancellationToken));
     }
 
     /// <summary>
@@ -275,14 +278,22 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// cancellation and a callback's own exception leave this method as exceptions.
     /// </summary>
     /// <param name="share">The share.</param>
+    /// <param name="shareDirectory">The folder the manifest's paths are checked against (and the folder sink writes under).</param>
     /// <param name="sinkFor">Makes the destination once the manifest is read and checked.</param>
-    /// <param name="spaceRootOf">The folder whose drive must hold what the sink writes.</param>
+    /// <param name="spaceRoot">The folder whose drive must hold what the sink writes.</param>
+    /// <param name="filesHeldAtOnce">How many files the sink holds on that drive at once (all of them for a folder).</param>
     /// <param name="resultDirectory">The folder reported in the result (empty when files go to a callback).</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
     private async Task<ReceivedShare> ReceiveIntoAsync(
-        AvailableShare share, Func<ShareManifest, IReceivedFileSink> sinkFor, Func<IReceivedFileSink, string> spaceRootOf, string resultDirectory, CancellationToken cancellationToken)
+        AvailableShare share,
+        string shareDirectory,
+        Func<ShareManifest, IReceivedFileSink> sinkFor,
+        string spaceRoot,
+        int filesHeldAtOnce,
+        string resultDirectory,
+        CancellationToken cancellationToken)
     {
-        IReceivedFileSink? sink = null;
+        IReceivedFileSink? created = null;
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
         string? signer = null;
@@ -290,28 +301,25 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             (var manifest, signer) = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
-            var folderSink = sinkFor(manifest!);
-            sink = folderSink;
-
-            // A callback's spool folder stands in for the share folder: paths are checked the same way either way.
-            var shareDirectory = folderSink is CallbackFileSink callback ? callback.SpoolDirectory : resultDirectory;
             plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
-            await CheckFreeSpaceAsync(spaceRootOf(folderSink), share.ShareId, plan, folderSink, folderSink is CallbackFileSink ? _options.MaxConcurrentFiles : int.MaxValue, cancellationToken).ConfigureAwait(false);
+            created = sinkFor(manifest);
+            await CheckFreeSpaceAsync(spaceRoot, share.ShareId, plan, created, filesHeldAtOnce, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (EncryptionKeyException or OperationCanceledException))
         {
-            sink?.Finish();
+            created?.Finish();
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
             return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message) { SignerFingerprint = signer };
         }
         catch
         {
-            sink?.Finish();
+            created?.Finish();
             throw;
         }
 
+        var sink = created;
         var files = new ReceivedFile[plan.Count];
         try
         {

@@ -4,6 +4,7 @@ using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Sharing.Sharing;
 
@@ -24,6 +25,7 @@ internal sealed partial class ShareSession : IShareSession
     private readonly ShareSpan _span;
     private readonly object _gate = new();
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private PathTree _tree = new();
     private readonly List<SharedFile> _files = [];
     private readonly List<string> _uploaded = [];
     private readonly List<Task> _writers = [];
@@ -231,6 +233,8 @@ internal sealed partial class ShareSession : IShareSession
             previous = _state;
             if (previous is State.Completed or State.Abandoned)
             {
+                // The link to the caller's token is released here, so a long-lived token (a host's) does not keep sessions alive.
+                _stop.Dispose();
                 return;
             }
 
@@ -250,6 +254,7 @@ internal sealed partial class ShareSession : IShareSession
 
         _progress.Dispose();
         _span.Abandoned();
+        _stop.Dispose();
         if (previous != State.Failed && _logger.IsEnabled(LogLevel.Warning))
         {
             var keys = UploadedKeys;
@@ -322,7 +327,15 @@ internal sealed partial class ShareSession : IShareSession
             _span.Failed(error);
         }
 
-        _stop.Cancel();
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing of the session runs any more.
+        }
+
         return failure;
     }
 
@@ -405,7 +418,10 @@ internal sealed partial class ShareSession : IShareSession
         }
     }
 
-    /// <summary>Claims relative paths for this share: a path (or one differing only in case or Unicode form) is used once.</summary>
+    /// <summary>
+    /// Claims relative paths for this share, all or none: a path (or one differing only in case or Unicode form) is used
+    /// once, and no file may sit where another path needs a folder, as the receiver requires.
+    /// </summary>
     private void Reserve(IReadOnlyList<string> paths)
     {
         lock (_gate)
@@ -418,6 +434,21 @@ internal sealed partial class ShareSession : IShareSession
                     throw new ArgumentException(existing == path
                         ? $"Share {ShareId} already has a file '{path}'. Give each part its own relative path."
                         : $"Share {ShareId} already has '{existing}', which collides with '{path}' (receivers on Windows and macOS fold case and Unicode forms). Give each part its own relative path.");
+                }
+            }
+
+            foreach (var path in paths)
+            {
+                if (_tree.Add(RelativePaths.FoldCase(path)) is { } collision)
+                {
+                    // Rebuilt from the claimed paths only, so the refused part leaves no trace.
+                    _tree = new PathTree();
+                    foreach (var claimed in _paths.Keys)
+                    {
+                        _tree.Add(claimed);
+                    }
+
+                    throw new ArgumentException($"Share {ShareId} cannot take '{path}': it {collision}. Give each part its own relative path.");
                 }
             }
 

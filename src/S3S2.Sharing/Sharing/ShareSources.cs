@@ -82,6 +82,16 @@ internal static class ShareSources
             }
         }
 
+        // A file where another path needs a folder ('a' and 'a/b.csv') cannot be received either.
+        var tree = new Receiving.PathTree();
+        foreach (var source in sources)
+        {
+            if (tree.Add(RelativePaths.FoldCase(source.RelativePath)) is { } collision)
+            {
+                throw new ArgumentException($"Cannot share '{source.RelativePath}': it {collision}. Rename one, or share them separately.");
+            }
+        }
+
         sources.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return sources;
     }

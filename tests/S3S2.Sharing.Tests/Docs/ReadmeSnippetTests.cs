@@ -108,6 +108,28 @@ public sealed partial class ReadmeSnippetTests
     }
 
     [Test]
+    public async Task EtlSession_WritableFileAndAFile_ReceiverGetsTheRowsAndTheFileByteIdentical()
+    {
+        using var folder = SnippetFolder(out var exports);
+        await WriteProfileAsync(folder);
+        var rows = new System.Text.StringBuilder("id,amount\n");
+        for (var id = 1; id <= 100_000; id++)
+        {
+            rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{id},{id * 7 % 1000}\n");
+        }
+
+        var shareId = await RunSnippetAsync("etl-session", folder, S3Environment());
+
+        var output = folder.Combine("inbox");
+        var receive = await S3S2Program.RunAsync(
+            ["receive", "--bucket", Bucket, "--prefix", Prefix, "--endpoint", LocalS3Server.Instance.Endpoint, "--share", shareId, "--out", output, "--pgp-secret-key", folder.Combine("awesomeai.sec.asc")],
+            new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = LocalS3Server.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = LocalS3Server.SecretKey, ["AWS_REGION"] = "us-east-1" });
+        Assert.That(receive.ExitCode, Is.Zero, () => receive.StandardError);
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(output, shareId, "orders", "2026-11-27.csv")), Is.EqualTo(System.Text.Encoding.UTF8.GetBytes(rows.ToString())));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(output, shareId, "customers.csv")), Is.EqualTo(exports["customers.csv"]));
+    }
+
+    [Test]
     public async Task BucketAudit_FreshBucketOnMoto_PrintsFindingsWithTheirFix()
     {
         using var folder = new TempDirectory();

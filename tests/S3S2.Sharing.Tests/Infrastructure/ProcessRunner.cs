@@ -7,7 +7,7 @@ internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError, byte[] StandardOutputBytes);
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null, byte[]? standardInput = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -28,10 +28,23 @@ internal static class ProcessRunner
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        process.StandardInput.Close();
         using var output = new MemoryStream();
         var copyOutput = process.StandardOutput.BaseStream.CopyToAsync(output);
         var readError = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // Fed while output is drained, so a program that writes as it reads never blocks on a full pipe.
+            if (standardInput is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(standardInput);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program stopped reading (it refused its arguments); its exit code and output tell why.
+        }
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {

@@ -20,6 +20,19 @@ public sealed class ShareSourcesTests
     }
 
     [Test]
+    public void FromPaths_FileWhereADirectorysFilesNeedAFolder_RefusedBeforeAnythingIsRead()
+    {
+        using var one = new TempDirectory();
+        var file = one.WriteFile("a", [1]);
+        using var dir = new TempDirectory();
+        dir.WriteFile("a/z.csv", [2]);
+
+        var refused = Assert.Throws<ArgumentException>(() => ShareSources.FromPaths([file, dir.Path], []));
+
+        Assert.That(refused!.Message, Does.Contain("'a").And.Contain("folder"));
+    }
+
+    [Test]
     public void FromPaths_SymlinksOutsideTheDirectory_AreNotFollowed()
     {
         using var outside = new TempDirectory();
