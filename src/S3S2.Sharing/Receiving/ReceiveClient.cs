@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
@@ -207,6 +209,53 @@ internal sealed partial class ReceiveClient : IReceiveClient
         await decryptor.DecryptAsync(message, plaintext, new DecryptionMessage("message stream", null), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Receives the one share whose manifest is at <paramref name="manifestKey"/> (as an S3 event notification names it)
+    /// into <paramref name="outputDirectory"/>, through the same per-share pipeline as <see cref="ReceiveShareAsync"/>.
+    /// The key must be a manifest's key (<c>&lt;share prefix&gt;/&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c>) at or
+    /// under the client's prefix; anything else is refused with <see cref="ArgumentException"/> and never read. Files
+    /// already in place are verified and kept, so a second delivery of the same share is harmless.
+    /// </summary>
+    /// <param name="manifestKey">The manifest's object key.</param>
+    /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written.</param>
+    /// <param name="manifestChecked">Called with the manifest once it decrypted and passed its checks.</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestChecked, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(manifestKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var shareId = ShareIdOfManifest(manifestKey)
+            ?? throw new ArgumentException($"Object key '{manifestKey}' is not the manifest of a share at or under prefix '{_prefix}' in {Store.Description} (expected '[<prefix>/...]<shareId>{ManifestName}{OpenPgpEncryptor.ObjectKeySuffix}' or '{KmsEnvelopeEncryptor.ObjectKeySuffix}'); it is not read.", nameof(manifestKey));
+        return await ReceiveAsync(new AvailableShare(shareId, manifestKey), Path.GetFullPath(outputDirectory), cancellationToken, manifestChecked).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The share id a manifest key names when it is a safe key at or under the client's prefix ending in
+    /// <c>&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c> with a suffix senders write; otherwise <see langword="null"/>.
+    /// </summary>
+    internal string? ShareIdOfManifest(string key)
+    {
+        if (ObjectKeys.FindProblem(key) is not null || (_prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var end = name.IndexOf(ManifestName, StringComparison.Ordinal);
+        return end > 0 && ShareId.IsValid(name[..end]) && _decryptors.IsWrittenSuffix(name[(end + ManifestName.Length)..]) ? name[..end] : null;
+    }
+
+    /// <summary>Deletes a received share's objects: the files first and the manifest last, so an interrupted delete leaves a share that receives again as already received.</summary>
+    internal async Task DeleteShareObjectsAsync(ShareManifest manifest, string manifestKey, CancellationToken cancellationToken)
+    {
+        foreach (var file in manifest.Files)
+        {
+            await Store.DeleteAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Store.DeleteAsync(manifestKey, cancellationToken).ConfigureAwait(false);
+    }
+
     private static ReceiveStatus Worst(IEnumerable<ReceiveStatus> statuses)
     {
         var all = statuses.ToList();
@@ -220,7 +269,8 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     private string NameUnderPrefix(string key) => _prefix.Length == 0 ? key : key[(_prefix.Length + 1)..];
 
-    private string KeyRootOf(string shareId) => _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
+    /// <summary>The key every file of a share lies under: its manifest's key up to <c>.manifest.json</c> (<c>&lt;prefix&gt;/&lt;shareId&gt;</c>).</summary>
+    private static string KeyRootOf(AvailableShare share) => share.ManifestKey[..share.ManifestKey.LastIndexOf(ManifestName, StringComparison.Ordinal)];
 
     /// <summary>
     /// One share: read the manifest, check it (limits, paths, keys), check the disk, then per file fetch, decrypt, verify
@@ -228,7 +278,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// leave this method as exceptions.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The destination is a strategy; other sinks (S3 prefix, callback) are planned.")]
-    private async Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
+    private async Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken, Action<ShareManifest>? manifestChecked = null)
     {
         IReceivedFileSink sink = new FolderFileSink(root, share.ShareId);
         var shareDirectory = Path.Combine(root, share.ShareId);
@@ -238,7 +288,8 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
-            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
+            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share), shareDirectory, description, _options);
+            manifestChecked?.Invoke(manifest!);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
             await CheckFreeSpaceAsync(root, share.ShareId, plan, sink, cancellationToken).ConfigureAwait(false);
         }
