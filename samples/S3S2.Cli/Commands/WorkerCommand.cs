@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,14 +57,25 @@ internal static class WorkerCommand
                 }),
                 LogLevel.Information);
             var worker = provider.GetServices<IHostedService>().Single();
+
+            // The worker is a service: SIGTERM (container runtimes, systemd) and SIGINT both mean "stop gracefully".
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             await worker.StartAsync(CancellationToken.None);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
-                // SIGINT or SIGTERM.
+                // Asked to stop.
             }
 
             await worker.StopAsync(CancellationToken.None);

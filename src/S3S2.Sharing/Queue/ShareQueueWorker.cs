@@ -366,7 +366,7 @@ internal sealed partial class ShareQueueWorker : BackgroundService
         QueueTelemetry.SharesReceived.Add(1, new KeyValuePair<string, object?>("s3s2.status", status));
         QueueTelemetry.BytesReceived.Add(bytes);
         QueueTelemetry.ShareDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("s3s2.status", status));
-        LogShareDone(_logger, _name, shareId, messageId, share.Files.Count, bytes, share.Status);
+        LogShareDone(_logger, _name, shareId, messageId, delivery, share.Files.Count, bytes, share.Status);
         return true;
     }
 
@@ -445,8 +445,8 @@ internal sealed partial class ShareQueueWorker : BackgroundService
     [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "S3S2 share queue worker '{WorkerName}': receiving from {QueueUrl} the shares of bucket '{Bucket}' under prefix '{Prefix}', {MaxConcurrentShares} at a time, into '{Output}'")]
     private static partial void LogStarted(ILogger logger, string workerName, string queueUrl, string bucket, string prefix, int maxConcurrentShares, string output);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "S3S2 share queue worker '{WorkerName}': share {ShareId} (message {MessageId}): {FileCount} file(s), {Bytes} bytes received, {Status}")]
-    private static partial void LogShareDone(ILogger logger, string workerName, string shareId, string messageId, int fileCount, long bytes, ReceiveStatus status);
+    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "S3S2 share queue worker '{WorkerName}': share {ShareId} (message {MessageId}, delivery {Delivery}): {FileCount} file(s), {Bytes} bytes received, {Status}")]
+    private static partial void LogShareDone(ILogger logger, string workerName, string shareId, string messageId, string delivery, int fileCount, long bytes, ReceiveStatus status);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Error, Message = "S3S2 share queue worker '{WorkerName}': share {ShareId} (message {MessageId}, delivery {Delivery}) {Status}: {Reason}. Nothing of it was kept; the message is left for redelivery and goes to the dead-letter queue after the queue's redrive limit")]
     private static partial void LogShareFailed(ILogger logger, string workerName, string shareId, string messageId, string delivery, ReceiveStatus status, string reason);

@@ -166,14 +166,14 @@ internal sealed class QueueTestBed : IDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> after <paramref name="within"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what, Func<string>? detail = null)
     {
         var deadline = DateTime.UtcNow + within;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {within.TotalSeconds:F0} s waiting for: {what}");
+                Assert.Fail($"Timed out after {within.TotalSeconds:F0} s waiting for: {what}{(detail is null ? string.Empty : Environment.NewLine + detail())}");
             }
 
             await Task.Delay(200);
