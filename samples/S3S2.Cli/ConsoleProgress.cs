@@ -14,9 +14,11 @@ internal sealed class ConsoleProgress : IProgress<ShareProgress>
     {
         lock (_gate)
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"[{value.FilesCompleted}/{value.FileCount}] {value.Path} {value.BytesRead / 1048576.0:F1} MiB");
-            Console.Error.Write("\r" + line.PadRight(79));
-            if (value.FilesCompleted == value.FileCount)
+            // Totals of a stream share grow as it is read; "of" appears only once they are final and known.
+            var total = value.TotalsFinal && value.TotalBytes > 0 ? string.Create(CultureInfo.InvariantCulture, $" of {value.TotalBytes / 1048576.0:F1}") : string.Empty;
+            var line = string.Create(CultureInfo.InvariantCulture, $"[{value.FilesCompleted}/{value.FileCount}] {value.TotalBytesRead / 1048576.0:F1}{total} MiB  {value.Path}");
+            Console.Error.Write("\r" + (line.Length > 79 ? line[..79] : line.PadRight(79)));
+            if (value.TotalsFinal && value.FilesCompleted == value.FileCount)
             {
                 Console.Error.WriteLine();
             }

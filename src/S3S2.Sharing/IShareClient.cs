@@ -29,4 +29,16 @@ public interface IShareClient
     /// <exception cref="ShareFailedException">The share failed; the inner exception is the cause.</exception>
     /// <exception cref="OperationCanceledException">The share was cancelled; its inner exception is a <see cref="ShareFailedException"/> with the share id.</exception>
     Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a share built from several parts (files, directories, streams, writable files); nothing is visible to
+    /// receivers until <see cref="IShareSession.CompleteAsync"/> uploads the manifest. Dispose the session in every case:
+    /// disposed without completing, the share is abandoned.
+    /// </summary>
+    /// <param name="options">Labels and an idempotency key for the manifest; may be <see langword="null"/>.</param>
+    /// <param name="progress">Receives progress reports (file count and total bytes grow as parts are added); may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the whole share, whatever part is running: the manifest is then never uploaded.</param>
+    /// <returns>The open session.</returns>
+    /// <exception cref="ArgumentException">A label or the idempotency key is invalid.</exception>
+    Task<IShareSession> BeginShareAsync(ShareSessionOptions? options = null, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default);
 }

@@ -13,9 +13,12 @@ namespace S3S2.Cli.Commands;
 /// <summary><c>s3s2 share PATH... (--to DIR | --bucket B ...) --pgp-key FILE ...</c>.</summary>
 internal static class ShareCommand
 {
+    private const string StdinPath = "-";
+
     public static Command Create()
     {
-        var paths = new Argument<string[]>("PATH") { Description = "Files and directories to share (directories recursively).", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "Files and directories to share (directories recursively), or '-' for standard input (with --name).", Arity = ArgumentArity.OneOrMore };
+        var name = new Option<string?>("--name") { Description = "The relative path the receiver sees for standard input ('share - --name orders.csv'); only with '-'." };
         var to = new Option<string?>("--to") { Description = "Write to a local folder store instead of S3 (objects become files under it)." };
         var bucket = new Option<string?>("--bucket") { Description = "The receiver's S3 bucket." };
         var endpoint = new Option<string?>("--endpoint") { Description = "An S3-compatible endpoint URL (path-style, plain payloads)." };
@@ -31,9 +34,9 @@ internal static class ShareCommand
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
         var sseS3 = new Option<bool>("--sse-s3") { Description = "Also ask S3 for server-side encryption with S3-managed keys (SSE-S3)." };
 
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
+            paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,7 +54,8 @@ internal static class ShareCommand
                 result.GetValue(kmsEndpoint),
                 result.GetValue(sseKmsKey),
                 result.GetValue(sseS3),
-                result.GetValue(profile));
+                result.GetValue(profile),
+                result.GetValue(name));
             var json = result.GetValue(CommonOptions.Json);
             var silent = json || result.GetValue(CommonOptions.Quiet);
             var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
@@ -71,6 +75,27 @@ internal static class ShareCommand
 
     public static async Task<ShareReceipt> RunAsync(ShareSettings settings, bool verbose, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
     {
+        var fromStdin = settings.Paths.Contains(StdinPath);
+        if (fromStdin && settings.Paths.Count > 1)
+        {
+            throw new UsageException("'-' (standard input) must be the only PATH: one share holds one stream from standard input. Share the files in another run.");
+        }
+
+        if (fromStdin && string.IsNullOrWhiteSpace(settings.StdinName))
+        {
+            throw new UsageException("'-' shares standard input, which has no file name: give the name the receiver sees with --name (for example --name orders.csv).");
+        }
+
+        if (!fromStdin && settings.StdinName is not null)
+        {
+            throw new UsageException("--name names standard input and is only valid with '-' as the PATH (for example: pg_dump mydb | s3s2 share - --name dump.sql ...). Files keep their own names.");
+        }
+
+        if (fromStdin && !Console.IsInputRedirected)
+        {
+            throw new UsageException("'-' reads standard input, but it is a terminal. Pipe the data in (for example: pg_dump mydb | s3s2 share - --name dump.sql ...).");
+        }
+
         var kmsKeys = settings.KmsKeys ?? [];
         var profilePath = settings.Profile ?? (settings.PgpKeys.Count == 0 && kmsKeys.Count == 0 ? DefaultProfile() : null);
         var profile = profilePath is null ? null : ShareProfileSerializer.Read(profilePath);
@@ -109,6 +134,10 @@ internal static class ShareCommand
 
         var services = new ServiceCollection();
         services.AddCliLogging(verbose, LogLevel.Warning);
+
+        // A share's start, end and failure are reported by this command itself (result line or the one error line); the
+        // library's lifecycle log would say the same thing twice, so it shows only with --verbose.
+        services.AddLogging(logging => logging.AddFilter("S3S2.Sharing.Sharing.ShareSession", verbose ? LogLevel.Debug : LogLevel.None));
         var builder = services.AddS3S2Sharing(o =>
         {
             o.Bucket = bucket;
@@ -176,7 +205,24 @@ internal static class ShareCommand
 
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var client = provider.GetRequiredService<IShareClient>();
-        return await client.ShareAsync(settings.Paths, progress, cancellationToken);
+        if (!fromStdin)
+        {
+            return await client.ShareAsync(settings.Paths, progress, cancellationToken);
+        }
+
+        var stdin = Console.OpenStandardInput();
+        await using (stdin)
+        {
+            try
+            {
+                return await client.ShareStreamAsync(stdin, settings.StdinName!, progress, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                // The only argument a stream share checks is its name: say which option to change.
+                throw new UsageException($"--name '{settings.StdinName}' cannot be used: {ex.Message.Replace("Rename the file.", "Give another --name.", StringComparison.Ordinal)}");
+            }
+        }
     }
 
     /// <summary>$S3S2_PROFILE, else ~/.s3s2/profile.json when it exists.</summary>

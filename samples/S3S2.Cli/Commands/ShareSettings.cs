@@ -2,7 +2,7 @@ using S3S2.Sharing.Encryption.OpenPgp;
 
 namespace S3S2.Cli.Commands;
 
-/// <summary>What a share needs, whether it comes from the command line or the demo.</summary>
+/// <summary>What a share needs, whether it comes from the command line or the demo. <see cref="StdinName"/> is set when the only path is "-" (standard input).</summary>
 internal sealed record ShareSettings(
     IReadOnlyList<string> Paths,
     string? To,
@@ -17,4 +17,5 @@ internal sealed record ShareSettings(
     string? KmsEndpoint = null,
     string? SseKmsKey = null,
     bool SseS3 = false,
-    string? Profile = null);
+    string? Profile = null,
+    string? StdinName = null);

@@ -67,7 +67,7 @@ internal sealed class ShareClientFactory(
         var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
             options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
         var uploader = createUploader(services, name);
-        return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>()), uploader);
+        return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>(), loggerFactory.CreateLogger<ShareSession>()), uploader);
     }
 
     /// <summary>The rule pins the configured key ARNs, read from the options (not from what the encryptor reports).</summary>

@@ -168,7 +168,11 @@ internal sealed class FolderFileSink : IReceivedFileSink
     {
         public Stream Stream => temporary.Stream;
 
-        public void Commit() => temporary.MoveIntoPlace();
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            temporary.MoveIntoPlace();
+            return Task.CompletedTask;
+        }
 
         public ValueTask DisposeAsync() => temporary.DisposeAsync();
     }

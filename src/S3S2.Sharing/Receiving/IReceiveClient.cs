@@ -22,7 +22,27 @@ public interface IReceiveClient
     /// <returns>What happened to each file.</returns>
     /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
     /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the second parameter's type tells the overloads apart.")]
     Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives one complete share into code: each file is downloaded, decrypted with its integrity verified and
+    /// checked against the manifest's size and SHA-256 — spooled meanwhile to a private temporary file (0600, in
+    /// <see cref="ReceiveClientOptions.TemporaryDirectory"/>), because those checks end only with the last byte — and
+    /// only then handed to <paramref name="onFile"/> as a stream; the spool file is deleted when the callback returns.
+    /// No unverified byte reaches the callback. Files are handed over up to
+    /// <see cref="ReceiveClientOptions.MaxConcurrentFiles"/> at once, so the callback must be safe to call concurrently
+    /// (set <see cref="ReceiveClientOptions.MaxConcurrentFiles"/> to 1 for one at a time). Nothing is remembered: calling
+    /// again hands the share over again (the manifest's idempotency key helps the callback recognize it).
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="onFile">Called once per verified file; an exception it throws stops the receive and is rethrown as is.</param>
+    /// <param name="cancellationToken">Cancels the receive; passed on to the callback.</param>
+    /// <returns>What happened to each file; a file that failed a check was not handed over and carries the reason.</returns>
+    /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
+    /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the second parameter's type tells the overloads apart.")]
+    Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Receives every complete share not received yet into <paramref name="outputDirectory"/>, oldest first. A share

@@ -6,6 +6,9 @@ internal interface IReceivedFileWriter : IAsyncDisposable
     /// <summary>Gets the stream the verified plaintext is written to.</summary>
     Stream Stream { get; }
 
-    /// <summary>Makes the file visible at its destination; throws <see cref="IOException"/> when something else appeared there meanwhile.</summary>
-    void Commit();
+    /// <summary>
+    /// Hands the verified file over: makes it visible at its destination (throws <see cref="IOException"/> when something
+    /// else appeared there meanwhile), or gives it to the caller's code.
+    /// </summary>
+    Task CommitAsync(CancellationToken cancellationToken);
 }

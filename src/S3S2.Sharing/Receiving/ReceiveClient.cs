@@ -82,6 +82,36 @@ internal sealed partial class ReceiveClient : IReceiveClient
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shareId);
+        ArgumentNullException.ThrowIfNull(onFile);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        var temporaryRoot = Path.GetFullPath(_options.TemporaryDirectory ?? Path.GetTempPath());
+        try
+        {
+            return await ReceiveIntoAsync(
+                share,
+                manifest => new CallbackFileSink(CallbackFileSink.CreateSpoolDirectory(temporaryRoot, share.ShareId), manifest, onFile),
+                sink => ((CallbackFileSink)sink).SpoolDirectory,
+                string.Empty,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReceiveCallbackFailedException ex)
+        {
+            // The caller's own error, as the caller threw it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException!);
+            throw;
+        }
+    }
+
+    /// <summary>The complete share <paramref name="shareId"/> under the prefix, or an error saying why there is none.</summary>
+    private async Task<AvailableShare> FindShareAsync(string shareId, CancellationToken cancellationToken)
+    {
         if (!ShareId.IsValid(shareId))
         {
             throw new ArgumentException($"'{shareId}' is not a share id (expected the form 20261127T004512345Z-1a2b3c4d). Use an id from ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
@@ -97,7 +127,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 : $"There is no share {shareId} {where}. List the shares with ListSharesAsync (CLI: s3s2 list).", nameof(shareId));
         }
 
-        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+        return share;
     }
 
     public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default)
@@ -211,22 +241,32 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     /// <summary>
     /// Receives the one share whose manifest is at <paramref name="manifestKey"/> (as an S3 event notification names it)
-    /// into <paramref name="outputDirectory"/>, through the same per-share pipeline as <see cref="ReceiveShareAsync"/>.
+    /// into <paramref name="outputDirectory"/>, through the same per-share pipeline as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/>.
     /// The key must be a manifest's key (<c>&lt;share prefix&gt;/&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c>) at or
     /// under the client's prefix; anything else is refused with <see cref="ArgumentException"/> and never read. Files
     /// already in place are verified and kept, so a second delivery of the same share is harmless.
     /// </summary>
     /// <param name="manifestKey">The manifest's object key.</param>
     /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written.</param>
-    /// <param name="manifestChecked">Called with the manifest once it decrypted and passed its checks.</param>
+    /// <param name="manifestRead">Called with the manifest once it decrypted; it passed every check only when the share succeeds.</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
-    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestChecked, CancellationToken cancellationToken)
+    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestRead, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var shareId = ShareIdOfManifest(manifestKey)
             ?? throw new ArgumentException($"Object key '{manifestKey}' is not the manifest of a share at or under prefix '{_prefix}' in {Store.Description} (expected '[<prefix>/...]<shareId>{ManifestName}{OpenPgpEncryptor.ObjectKeySuffix}' or '{KmsEnvelopeEncryptor.ObjectKeySuffix}'); it is not read.", nameof(manifestKey));
-        return await ReceiveAsync(new AvailableShare(shareId, manifestKey), Path.GetFullPath(outputDirectory), cancellationToken, manifestChecked).ConfigureAwait(false);
+        var root = Path.GetFullPath(outputDirectory);
+        return await ReceiveIntoAsync(
+            new AvailableShare(shareId, manifestKey),
+            manifest =>
+            {
+                manifestRead?.Invoke(manifest);
+                return new FolderFileSink(root, shareId);
+            },
+            _ => root,
+            Path.Combine(root, shareId),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -272,32 +312,53 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// <summary>The key every file of a share lies under: its manifest's key up to <c>.manifest.json</c> (<c>&lt;prefix&gt;/&lt;shareId&gt;</c>).</summary>
     private static string KeyRootOf(AvailableShare share) => share.ManifestKey[..share.ManifestKey.LastIndexOf(ManifestName, StringComparison.Ordinal)];
 
+    /// <summary>One share into folders: <c>&lt;root&gt;/&lt;shareId&gt;/</c>, with the free space for all of it checked first.</summary>
+    private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
+    {
+        var shareDirectory = Path.Combine(root, share.ShareId);
+        return ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken);
+    }
+
     /// <summary>
     /// One share: read the manifest, check it (limits, paths, keys), check the disk, then per file fetch, decrypt, verify
-    /// and hand over to the folder. Errors are classified here once; only a key error and the caller's cancellation
-    /// leave this method as exceptions.
+    /// and hand over to the sink made for that manifest. Errors are classified here once; only a key error, the caller's
+    /// cancellation and a callback's own exception leave this method as exceptions.
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The destination is a strategy; other sinks (S3 prefix, callback) are planned.")]
-    private async Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken, Action<ShareManifest>? manifestChecked = null)
+    /// <param name="share">The share.</param>
+    /// <param name="sinkFor">Makes the destination once the manifest is read and checked.</param>
+    /// <param name="spaceRootOf">The folder whose drive must hold what the sink writes.</param>
+    /// <param name="resultDirectory">The folder reported in the result (empty when files go to a callback).</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    private async Task<ReceivedShare> ReceiveIntoAsync(
+        AvailableShare share, Func<ShareManifest, IReceivedFileSink> sinkFor, Func<IReceivedFileSink, string> spaceRootOf, string resultDirectory, CancellationToken cancellationToken)
     {
-        IReceivedFileSink sink = new FolderFileSink(root, share.ShareId);
-        var shareDirectory = Path.Combine(root, share.ShareId);
+        IReceivedFileSink? sink = null;
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
         try
         {
             var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
+            var folderSink = sinkFor(manifest!);
+            sink = folderSink;
+
+            // A callback's spool folder stands in for the share folder: paths are checked the same way either way.
+            var shareDirectory = folderSink is CallbackFileSink callback ? callback.SpoolDirectory : resultDirectory;
             plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share), shareDirectory, description, _options);
-            manifestChecked?.Invoke(manifest!);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
-            await CheckFreeSpaceAsync(root, share.ShareId, plan, sink, cancellationToken).ConfigureAwait(false);
+            await CheckFreeSpaceAsync(spaceRootOf(folderSink), share.ShareId, plan, folderSink, folderSink is CallbackFileSink ? _options.MaxConcurrentFiles : int.MaxValue, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (EncryptionKeyException or OperationCanceledException))
         {
+            sink?.Finish();
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
-            return new ReceivedShare(share.ShareId, status, shareDirectory, [], ex.Message);
+            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message);
+        }
+        catch
+        {
+            sink?.Finish();
+            throw;
         }
 
         var files = new ReceivedFile[plan.Count];
@@ -318,7 +379,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
-            return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
         }
 
         if (_options.DeleteAfterReceive)
@@ -346,25 +407,29 @@ internal sealed partial class ReceiveClient : IReceiveClient
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
-            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, shareDirectory, files, ex.Message);
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message);
         }
 
         LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        return new ReceivedShare(share.ShareId, outcome, shareDirectory, files, null);
+        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
     }
 
-    /// <summary>Refuses a share whose missing files would not fit on the output folder's drive, before anything is written.</summary>
-    private static async Task CheckFreeSpaceAsync(string root, string shareId, IReadOnlyList<PlannedFile> plan, IReceivedFileSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a share whose missing files would not fit on the drive of <paramref name="root"/>, before anything is
+    /// written; a sink that holds only the files in flight needs room for the largest <paramref name="filesHeldAtOnce"/>.
+    /// </summary>
+    private static async Task CheckFreeSpaceAsync(string root, string shareId, IReadOnlyList<PlannedFile> plan, IReceivedFileSink sink, int filesHeldAtOnce, CancellationToken cancellationToken)
     {
-        var needed = 0L;
+        var missing = new List<long>();
         foreach (var file in plan)
         {
             if (await sink.FindExistingAsync(file, string.Empty, cancellationToken).ConfigureAwait(false) is null)
             {
-                needed += file.Entry.Size;
+                missing.Add(file.Entry.Size);
             }
         }
 
+        var needed = missing.OrderDescending().Take(filesHeldAtOnce).Sum();
         var existing = root;
         while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
         {
@@ -457,7 +522,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 {
                     try
                     {
-                        writer.Commit();
+                        await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return Outcome(ReceiveStatus.Received);
                     }
                     catch (IOException) when (File.Exists(file.Target) || Directory.Exists(file.Target))

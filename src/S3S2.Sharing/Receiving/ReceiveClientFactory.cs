@@ -58,7 +58,10 @@ internal sealed class ReceiveClientFactory(
         var receive = receiveOptions.Get(name);
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var store = registration.Stores.Count == 0 ? null : registration.Stores[0].Create(services, name);
-        var keys = new OpenPgpSecretKeys(receive.SecretKeys.ToList(), receive.Passphrase);
+        var passphrase = receive.Passphrase ?? (receive.PassphraseEnvironmentVariable is { } variable
+            ? () => Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"S3S2 receive client '{name}': the environment variable '{variable}' (PassphraseEnvironmentVariable) is not set. Set it to the secret key's passphrase.")
+            : null);
+        var keys = new OpenPgpSecretKeys([.. receive.SecretKeys, .. receive.SecretKeyFiles.Select(OpenPgpKeySource.FromFile)], passphrase);
         IDecryptor[] decryptors = receive.AllowedKmsKeyIds.Count == 0 && receive.AllowedKmsAccountIds.Count == 0
             ? [new OpenPgpDecryptor(keys)]
             : [new OpenPgpDecryptor(keys), _kmsDecryptors.GetOrAdd(name, _ => new KmsEnvelopeDecryptor(

@@ -13,6 +13,27 @@ public sealed class ReceiveClientOptions
     public IList<OpenPgpKeySource> SecretKeys { get; } = new List<OpenPgpKeySource>();
 
     /// <summary>
+    /// Gets the paths of the receiver's OpenPGP secret key files (armored or binary), read when the client is built; the
+    /// form configuration can bind (<c>SecretKeyFiles:0</c>). Added to <see cref="SecretKeys"/>.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> SecretKeyFiles { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets the name of the environment variable holding the secret keys' passphrase, read when a protected key is
+    /// first needed (the value itself never sits in configuration). Not together with <see cref="Passphrase"/>.
+    /// </summary>
+    /// <value><see langword="null"/>: use <see cref="Passphrase"/>.</value>
+    public string? PassphraseEnvironmentVariable { get; set; }
+
+    /// <summary>
+    /// Gets or sets the folder where files received into code are spooled (one private subfolder per share, files 0600,
+    /// each deleted once its callback returns) until their checks pass.
+    /// </summary>
+    /// <value><see langword="null"/>: the system's temporary folder.</value>
+    public string? TemporaryDirectory { get; set; }
+
+    /// <summary>
     /// Gets or sets the callback returning the passphrase of protected secret keys. It is called when a protected key is first
     /// needed; the passphrase is never logged or put in an exception message.
     /// </summary>

@@ -55,6 +55,29 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
             errors.Add($"{client}: SecretKeys holds a null entry. Add keys with OpenPgpKeySource.FromFile(...) or FromArmoredString(...).");
         }
 
+        foreach (var file in options.SecretKeyFiles.Where(f => string.IsNullOrWhiteSpace(f) || !File.Exists(f)))
+        {
+            errors.Add($"{client}: secret key file '{file}' (SecretKeyFiles) does not exist. Give the path of the receiver's exported secret key (gpg --export-secret-keys).");
+        }
+
+        if (options.PassphraseEnvironmentVariable is { } variable)
+        {
+            if (options.Passphrase is not null)
+            {
+                errors.Add($"{client}: both Passphrase and PassphraseEnvironmentVariable '{variable}' are set. Set one.");
+            }
+
+            if (string.IsNullOrWhiteSpace(variable) || Environment.GetEnvironmentVariable(variable) is null)
+            {
+                errors.Add($"{client}: PassphraseEnvironmentVariable names '{variable}', which is not set in the environment. Set it to the secret key's passphrase, or remove the setting for keys without one.");
+            }
+        }
+
+        if (options.TemporaryDirectory is { } temporary && !Directory.Exists(temporary))
+        {
+            errors.Add($"{client}: TemporaryDirectory '{temporary}' does not exist. Create it or leave it unset for the system's temporary folder.");
+        }
+
         foreach (var key in options.AllowedKmsKeyIds.Where(k => !Encryption.Kms.KmsKeyArn.IsKeyArn(k)))
         {
             errors.Add($"{client}: allowed KMS key '{key}' is not a key ARN. Use the full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not a key id or alias.");

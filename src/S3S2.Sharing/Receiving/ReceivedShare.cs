@@ -6,7 +6,7 @@ namespace S3S2.Sharing.Receiving;
 /// <see cref="ReceiveStatus.Received"/> or <see cref="ReceiveStatus.AlreadyReceived"/> when every file is in place;
 /// otherwise the worst file outcome (integrity failure before failure before conflict), or the share's own failure.
 /// </param>
-/// <param name="Directory">The folder the files were written to: <c>&lt;output&gt;/&lt;shareId&gt;</c>.</param>
+/// <param name="Directory">The folder the files were written to: <c>&lt;output&gt;/&lt;shareId&gt;</c>; empty when the files went to a callback.</param>
 /// <param name="Files">One entry per manifest file; empty when the manifest itself was refused.</param>
 /// <param name="Error">Why the share as a whole failed (for example an unsafe manifest); <see langword="null"/> otherwise.</param>
 public sealed record ReceivedShare(string ShareId, ReceiveStatus Status, string Directory, IReadOnlyList<ReceivedFile> Files, string? Error)

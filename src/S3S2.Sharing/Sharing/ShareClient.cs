@@ -13,6 +13,8 @@ namespace S3S2.Sharing.Sharing;
 /// <summary>
 /// The share pipeline: per file, read once (SHA-256 on the way) into the encryptor, whose output streams
 /// through a bounded pipe into the policy check and then the uploader; the encrypted manifest goes last.
+/// Every share runs as a <see cref="ShareSession"/>; <see cref="ShareAsync"/> and <see cref="ShareStreamAsync"/> are
+/// sessions with their parts known up front.
 /// </summary>
 internal sealed partial class ShareClient : IShareClient
 {
@@ -22,7 +24,6 @@ internal sealed partial class ShareClient : IShareClient
     /// </summary>
     internal const string ManifestContextPath = "/manifest.json";
 
-    private const long ProgressStep = 4 * 1024 * 1024;
     private static readonly string LibraryVersion =
         "S3S2.Sharing/" + (typeof(ShareClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
 
@@ -34,8 +35,9 @@ internal sealed partial class ShareClient : IShareClient
     private readonly IUploader _uploader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ILogger _sessionLogger;
 
-    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger)
+    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger, ILogger? sessionLogger = null)
     {
         _name = name;
         _options = options;
@@ -45,29 +47,53 @@ internal sealed partial class ShareClient : IShareClient
         _uploader = uploader;
         _time = time;
         _logger = logger;
+        _sessionLogger = sessionLogger ?? logger;
     }
 
-    public Task<ShareReceipt> ShareAsync(IEnumerable<string> paths, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
+    internal string Name => _name;
+
+    internal ShareClientOptions Options => _options;
+
+    internal TimeProvider Time => _time;
+
+    public async Task<ShareReceipt> ShareAsync(IEnumerable<string> paths, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var skipped = new List<string>();
         var sources = ShareSources.FromPaths(paths, skipped);
         foreach (var link in skipped)
         {
-            LogSkippedLink(_logger, _name, link);
+            LogSkipped(link);
         }
 
-        return ShareSourcesAsync(sources, progress, callerStream: null, cancellationToken);
+        var session = Begin(null, progress, cancellationToken);
+        await using (session.ConfigureAwait(false))
+        {
+            session.Progress.Declare(sources.Count, sources.Sum(s => s.Length ?? 0));
+            try
+            {
+                await Parallel.ForEachAsync(
+                    sources,
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
+                    async (source, token) => await session.AddSourceAsync(source, null, token).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw session.Fail(ex, cancellationToken);
+            }
+
+            return await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    public Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ShareReceipt> ShareStreamAsync(Stream content, string name, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        IReadOnlyList<ShareSource> sources;
+        ShareSource source;
         try
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(name);
-            sources = [ShareSources.FromStream(content, name)];
+            source = ShareSources.FromStream(content, name);
         }
         catch
         {
@@ -76,46 +102,78 @@ internal sealed partial class ShareClient : IShareClient
             throw;
         }
 
-        return ShareSourcesAsync(sources, progress, content, cancellationToken);
+        var session = Begin(null, progress, cancellationToken);
+        await using (session.ConfigureAwait(false))
+        {
+            session.Progress.Declare(1, content.CanSeek ? Math.Max(0, content.Length - content.Position) : 0);
+            await session.AddSourceAsync(source, content, cancellationToken).ConfigureAwait(false);
+            return await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Runs one share; any failure becomes a <see cref="ShareFailedException"/> naming the share and what was already uploaded.</summary>
-    private async Task<ShareReceipt> ShareSourcesAsync(IReadOnlyList<ShareSource> sources, IProgress<ShareProgress>? progress, Stream? callerStream, CancellationToken cancellationToken)
+    public Task<IShareSession> BeginShareAsync(ShareSessionOptions? options = null, IProgress<ShareProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var shareId = ShareId.New(_time.GetUtcNow());
-        var uploaded = new List<string>();
-        LogStarted(_logger, _name, shareId, sources.Count);
-        try
+        if (options is not null && FindProblems(options) is { Count: > 0 } problems)
         {
-            return await ShareCoreAsync(shareId, sources, uploaded, progress, cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException($"S3S2 client '{_name}': the share options are invalid: {string.Join(" ", problems)}", nameof(options));
         }
-        catch (Exception error) when (error is not OutOfMemoryException)
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IShareSession>(Begin(options, progress, cancellationToken));
+    }
+
+    internal void LogSkipped(string link) => LogSkippedLink(_logger, _name, link);
+
+    internal string KeyOf(string shareId, string relativePath) => $"{KeyRoot(shareId)}/{relativePath}{_encryptor.Descriptor.ObjectKeySuffix}";
+
+    /// <summary>Encrypts and uploads the manifest of a share whose files are all uploaded; returns its key.</summary>
+    internal async Task<string> UploadManifestAsync(string shareId, IReadOnlyList<SharedFile> files, ShareSessionOptions? options, CancellationToken cancellationToken)
+    {
+        var manifest = new ShareManifest(
+            ShareManifest.CurrentFormatVersion,
+            shareId,
+            _time.GetUtcNow(),
+            _options.SenderName,
+            LibraryVersion,
+            new ManifestEncryption(_encryptor.Descriptor.Mode, _encryptor.Descriptor.Recipients),
+            files.Select(f => new ManifestFile(f.Path, f.Key, f.Size, f.Sha256, _encryptor.Descriptor.Compression)).ToArray())
         {
-            if (callerStream is not null)
-            {
-                Release(callerStream);
-            }
+            Labels = options is { Labels.Count: > 0 } ? new SortedDictionary<string, string>(options.Labels, StringComparer.Ordinal) : null,
+            IdempotencyKey = options?.IdempotencyKey,
+        };
+        var manifestKey = $"{KeyRoot(shareId)}.manifest.json{_encryptor.Descriptor.ObjectKeySuffix}";
+        using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest), writable: false);
+        await EncryptAndUploadAsync(manifestKey, new EncryptionContext(shareId, ManifestContextPath), json, cancellationToken).ConfigureAwait(false);
+        return manifestKey;
+    }
 
-            string[] keys;
-            lock (uploaded)
-            {
-                keys = [.. uploaded];
-            }
-
-            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                LogCancelled(_logger, _name, shareId, keys.Length);
-                var cancelled = new ShareFailedException(shareId, keys, $"S3S2 client '{_name}': share {shareId} was cancelled after {keys.Length} object(s) were uploaded; no manifest was uploaded, so receivers never see it.", error);
-                throw new OperationCanceledException(cancelled.Message, cancelled, cancellationToken);
-            }
-
-            LogFailed(_logger, _name, shareId, keys.Length, error.GetType().Name, error.Message);
-            throw new ShareFailedException(
-                shareId,
-                keys,
-                $"S3S2 client '{_name}': share {shareId} failed ({keys.Length} object(s) uploaded, no manifest, so receivers never see it): {error.Message}",
-                error);
+    private static List<string> FindProblems(ShareSessionOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Labels.Count > ShareSessionOptions.MaxLabels)
+        {
+            problems.Add($"{options.Labels.Count} labels, at most {ShareSessionOptions.MaxLabels} are allowed.");
         }
+
+        foreach (var (name, value) in options.Labels)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > ShareSessionOptions.MaxNameLength || name.Any(char.IsControl))
+            {
+                problems.Add($"Label name '{name}' must be 1 to {ShareSessionOptions.MaxNameLength} characters without control characters.");
+            }
+
+            if (value is null || value.Length > ShareSessionOptions.MaxValueLength || value.Any(char.IsControl))
+            {
+                problems.Add($"The value of label '{name}' must be at most {ShareSessionOptions.MaxValueLength} characters without control characters.");
+            }
+        }
+
+        if (options.IdempotencyKey is { } key && (string.IsNullOrWhiteSpace(key) || key.Length > ShareSessionOptions.MaxNameLength || key.Any(char.IsControl)))
+        {
+            problems.Add($"IdempotencyKey must be 1 to {ShareSessionOptions.MaxNameLength} characters without control characters, or null.");
+        }
+
+        return problems;
     }
 
     private static void Release(Stream stream)
@@ -130,58 +188,12 @@ internal sealed partial class ShareClient : IShareClient
         }
     }
 
-    private async Task<ShareReceipt> ShareCoreAsync(string shareId, IReadOnlyList<ShareSource> sources, List<string> uploaded, IProgress<ShareProgress>? progress, CancellationToken cancellationToken)
-    {
-        var keyRoot = _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
-        var suffix = _encryptor.Descriptor.ObjectKeySuffix;
-        var files = new SharedFile[sources.Count];
-        var completed = 0;
+    private ShareSession Begin(ShareSessionOptions? options, IProgress<ShareProgress>? progress, CancellationToken cancellationToken) =>
+        new(this, ShareId.New(_time.GetUtcNow()), options, progress, _sessionLogger, cancellationToken);
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, sources.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-            async (index, token) =>
-            {
-                var source = sources[index];
-                var key = $"{keyRoot}/{source.RelativePath}{suffix}";
-                var reported = 0L;
-                using var plaintext = new HashingReadStream(source.Open(), bytesRead =>
-                {
-                    if (bytesRead - reported >= ProgressStep)
-                    {
-                        reported = bytesRead;
-                        progress?.Report(new ShareProgress(source.RelativePath, bytesRead, Volatile.Read(ref completed), sources.Count));
-                    }
-                });
-                await EncryptAndUploadAsync(key, new EncryptionContext(shareId, source.RelativePath), plaintext, token).ConfigureAwait(false);
-                lock (uploaded)
-                {
-                    uploaded.Add(key);
-                }
+    private string KeyRoot(string shareId) => _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
 
-                files[index] = new SharedFile(source.RelativePath, key, plaintext.BytesRead, plaintext.HashHex());
-                progress?.Report(new ShareProgress(source.RelativePath, plaintext.BytesRead, Interlocked.Increment(ref completed), sources.Count));
-            }).ConfigureAwait(false);
-
-        var manifest = new ShareManifest(
-            ShareManifest.CurrentFormatVersion,
-            shareId,
-            _time.GetUtcNow(),
-            _options.SenderName,
-            LibraryVersion,
-            new ManifestEncryption(_encryptor.Descriptor.Mode, _encryptor.Descriptor.Recipients),
-            files.Select(f => new ManifestFile(f.Path, f.Key, f.Size, f.Sha256, _encryptor.Descriptor.Compression)).ToArray());
-        var manifestKey = $"{keyRoot}.manifest.json{suffix}";
-        using (var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest), writable: false))
-        {
-            await EncryptAndUploadAsync(manifestKey, new EncryptionContext(shareId, ManifestContextPath), json, cancellationToken).ConfigureAwait(false);
-        }
-
-        LogShared(_logger, _name, shareId, files.Length, manifestKey);
-        return new ShareReceipt(shareId, manifestKey, files);
-    }
-
-    private async Task EncryptAndUploadAsync(string key, EncryptionContext context, Stream plaintext, CancellationToken cancellationToken)
+    internal async Task EncryptAndUploadAsync(string key, EncryptionContext context, Stream plaintext, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
@@ -235,16 +247,4 @@ internal sealed partial class ShareClient : IShareClient
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "S3S2 client '{ClientName}': skipped '{Path}': a symbolic link whose target is missing or outside the shared directory")]
     private static partial void LogSkippedLink(ILogger logger, string clientName, string path);
-
-    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "S3S2 client '{ClientName}': share {ShareId} started: {FileCount} file(s)")]
-    private static partial void LogStarted(ILogger logger, string clientName, string shareId, int fileCount);
-
-    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "S3S2 client '{ClientName}': share {ShareId} failed after {UploadedCount} object(s) were uploaded; no manifest was uploaded. {ErrorType}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string clientName, string shareId, int uploadedCount, string errorType, string reason);
-
-    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "S3S2 client '{ClientName}': share {ShareId} cancelled after {UploadedCount} object(s) were uploaded; no manifest was uploaded")]
-    private static partial void LogCancelled(ILogger logger, string clientName, string shareId, int uploadedCount);
-
-    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "S3S2 client '{ClientName}': share {ShareId} complete: {FileCount} file(s), manifest '{ManifestKey}'")]
-    private static partial void LogShared(ILogger logger, string clientName, string shareId, int fileCount, string manifestKey);
 }

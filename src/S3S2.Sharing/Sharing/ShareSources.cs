@@ -35,6 +35,27 @@ internal static class ShareSources
         return Checked(sources);
     }
 
+    /// <summary>The files under <paramref name="directory"/>, below <paramref name="subPath"/> ("" for none).</summary>
+    public static IReadOnlyList<ShareSource> FromDirectory(string directory, string subPath, ICollection<string> skippedLinks)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"'{directory}' is not an existing directory. Give a directory to AddDirectoryAsync, or a file to AddFileAsync.");
+        }
+
+        var physicalRoot = RealPath(directory);
+        var sources = new List<ShareSource>();
+        Walk(new DirectoryInfo(physicalRoot), physicalRoot, subPath.Trim('/'), sources, new HashSet<string>(StringComparer.Ordinal) { physicalRoot }, skippedLinks);
+        return Checked(sources);
+    }
+
+    /// <summary>One file shared under <paramref name="name"/>.</summary>
+    public static ShareSource FromFile(string path, string name) =>
+        File.Exists(path)
+            ? Checked([FileSource(name, path)])[0]
+            : throw new FileNotFoundException($"'{path}' is not an existing file. Give a file to AddFileAsync, or a directory to AddDirectoryAsync.", path);
+
     public static ShareSource FromStream(Stream content, string name) =>
         Checked([new ShareSource(name, () => new NonClosingStream(content))])[0];
 
@@ -111,7 +132,7 @@ internal static class ShareSources
         FileKinds.NonRegularKind(path) is { } kind
             ? throw new ArgumentException(
                 $"Cannot share '{path}': it is {kind}, not a regular file, and reading it may never end. Copy its content to a file, or share it as a stream with ShareStreamAsync.")
-            : new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            : new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan), new FileInfo(path).Length);
 
     /// <summary>The path with every symbolic link along it resolved (like realpath(3)); a link loop ends in an IOException.</summary>
     internal static string RealPath(string path, int depth = 0)

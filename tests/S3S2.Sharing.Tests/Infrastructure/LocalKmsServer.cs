@@ -60,8 +60,16 @@ internal sealed class LocalKmsServer : IDisposable
     public string CreateKey(bool enabled = true)
     {
         var id = Guid.NewGuid();
-        _keys[id] = new KmsKey(id, RandomNumberGenerator.GetBytes(32)) { Enabled = enabled };
+        _keys[id] = new KmsKey(id, RandomNumberGenerator.GetBytes(32)) { Enabled = enabled, Arn = Arn(id) };
         return Arn(id);
+    }
+
+    /// <summary>Adds an enabled key under an ARN of the caller's choice (any region and account; its id must be a GUID).</summary>
+    public string AddKey(string arn)
+    {
+        var id = IdOf(arn) ?? throw new ArgumentException($"'{arn}' does not end in key/<GUID>.", nameof(arn));
+        _keys.TryAdd(id, new KmsKey(id, RandomNumberGenerator.GetBytes(32)) { Enabled = true, Arn = arn });
+        return arn;
     }
 
     public void SetEnabled(string arn, bool enabled) => _keys[IdOf(arn)!.Value].Enabled = enabled;
@@ -168,7 +176,7 @@ internal sealed class LocalKmsServer : IDisposable
                 var size = request["NumberOfBytes"]?.GetValue<int>() ?? (request["KeySpec"]?.GetValue<string>() == "AES_128" ? 16 : 32);
                 var plaintext = RandomNumberGenerator.GetBytes(size);
                 IssuedDataKeys.Enqueue(plaintext);
-                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = Arn(key.Id) });
+                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = key.Arn });
             }
 
             case "Encrypt":
@@ -181,7 +189,7 @@ internal sealed class LocalKmsServer : IDisposable
                 }
 
                 var plaintext = Convert.FromBase64String(request["Plaintext"]!.GetValue<string>());
-                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["KeyId"] = Arn(key.Id), ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
+                return (200, new JsonObject { ["CiphertextBlob"] = Convert.ToBase64String(Wrap(key, plaintext, context)), ["KeyId"] = key.Arn, ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
             }
 
             case "Decrypt":
@@ -216,7 +224,7 @@ internal sealed class LocalKmsServer : IDisposable
                     return Error("InvalidCiphertextException", null);
                 }
 
-                return (200, new JsonObject { ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = Arn(key.Id), ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
+                return (200, new JsonObject { ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = key.Arn, ["EncryptionAlgorithm"] = "SYMMETRIC_DEFAULT" });
             }
 
             case "DescribeKey":
@@ -234,7 +242,7 @@ internal sealed class LocalKmsServer : IDisposable
                     {
                         ["AWSAccountId"] = Account,
                         ["KeyId"] = key.Id.ToString(),
-                        ["Arn"] = Arn(key.Id),
+                        ["Arn"] = key.Arn,
                         ["Enabled"] = key.Enabled,
                         ["KeyState"] = key.Enabled ? "Enabled" : "Disabled",
                         ["KeyUsage"] = "ENCRYPT_DECRYPT",
@@ -262,7 +270,7 @@ internal sealed class LocalKmsServer : IDisposable
 
         if (!key.Enabled)
         {
-            error = Error("DisabledException", $"{Arn(key.Id)} is disabled.");
+            error = Error("DisabledException", $"{key.Arn} is disabled.");
             return null;
         }
 
@@ -305,5 +313,7 @@ internal sealed class LocalKmsServer : IDisposable
         public byte[] Secret { get; } = secret;
 
         public bool Enabled { get; set; }
+
+        public required string Arn { get; init; }
     }
 }
