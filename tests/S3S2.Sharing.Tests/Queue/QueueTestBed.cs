@@ -6,6 +6,7 @@ using Amazon.SQS.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Audit.Generation;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Queue;
 using S3S2.Sharing.Tests.Infrastructure;
@@ -69,14 +70,28 @@ internal sealed class QueueTestBed : IDisposable
             },
         })).QueueUrl;
         var queueArn = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["QueueArn"] })).Attributes["QueueArn"];
+
+        // The configuration s3s2 policy --queue-arn prints, applied as the receiver would apply it.
+        var options = new BucketPolicyOptions { Bucket = bucket, PrefixRoot = Prefix, NotificationQueueArn = queueArn };
+        options.Partners["BigDataRider"] = "arn:aws:iam::111122223333:role/BigDataRider";
+        var generated = BucketPolicyGenerator.Generate(options);
+        await sqs.SetQueueAttributesAsync(queue, new Dictionary<string, string> { ["Policy"] = generated.QueuePolicy! });
         await s3.PutBucketNotificationAsync(new PutBucketNotificationRequest
         {
             BucketName = bucket,
-            QueueConfigurations =
-            [
-                Notification(queueArn, ".manifest.json.gpg"),
-                Notification(queueArn, ".manifest.json.encrypted"),
-            ],
+            QueueConfigurations = JsonNode.Parse(generated.NotificationConfiguration!)!["QueueConfigurations"]!.AsArray().Select(rule => new QueueConfiguration
+            {
+                Id = rule!["Id"]!.GetValue<string>(),
+                Queue = rule["QueueArn"]!.GetValue<string>(),
+                Events = [.. rule["Events"]!.AsArray().Select(e => new EventType(e!.GetValue<string>()))],
+                Filter = new Filter
+                {
+                    S3KeyFilter = new S3KeyFilter
+                    {
+                        FilterRules = [.. rule["Filter"]!["Key"]!["FilterRules"]!.AsArray().Select(f => new FilterRule(f!["Name"]!.GetValue<string>(), f["Value"]!.GetValue<string>()))],
+                    },
+                },
+            }).ToList(),
         });
         return new QueueTestBed(server, bucket, queue, dlq, s3, sqs);
     }
@@ -194,11 +209,4 @@ internal sealed class QueueTestBed : IDisposable
         S3.Dispose();
         Sqs.Dispose();
     }
-
-    private static QueueConfiguration Notification(string queueArn, string suffix) => new()
-    {
-        Queue = queueArn,
-        Events = [EventType.ObjectCreatedAll],
-        Filter = new Filter { S3KeyFilter = new S3KeyFilter { FilterRules = [new FilterRule("prefix", Prefix + "/"), new FilterRule("suffix", suffix)] } },
-    };
 }
