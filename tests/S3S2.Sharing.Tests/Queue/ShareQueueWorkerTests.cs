@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using S3S2.Sharing.Tests.Infrastructure;
 
@@ -158,6 +159,61 @@ public sealed class ShareQueueWorkerTests
 
         Assert.That(await bed.CountAsync(bed.DeadLetterQueueUrl), Is.Zero);
         Assert.That(Directory.GetFileSystemEntries(bed.Output.Path), Is.Empty);
+    }
+
+    [Test]
+    public async Task Worker_S3Destination_ReuploadsVerifiedFilesUnderSseKmsThenMarker()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        var files = new Dictionary<string, byte[]> { ["orders.csv"] = TestData.Csv(300), ["nested/raw.bin"] = TestData.Random(20_000, seed: 3) };
+        var receipt = await bed.ShareAsync("BigDataRider", files);
+        var processed = await bed.Server.CreateBucketAsync();
+        const string KeyArn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = bed.Bucket;
+                o.Prefix = QueueTestBed.Prefix;
+            })
+            .AddReceiving(o => o.SecretKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored)))
+            .AddS3Uploader(o =>
+            {
+                o.ServiceUrl = bed.Server.Endpoint;
+                o.Credentials = LocalMotoServer.Credentials;
+            })
+            .AddShareQueueWorker(o =>
+            {
+                o.QueueUrl = bed.QueueUrl;
+                o.ServiceUrl = bed.Server.Endpoint;
+                o.Credentials = LocalMotoServer.Credentials;
+                o.OutputDirectory = bed.Output.Path;
+                o.WaitTime = TimeSpan.FromSeconds(1);
+            })
+            .AddS3ShareDestination(o =>
+            {
+                o.Bucket = processed;
+                o.Prefix = "processed";
+                o.KmsKeyId = KeyArn;
+                o.ServiceUrl = bed.Server.Endpoint;
+                o.Credentials = LocalMotoServer.Credentials;
+            });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var marker = $"processed/{receipt.ShareId}.received";
+        await QueueTestBed.WaitUntilAsync(async () => (await bed.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = processed })).S3Objects?.Any(o => o.Key == marker) == true, TimeSpan.FromSeconds(60), "the share re-uploaded to the processed bucket");
+        await host.StopAsync();
+
+        foreach (var (path, content) in files)
+        {
+            using var response = await bed.S3.GetObjectAsync(processed, $"processed/{receipt.ShareId}/{path}");
+            using var copy = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(content), path);
+            Assert.That(response.ServerSideEncryptionMethod?.Value, Is.EqualTo("aws:kms"), path);
+            Assert.That(response.ServerSideEncryptionKeyManagementServiceKeyId, Does.Contain("11111111-2222-3333-4444-555555555555"), path);
+            Assert.That(response.Metadata["x-amz-meta-s3s2-share-id"], Is.EqualTo(receipt.ShareId));
+        }
     }
 
     /// <summary>Takes the notification S3 sent for <paramref name="shareId"/>'s manifest off the queue (deleting it and S3's test event) and returns its body.</summary>
