@@ -16,9 +16,12 @@ internal static class CliErrors
         var cause = error is ShareFailedException { InnerException: { } inner } ? inner : error;
         var (code, message) = cause switch
         {
-            SharePolicyException => (ExitCodes.PolicyRefused, error.Message),
+            SharePolicyException or S3S2.Sharing.Signing.SignerRefusedException => (ExitCodes.PolicyRefused, error.Message),
             IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
             EncryptionKeyException or ShareProfileException => (ExitCodes.BadInput, error.Message),
+            // Keys that are not the pinned ones are refused at start now, not at the first upload; still the policy's refusal.
+            OptionsValidationException validation when validation.Failures.Any(f => f.Contains("do not match the pinned fingerprints", StringComparison.Ordinal))
+                => (ExitCodes.PolicyRefused, string.Join(Environment.NewLine, validation.Failures)),
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),
             ArgumentException or UsageException => (ExitCodes.BadInput, error.Message),

@@ -16,8 +16,15 @@ public sealed class ShareClientOptions
     /// Gets or sets the key prefix this partner writes under (for example <c>partners/bigdatarider</c>).
     /// Leading and trailing '/' are ignored; '..', '\' and empty segments are refused.
     /// </summary>
-    /// <value>Empty: shares are written at the top of the bucket or folder.</value>
+    /// <value>
+    /// Empty. With the S3 uploader an empty prefix is refused unless <see cref="AllowBucketRoot"/> is set: a misspelt
+    /// configuration key leaves the prefix empty, and the shares would land at the top of the receiver's bucket.
+    /// </value>
     public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets a value indicating whether shares may be written at the top of the bucket (an empty <see cref="Prefix"/>) on purpose.</summary>
+    /// <value><see langword="false"/>.</value>
+    public bool AllowBucketRoot { get; set; }
 
     /// <summary>Gets or sets the sender name written into each manifest.</summary>
     /// <value>The machine name.</value>

@@ -11,7 +11,7 @@ namespace S3S2.Sharing;
 /// itself wrapping the original cancellation. Objects already uploaded stay in the bucket without a manifest; a
 /// lifecycle rule or the receiver's clean-up removes them.
 /// </remarks>
-public sealed class ShareFailedException : Exception
+public sealed class ShareFailedException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="ShareFailedException"/> class.</summary>
     public ShareFailedException()

@@ -21,9 +21,10 @@ internal static class InitCommand
         var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." };
         var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
+        var partnerSigningKey = new Option<string?>("--partner-signing-key") { Description = "The fingerprint of the partner's signing key ('s3s2 keygen --signing'): every share made with the profile must be signed with exactly that key." };
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
-            bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output,
+            bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey,
         };
         command.SetAction(result =>
         {
@@ -47,6 +48,7 @@ internal static class InitCommand
                 profile.Encryption = new ShareProfileEncryption { Mode = ShareProfileEncryption.KmsEnvelopeMode, KmsKeyIds = kms.ToList() };
             }
 
+            profile.SigningKeyFingerprint = result.GetValue(partnerSigningKey);
             Write(profile, path);
             Console.WriteLine($"Profile written: {path}");
             foreach (var key in profile.Encryption.OpenPgpKeys)
@@ -57,6 +59,11 @@ internal static class InitCommand
             foreach (var key in profile.Encryption.KmsKeyIds)
             {
                 Console.WriteLine($"  KMS key {key}");
+            }
+
+            if (profile.SigningKeyFingerprint is { } signer)
+            {
+                Console.WriteLine($"  partner signs with {signer}");
             }
 
             Console.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));

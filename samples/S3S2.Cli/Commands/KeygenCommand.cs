@@ -3,7 +3,7 @@ using S3S2.Sharing.Encryption.OpenPgp;
 
 namespace S3S2.Cli.Commands;
 
-/// <summary><c>s3s2 keygen --name NAME --out DIR [--passphrase-env VAR]</c>: a receiver key pair gpg accepts.</summary>
+/// <summary><c>s3s2 keygen --name NAME --out DIR [--passphrase-env VAR] [--signing]</c>: a receiver key pair, or a partner's signing key, gpg accepts.</summary>
 internal static class KeygenCommand
 {
     public static Command Create()
@@ -11,9 +11,10 @@ internal static class KeygenCommand
         var name = new Option<string>("--name") { Description = "The key's name (also the file names), for example 'awesomeai'.", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder to write NAME.pub.asc and NAME.sec.asc to.", Required = true };
         var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the secret key's passphrase." };
-        var command = new Command("keygen", "Make a receiver key pair: NAME.pub.asc for partners, NAME.sec.asc for the receiver only.\n\nExample:\n  s3s2 keygen --name awesomeai --out keys --passphrase-env S3S2_PASSPHRASE")
+        var signing = new Option<bool>("--signing") { Description = "Make a partner's signing key (RSA-3072, sign only) for 's3s2 share --sign-key'; receivers pin its fingerprint with --require-signer." };
+        var command = new Command("keygen", "Make a receiver key pair: NAME.pub.asc for partners, NAME.sec.asc for the receiver only. With --signing, a partner's signing key: NAME.sec.asc signs shares, NAME.pub.asc and the fingerprint go to the receiver.\n\nExamples:\n  s3s2 keygen --name awesomeai --out keys --passphrase-env S3S2_PASSPHRASE\n  s3s2 keygen --signing --name bigdatarider --out keys --passphrase-env SIGN_PASSPHRASE")
         {
-            name, output, passphraseEnv,
+            name, output, passphraseEnv, signing,
         };
         command.SetAction(result =>
         {
@@ -35,13 +36,26 @@ internal static class KeygenCommand
                 }
             }
 
-            var key = OpenPgpKeyGenerator.Generate($"{keyName} (s3s2 receiver)", passphrase);
+            var signingKey = result.GetValue(signing);
+            var key = signingKey
+                ? OpenPgpKeyGenerator.GenerateSigningKey($"{keyName} (s3s2 partner signing key)", passphrase)
+                : OpenPgpKeyGenerator.Generate($"{keyName} (s3s2 receiver)", passphrase);
             folder.Create();
             File.WriteAllText(publicPath, key.PublicKeyArmored);
             WriteSecret(secretPath, key.SecretKeyArmored);
-            Console.WriteLine($"Public key (give to partners): {publicPath}");
-            Console.WriteLine($"Secret key (keep private):     {secretPath}");
-            Console.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
+            if (signingKey)
+            {
+                Console.WriteLine($"Public key (give to the receiver):      {publicPath}");
+                Console.WriteLine($"Secret key (signs shares; keep private): {secretPath}");
+                Console.WriteLine($"Fingerprint (receivers pin it):          {key.Fingerprint}");
+            }
+            else
+            {
+                Console.WriteLine($"Public key (give to partners): {publicPath}");
+                Console.WriteLine($"Secret key (keep private):     {secretPath}");
+                Console.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
+            }
+
             if (passphrase.Length == 0)
             {
                 Console.Error.WriteLine($"s3s2: warning: {secretPath} is not protected by a passphrase (only by its file mode 0600). Use --passphrase-env VAR to protect it.");

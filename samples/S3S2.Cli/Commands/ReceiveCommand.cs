@@ -19,13 +19,13 @@ internal static class ReceiveCommand
         var maxExpansion = new Option<int?>("--max-expansion-ratio") { Description = "Refuse a file whose plaintext is more than this many times its ciphertext (default 1000; stops decompression bombs)." };
         var readTimeout = new Option<int?>("--read-timeout") { Description = "Seconds a download may bring no data before it is abandoned and tried again (default 60)." };
         var deleteAfter = new Option<bool>("--delete-after-receive") { Description = "Delete a share's objects once all its files are in place and verified (the manifest last), so drop folders do not grow." };
-        var command = new Command("receive", "Download, decrypt and verify shares; each file is renamed into place only when its size and SHA-256 match the manifest. Existing files are never overwritten.\n\nExit codes: 0 all received (shares encrypted to none of your keys are skipped with a warning when others are readable); 4 integrity failure (corrupt, modified or missing object); 3 refused by a limit (--max-*, free disk space); 2 bad input or key; 1 conflict or other failure. Integrity wins over the others.\n\nExamples:\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 receive --from ./store --share 20261127T004512345Z-1a2b3c4d --out inbox --pgp-secret-key awesomeai.sec.asc");
+        var command = new Command("receive", "Download, decrypt and verify shares; each file is renamed into place only when its size and SHA-256 match the manifest. Existing files are never overwritten.\n\nExit codes: 0 all received (shares encrypted to none of your keys are skipped with a warning when others are readable); 4 integrity failure (corrupt, modified or missing object); 3 refused by a limit (--max-*, free disk space) or for its signer (--require-signer); 2 bad input or key; 1 conflict or other failure. Integrity wins over the others.\n\nExamples:\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 receive --from ./store --share 20261127T004512345Z-1a2b3c4d --out inbox --pgp-secret-key awesomeai.sec.asc\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --require-signer partners/bigdatarider=0123...ABCD");
         foreach (var option in source.Store)
         {
             command.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { share, output, deleteAfter, maxFileBytes, maxShareBytes, maxFiles, maxPathDepth, maxExpansion, readTimeout, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts, CommonOptions.Json })
+        foreach (var option in new Option[] { share, output, deleteAfter, maxFileBytes, maxShareBytes, maxFiles, maxPathDepth, maxExpansion, readTimeout, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts, source.RequiredSigners, CommonOptions.Json })
         {
             command.Options.Add(option);
         }
@@ -71,7 +71,7 @@ internal static class ReceiveCommand
             var received = share.Files.Count(f => f.Status == ReceiveStatus.Received);
             var present = share.Files.Count(f => f.Status == ReceiveStatus.AlreadyReceived);
             Console.WriteLine(share.Succeeded
-                ? $"{share.ShareId}: {(share.Status == ReceiveStatus.AlreadyReceived && share.Files.Count == 0 ? "already received" : $"{received} file(s) received, {present} already present")} -> {share.Directory}"
+                ? $"{share.ShareId}: {(share.Status == ReceiveStatus.AlreadyReceived && share.Files.Count == 0 ? "already received" : $"{received} file(s) received, {present} already present")} -> {share.Directory}{(share.SignerFingerprint is { } signer ? $" (signed by {signer})" : string.Empty)}"
                 : $"{share.ShareId}: {Describe(share.Status)}");
             if (share.Error is not null && share.Status != ReceiveStatus.Skipped)
             {
@@ -95,7 +95,7 @@ internal static class ReceiveCommand
         ReceiveStatus.IntegrityFailed => "integrity failure",
         ReceiveStatus.Conflict => "conflict",
         ReceiveStatus.Failed => "failed",
-        ReceiveStatus.Refused => "refused by a limit",
+        ReceiveStatus.Refused => "refused",
         ReceiveStatus.Skipped => "skipped (not for these keys)",
         ReceiveStatus.AlreadyReceived => "already received",
         _ => "received",

@@ -13,4 +13,5 @@ internal sealed record ReceiveSettings(
     IReadOnlyList<string>? KmsKeys = null,
     bool DeleteAfterReceive = false,
     IReadOnlyList<string>? KmsAccounts = null,
-    ReceiveLimits? Limits = null);
+    ReceiveLimits? Limits = null,
+    IReadOnlyList<string>? RequiredSigners = null);

@@ -54,6 +54,12 @@ internal static class ReceiverServices
                 {
                     o.AllowedKmsAccountIds.Add(account);
                 }
+
+                foreach (var signer in settings.RequiredSigners ?? [])
+                {
+                    o.PinnedSigners.Add(signer);
+                    o.RequireSignedShares = true;
+                }
             });
         if (settings.From is not null)
         {

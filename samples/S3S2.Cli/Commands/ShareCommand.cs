@@ -33,10 +33,12 @@ internal static class ShareCommand
         var kmsEndpoint = new Option<string?>("--kms-endpoint") { Description = "A KMS-compatible endpoint URL; credentials come from the standard AWS chain." };
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
         var sseS3 = new Option<bool>("--sse-s3") { Description = "Also ask S3 for server-side encryption with S3-managed keys (SSE-S3)." };
+        var signKey = new Option<string?>("--sign-key") { Description = "Sign the share with your own OpenPGP secret key (from 's3s2 keygen --signing'), so the receiver can tell it comes from you." };
+        var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the --sign-key passphrase." };
 
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --profile awesomeai.profile.json --sign-key bigdatarider.sec.asc --passphrase-env SIGN_PASSPHRASE\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, CommonOptions.Json,
+            paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -55,7 +57,9 @@ internal static class ShareCommand
                 result.GetValue(sseKmsKey),
                 result.GetValue(sseS3),
                 result.GetValue(profile),
-                result.GetValue(name));
+                result.GetValue(name),
+                result.GetValue(signKey),
+                result.GetValue(passphraseEnv));
             var json = result.GetValue(CommonOptions.Json);
             var silent = json || result.GetValue(CommonOptions.Quiet);
             var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
@@ -127,6 +131,16 @@ internal static class ShareCommand
             throw new UsageException("--pin-fingerprint pins OpenPGP keys; with KMS keys the key ARNs themselves are what the policy checks. Remove --pin-fingerprint.");
         }
 
+        if (settings.To is null && settings.Prefix is null && profile is null)
+        {
+            throw new UsageException("Give --prefix, the prefix the receiver gave you (for example partners/acme); to write at the top of the bucket on purpose, give --prefix /.");
+        }
+
+        if (settings.SignPassphraseVariable is not null && settings.SignKey is null)
+        {
+            throw new UsageException("--passphrase-env protects the --sign-key; give --sign-key FILE too, or remove --passphrase-env.");
+        }
+
         if (settings.SseKmsKey is not null && settings.SseS3)
         {
             throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
@@ -142,6 +156,9 @@ internal static class ShareCommand
         {
             o.Bucket = bucket;
             o.Prefix = settings.Prefix ?? profile?.Prefix ?? string.Empty;
+
+            // Checked above: the prefix was given (a flag or the receiver's profile), or a local folder is the target.
+            o.AllowBucketRoot = true;
             var sseKmsKey = settings.SseKmsKey ?? profile?.RequiredSseKmsKeyId;
             o.ServerSideEncryption = sseKmsKey is not null ? ServerSideEncryption.Kms(sseKmsKey) : settings.SseS3 ? ServerSideEncryption.S3Managed : null;
             if (profile?.RequiredSseKmsKeyId is { } required)
@@ -188,6 +205,23 @@ internal static class ShareCommand
 
                 o.Compression = settings.Compression;
             });
+        }
+
+        if (settings.SignKey is not null)
+        {
+            // Read now, so a missing variable is reported before anything is uploaded; the value is never printed.
+            var passphrase = settings.SignPassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.SignPassphraseVariable);
+            builder.AddShareSigning(o =>
+            {
+                o.SigningKey = OpenPgpKeySource.FromFile(settings.SignKey);
+                o.Passphrase = passphrase is null ? null : () => passphrase;
+                o.PinnedFingerprint = profile?.SigningKeyFingerprint;
+            });
+        }
+
+        if (profile?.SigningKeyFingerprint is { } signer && settings.SignKey is null)
+        {
+            throw new UsageException($"The profile requires shares signed with your key {signer}. Give it with --sign-key FILE (and --passphrase-env VAR when it is protected).");
         }
 
         if (settings.To is not null)

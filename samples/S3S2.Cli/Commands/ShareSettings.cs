@@ -18,4 +18,6 @@ internal sealed record ShareSettings(
     string? SseKmsKey = null,
     bool SseS3 = false,
     string? Profile = null,
-    string? StdinName = null);
+    string? StdinName = null,
+    string? SignKey = null,
+    string? SignPassphraseVariable = null);

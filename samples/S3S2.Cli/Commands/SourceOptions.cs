@@ -25,6 +25,8 @@ internal sealed class SourceOptions
 
     public Option<string[]> KmsAccounts { get; } = new("--kms-account") { Description = "An AWS account (12 digits) any of whose KMS keys may decrypt KMS envelope messages (repeatable).", Arity = ArgumentArity.OneOrMore };
 
+    public Option<string[]> RequiredSigners { get; } = new("--require-signer") { Description = "Receive only shares signed by this partner key: FINGERPRINT, or PREFIX=FINGERPRINT for shares under that prefix only (repeatable). Other shares are refused (exit 3).", Arity = ArgumentArity.OneOrMore };
+
     public IEnumerable<Option> Store => [From, Bucket, Endpoint, Region, Prefix];
 
     public ReceiveSettings Read(ParseResult result) => new(
@@ -37,5 +39,6 @@ internal sealed class SourceOptions
         result.GetValue(PassphraseEnv),
         result.GetValue(KmsEndpoint),
         result.GetValue(KmsKeys) ?? [],
-        KmsAccounts: result.GetValue(KmsAccounts) ?? []);
+        KmsAccounts: result.GetValue(KmsAccounts) ?? [],
+        RequiredSigners: result.GetValue(RequiredSigners) ?? []);
 }

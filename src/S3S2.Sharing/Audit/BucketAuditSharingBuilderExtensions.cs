@@ -23,7 +23,6 @@ public static class BucketAuditSharingBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<BucketAuditOptions>(builder.Name).Configure(configure).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BucketAuditOptions>, BucketAuditOptionsValidator>());
-        builder.Services.TryAddSingleton<IAmazonS3>(_ => S3ClientFactory.Create(new S3UploaderOptions()));
         var name = builder.Name;
         builder.Services.TryAddSingleton<IBucketAuditor>(services =>
         {

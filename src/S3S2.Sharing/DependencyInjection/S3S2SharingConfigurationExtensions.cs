@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using S3S2.Sharing;
+using S3S2.Sharing.DependencyInjection;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
 using S3S2.Sharing.Upload;
@@ -11,9 +12,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// variables such as <c>S3S2__Bucket</c> override it the usual .NET way). Keys:
 /// <c>Profile</c> (a profile file: bucket, prefix, pinned keys), <c>Bucket</c>, <c>Prefix</c>, <c>SenderName</c>,
 /// <c>MaxConcurrentFiles</c>, <c>OpenPgp:RecipientKeyFiles:N</c>, <c>OpenPgp:PinnedFingerprints:N</c>,
-/// <c>OpenPgp:Compression</c> (None|Zlib), <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:MultipartThreshold</c>,
+/// <c>OpenPgp:Compression</c> (None|Zlib), <c>Signing:KeyFile</c>, <c>Signing:PassphraseEnvironmentVariable</c>,
+/// <c>Signing:Fingerprint</c> (the partner's signing key, see <c>AddShareSigning</c>), <c>AllowBucketRoot</c>, <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:MultipartThreshold</c>,
 /// <c>S3:PartSize</c>, <c>S3:MaxConcurrentParts</c>, <c>LocalFolder</c> (a folder store instead of S3).
 /// Values set in configuration override the profile's bucket and prefix; a profile's pinned fingerprints stay.
+/// Validation errors name the full configuration key (for example <c>S3S2:OpenPgp:RecipientKeyFiles:0</c>), and an
+/// unknown enum value is an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> listing the allowed values.
 /// </summary>
 public static class S3S2SharingConfigurationExtensions
 {
@@ -33,6 +37,27 @@ public static class S3S2SharingConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddS3S2Sharing(name);
+        var path = (configuration as IConfigurationSection)?.Path ?? string.Empty;
+        string FullKey(string key) => path.Length == 0 ? key : $"{path}:{key}";
+
+        // Unknown enum values become validation errors naming the key and the allowed values; the binder never sees them.
+        var client = $"S3S2 client '{name}'";
+        var errors = new List<string>();
+        var invalid = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        ConfigurationEnums.Check(
+            configuration,
+            client,
+            FullKey,
+            [("RequiredServerSideEncryption", typeof(ServerSideEncryptionMethod)), ("ServerSideEncryption:Method", typeof(ServerSideEncryptionMethod)), ("OpenPgp:Compression", typeof(OpenPgpCompression))],
+            errors,
+            invalid);
+        builder.Register(r =>
+        {
+            r.ConfigurationPath = path;
+            r.ConfigurationErrors.AddRange(errors);
+        });
+        var bindable = ConfigurationWithout.Create(configuration, invalid);
+
         var localFolder = configuration["LocalFolder"];
         var s3 = configuration.GetSection("S3");
         if (configuration["Profile"] is { Length: > 0 } profile)
@@ -44,7 +69,7 @@ public static class S3S2SharingConfigurationExtensions
             builder.AddS3Uploader();
         }
 
-        services.Configure<ShareClientOptions>(name, configuration);
+        services.Configure<ShareClientOptions>(name, bindable);
         if (s3.Exists())
         {
             services.Configure<S3UploaderOptions>(name, s3);
@@ -53,11 +78,14 @@ public static class S3S2SharingConfigurationExtensions
         var openPgp = configuration.GetSection("OpenPgp");
         if (openPgp.Exists())
         {
+            // Each key file's source names its configuration key, so every error about the file names the key to fix.
+            var recipientKeys = KeyFiles(openPgp.GetSection("RecipientKeyFiles"));
+            var compression = invalid.Contains("OpenPgp:Compression") ? null : openPgp["Compression"];
             builder.AddOpenPgpEncryption(o =>
             {
-                foreach (var file in Values(openPgp.GetSection("RecipientKeyFiles")))
+                foreach (var key in recipientKeys)
                 {
-                    o.RecipientKeys.Add(OpenPgpKeySource.FromFile(file));
+                    o.RecipientKeys.Add(key);
                 }
 
                 foreach (var pin in Values(openPgp.GetSection("PinnedFingerprints")))
@@ -65,12 +93,25 @@ public static class S3S2SharingConfigurationExtensions
                     o.PinnedFingerprints.Add(pin);
                 }
 
-                if (openPgp["Compression"] is { Length: > 0 } compression)
+                if (compression is { Length: > 0 })
                 {
-                    o.Compression = Enum.TryParse<OpenPgpCompression>(compression, ignoreCase: true, out var parsed)
-                        ? parsed
-                        : throw new ArgumentException($"S3S2 client '{name}': OpenPgp:Compression '{compression}' is unknown. Use None or Zlib.", nameof(configuration));
+                    o.Compression = Enum.Parse<OpenPgpCompression>(compression.Trim(), ignoreCase: true);
                 }
+            });
+        }
+
+        var signing = configuration.GetSection("Signing");
+        if (signing.Exists())
+        {
+            var signingKey = KeyFiles(signing.GetSection("KeyFile")).FirstOrDefault();
+            var passphraseVariable = signing["PassphraseEnvironmentVariable"];
+            builder.AddShareSigning(o =>
+            {
+                o.SigningKey = signingKey;
+                o.PinnedFingerprint = signing["Fingerprint"] is { Length: > 0 } pinned ? pinned : o.PinnedFingerprint;
+                o.Passphrase = passphraseVariable is not { Length: > 0 } ? null : () => Environment.GetEnvironmentVariable(passphraseVariable) is { Length: > 0 } value
+                    ? value
+                    : throw new S3S2.Sharing.Encryption.EncryptionKeyException($"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} names '{passphraseVariable}', but that environment variable is not set or empty. Export it first.");
             });
         }
 
@@ -81,6 +122,12 @@ public static class S3S2SharingConfigurationExtensions
 
         return builder;
     }
+
+    /// <summary>The key files under a section (a list, or one value), each described with its configuration key.</summary>
+    private static List<OpenPgpKeySource> KeyFiles(IConfigurationSection section) =>
+        (section.Value is { Length: > 0 } single ? [(single, section.Path)] : section.GetChildren().Where(c => c.Value is { Length: > 0 }).Select(c => (c.Value!, c.Path)))
+        .Select(file => OpenPgpKeySource.FromStream(() => File.OpenRead(file.Item1), $"key file '{file.Item1}' ({file.Item2})"))
+        .ToList();
 
     private static IEnumerable<string> Values(IConfigurationSection section) =>
         section.GetChildren().Select(child => child.Value).OfType<string>().Where(value => value.Length > 0);

@@ -39,6 +39,13 @@ public static class S3S2SharingServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         services.AddOptions();
+        services.Configure<RegisteredClientNames>(registered =>
+        {
+            if (!registered.Names.Contains(name, StringComparer.Ordinal))
+            {
+                registered.Names.Add(name);
+            }
+        });
         var options = services.AddOptions<ShareClientOptions>(name).ValidateOnStart();
         if (configure is not null)
         {

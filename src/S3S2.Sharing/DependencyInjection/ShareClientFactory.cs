@@ -8,6 +8,7 @@ using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Signing;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.DependencyInjection;
@@ -20,7 +21,8 @@ internal sealed class ShareClientFactory(
     IServiceProvider services,
     IOptionsMonitor<ShareClientOptions> clientOptions,
     IOptionsMonitor<ShareClientRegistration> registrations,
-    IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions) : IShareClientFactory, IDisposable
+    IOptionsMonitor<OpenPgpEncryptionOptions> openPgpOptions,
+    IOptions<RegisteredClientNames> registeredNames) : IShareClientFactory, IDisposable
 {
     private readonly NamedClients<(ShareClient Client, IUploader Uploader)> _clients = new();
     private readonly ConcurrentBag<IDisposable> _ownedEncryptors = [];
@@ -28,6 +30,7 @@ internal sealed class ShareClientFactory(
     public IShareClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        registeredNames.Value.ThrowIfUnknown(name, "client");
         return _clients.GetOrBuild(name, Build).Client;
     }
 
@@ -62,12 +65,18 @@ internal sealed class ShareClientFactory(
             KmsEnvelopeSharingBuilderExtensions.KmsEnvelopeName => BuildKmsEnvelope(name, custom),
             _ => BuildOpenPgp(name, time, custom),
         };
+        var signer = registration.Signs ? ManifestSigningKey.Load(services.GetRequiredService<IOptionsMonitor<ShareSigningOptions>>().Get(name)) : null;
+        if (signer is not null)
+        {
+            encryptor = new ManifestSigningEncryptor(encryptor, signer);
+        }
+
         var createUploader = registration.Uploaders[0].Create;
         var bucket = options.Bucket;
         var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
             options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
         var uploader = createUploader(services, name);
-        return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>(), loggerFactory.CreateLogger<ShareSession>()), uploader);
+        return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>(), loggerFactory.CreateLogger<ShareSession>(), signer?.Identity), uploader);
     }
 
     /// <summary>The rule pins the configured key ARNs, read from the options (not from what the encryptor reports).</summary>

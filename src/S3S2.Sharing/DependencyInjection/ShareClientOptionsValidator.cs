@@ -12,7 +12,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         name ??= Options.DefaultName;
         var client = $"S3S2 client '{name}'";
         var registration = registrations.Get(name);
-        var errors = new List<string>();
+        var errors = new List<string>(registration.ConfigurationErrors);
 
         if (registration.Encryptions.Count == 0 && registration.CustomEncryptors.Count > 0)
         {
@@ -42,26 +42,40 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
         }
         else if (registration.Uploaders.Count == 1 && registration.Uploaders[0].RequiresBucket && string.IsNullOrWhiteSpace(options.Bucket))
         {
-            errors.Add($"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name.");
+            errors.Add(registration.ConfigurationPath is null
+                ? $"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name."
+                : $"{client}: {registration.KeyOf("Bucket", "Bucket")} is not set but the S3 uploader needs one. Set {registration.KeyOf("Bucket", "Bucket")} in the configuration to the receiver's bucket name.");
+        }
+
+        if (registration.RequiredSigner is { } signer && !registration.Signs)
+        {
+            errors.Add($"{client}: the share profile requires shares signed with key {signer}, but no signing key is configured. Call AddShareSigning(o => o.SigningKey = OpenPgpKeySource.FromFile(\"partner.sec.asc\")) (CLI: --sign-key FILE).");
         }
 
         try
         {
-            ObjectKeys.NormalizePrefix(options.Prefix);
+            var shares = registration.Encryptions.Count > 0 || registration.CustomEncryptors.Count > 0;
+            var prefix = ObjectKeys.NormalizePrefix(options.Prefix);
+            if (shares && prefix.Length == 0 && !options.AllowBucketRoot
+                && registration.Uploaders.Count == 1 && registration.Uploaders[0].RequiresBucket)
+            {
+                errors.Add($"{client}: {registration.KeyOf("Prefix", "Prefix")} is empty, so shares would be written at the top of bucket '{options.Bucket}' (a misspelt configuration key has the same effect). Set it to the prefix the receiver gave you (for example 'partners/acme'), or set {registration.KeyOf("AllowBucketRoot", "AllowBucketRoot")} = true to write at the top on purpose.");
+            }
         }
         catch (ArgumentException ex)
         {
-            errors.Add($"{client}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            var problem = ex.Message.Split(" (Parameter", 2)[0];
+            errors.Add($"{client}: {(problem.StartsWith("Prefix ", StringComparison.Ordinal) ? registration.KeyOf("Prefix", "Prefix") + problem["Prefix".Length..] : problem)}");
         }
 
         if (options.MaxConcurrentFiles is < 1 or > 64)
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: MaxConcurrentFiles {options.MaxConcurrentFiles} must be between 1 and 64."));
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: {registration.KeyOf("MaxConcurrentFiles", "MaxConcurrentFiles")} {options.MaxConcurrentFiles} must be between 1 and 64."));
         }
 
         if (string.IsNullOrWhiteSpace(options.SenderName))
         {
-            errors.Add($"{client}: SenderName is empty. Set it to the partner's name (it is written into each manifest).");
+            errors.Add($"{client}: {registration.KeyOf("SenderName", "SenderName")} is empty. Set it to the partner's name (it is written into each manifest).");
         }
 
         if (options.RequiredServerSideEncryption is { } required && options.ServerSideEncryption?.Method != required)

@@ -1,7 +1,7 @@
 namespace S3S2.Sharing.Encryption;
 
 /// <summary>A key given to the library cannot be used: unreadable, of the wrong kind, expired, revoked or unable to encrypt.</summary>
-public sealed class EncryptionKeyException : Exception
+public sealed class EncryptionKeyException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="EncryptionKeyException"/> class.</summary>
     public EncryptionKeyException()

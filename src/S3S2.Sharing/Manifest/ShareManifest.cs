@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace S3S2.Sharing.Manifest;
 
 /// <summary>The manifest of a share: uploaded last, encrypted like the files; its presence marks the share complete.</summary>
@@ -23,4 +25,8 @@ internal sealed record ShareManifest(
     /// <summary>Gets the sender's idempotency key, or <see langword="null"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Gets the partner's signing key, when the share is signed; absent from unsigned manifests, which stay as they were.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ManifestSigner? Signer { get; init; }
 }

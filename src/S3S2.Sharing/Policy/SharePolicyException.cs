@@ -1,7 +1,7 @@
 namespace S3S2.Sharing.Policy;
 
 /// <summary>The share policy refused an upload; nothing was sent.</summary>
-public sealed class SharePolicyException : Exception
+public sealed class SharePolicyException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="SharePolicyException"/> class.</summary>
     public SharePolicyException()

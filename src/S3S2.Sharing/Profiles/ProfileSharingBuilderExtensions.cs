@@ -11,7 +11,8 @@ public static class ProfileSharingBuilderExtensions
     /// <summary>
     /// Reads and checks the profile now (a bad or altered profile fails here), then sets the client's bucket and
     /// prefix, its encryption (OpenPGP with the receiver's keys pinned by fingerprint, or KMS envelope with the
-    /// receiver's KMS keys), the SSE-KMS requirement if any, and an S3 uploader for the profile's region or endpoint.
+    /// receiver's KMS keys), the SSE-KMS requirement if any, and an S3 uploader for the profile's region or endpoint
+    /// (assuming the profile's role, when it names one).
     /// </summary>
     /// <param name="builder">The share client builder.</param>
     /// <param name="path">The profile file made by <c>s3s2 init</c>.</param>
@@ -39,6 +40,9 @@ public static class ProfileSharingBuilderExtensions
         {
             o.Bucket = profile.Bucket;
             o.Prefix = profile.Prefix;
+
+            // The receiver wrote the profile: an empty prefix there is its decision, not a misspelt key.
+            o.AllowBucketRoot = o.AllowBucketRoot || (profile.Prefix ?? string.Empty).Trim('/').Length == 0;
         });
         if (profile.RequiredSseKmsKeyId is { } sseKey)
         {
@@ -75,12 +79,22 @@ public static class ProfileSharingBuilderExtensions
             });
         }
 
+        if (profile.SigningKeyFingerprint is { } signer)
+        {
+            // After all configuration, so the signing key configured anywhere must be the profile's.
+            builder.Services.PostConfigure<S3S2.Sharing.Signing.ShareSigningOptions>(builder.Name, o => o.PinnedFingerprint = signer);
+            builder.Register(r => r.RequiredSigner = signer);
+        }
+
         if (includeUploader)
         {
             builder.AddS3Uploader(o =>
             {
                 o.Region = profile.Region;
                 o.ServiceUrl = profile.ServiceUrl;
+                o.RoleArn = profile.AssumeRole?.RoleArn;
+                o.RoleExternalId = profile.AssumeRole?.ExternalId;
+                o.RoleSessionName = profile.AssumeRole?.SessionName;
             });
         }
 

@@ -31,8 +31,21 @@ public sealed class ShareProfile
     /// <summary>Gets or sets how files are encrypted.</summary>
     public ShareProfileEncryption Encryption { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets the IAM role the partner assumes to upload (a role in the receiver's account that may write to
+    /// <see cref="Prefix"/>), or <see langword="null"/> to upload with the partner's own credentials.
+    /// </summary>
+    public ShareProfileRole? AssumeRole { get; set; }
+
     /// <summary>Gets or sets the KMS key S3 must use for server-side encryption (SSE-KMS), or <see langword="null"/>.</summary>
     public string? RequiredSseKmsKeyId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the fingerprint of the partner's signing key (40 hex digits), or <see langword="null"/>. When set,
+    /// every share made with the profile must be signed with exactly that key (<c>AddShareSigning(...)</c>, CLI:
+    /// <c>--sign-key FILE</c>); another key, or none, is refused before anything is shared.
+    /// </summary>
+    public string? SigningKeyFingerprint { get; set; }
 
     /// <summary>Gets or sets when the profile was made.</summary>
     public DateTimeOffset CreatedUtc { get; set; }

@@ -1,7 +1,7 @@
 namespace S3S2.Sharing.Profiles;
 
 /// <summary>A profile cannot be used: unreadable, of an unknown version, expired, or with invalid fields (all listed).</summary>
-public sealed class ShareProfileException : Exception
+public sealed class ShareProfileException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="ShareProfileException"/> class.</summary>
     public ShareProfileException()

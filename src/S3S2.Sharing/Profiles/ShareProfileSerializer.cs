@@ -118,9 +118,19 @@ public static partial class ShareProfileSerializer
             errors.Add($"the profile expired on {profile.CreatedUtc.AddDays(days):yyyy-MM-dd}; ask the receiver for a new one");
         }
 
+        if (profile.SigningKeyFingerprint is { } signer && OpenPgpRecipientKeys.NormalizeFingerprint(signer) is var normalized && (normalized.Length != 40 || !normalized.All(Uri.IsHexDigit)))
+        {
+            errors.Add($"signingKeyFingerprint '{signer}' is not 40 hex digits");
+        }
+
         if (profile.RequiredSseKmsKeyId is { } sse && string.IsNullOrWhiteSpace(sse))
         {
             errors.Add("requiredSseKmsKeyId is blank; give a KMS key ARN or leave it out");
+        }
+
+        if (profile.AssumeRole is { } role && !Upload.AssumedRole.IsRoleArn(role.RoleArn))
+        {
+            errors.Add($"assumeRole.roleArn '{role.RoleArn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); ask the receiver for the role's ARN");
         }
 
         var encryption = profile.Encryption ?? new ShareProfileEncryption();

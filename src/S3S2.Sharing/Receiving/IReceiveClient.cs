@@ -26,6 +26,16 @@ public interface IReceiveClient
     Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads a share's manifest and checks its signature as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/> does, writing nothing.
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The verified signer's primary-key fingerprint, or <see langword="null"/> for an unsigned share this receiver accepts.</returns>
+    /// <exception cref="Signing.SignerRefusedException">The share would be refused for its signer.</exception>
+    /// <exception cref="IntegrityException">The manifest is corrupt or not a manifest.</exception>
+    Task<string?> ReadSignerAsync(string shareId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Receives one complete share into code: each file is downloaded, decrypted with its integrity verified and
     /// checked against the manifest's size and SHA-256 — spooled meanwhile to a private temporary file (0600, in
     /// <see cref="ReceiveClientOptions.TemporaryDirectory"/>), because those checks end only with the last byte — and

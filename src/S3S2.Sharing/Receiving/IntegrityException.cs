@@ -5,7 +5,7 @@ namespace S3S2.Sharing.Receiving;
 /// protection (MDC, authentication tag, key commitment, signature), with a mismatching encryption context, or not
 /// matching the size and SHA-256 its manifest lists. No plaintext of the failing part was released or kept.
 /// </summary>
-public sealed class IntegrityException : Exception
+public sealed class IntegrityException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="IntegrityException"/> class.</summary>
     public IntegrityException()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
@@ -29,6 +30,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private readonly IShareStore? _store;
     private readonly DecryptorSet _decryptors;
     private readonly ILogger _logger;
+    private readonly Signing.ManifestSignatureVerifier _signatures;
 
     public ReceiveClient(string name, ReceiveClientOptions options, string prefix, IShareStore? store, DecryptorSet decryptors, ILogger logger)
     {
@@ -38,6 +40,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         _store = store;
         _decryptors = decryptors;
         _logger = logger;
+        _signatures = Signing.ManifestSignatureVerifier.Create(name, prefix, options);
     }
 
     private IShareStore Store => _store ?? throw new InvalidOperationException(
@@ -86,6 +89,13 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<string?> ReadSignerAsync(string shareId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shareId);
+        var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
+        return (await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false)).Signer;
+    }
+
     public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shareId);
@@ -94,12 +104,12 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var temporaryRoot = Path.GetFullPath(_options.TemporaryDirectory ?? Path.GetTempPath());
         try
         {
-            return await ReceiveIntoAsync(
+            return await ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(
                 share,
                 manifest => new CallbackFileSink(CallbackFileSink.CreateSpoolDirectory(temporaryRoot, share.ShareId), manifest, onFile),
                 sink => ((CallbackFileSink)sink).SpoolDirectory,
                 string.Empty,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken)).ConfigureAwait(false);
         }
         catch (ReceiveCallbackFailedException ex)
         {
@@ -316,7 +326,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
     {
         var shareDirectory = Path.Combine(root, share.ShareId);
-        return ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken);
+        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, _ => new FolderFileSink(root, share.ShareId), _ => root, shareDirectory, cancellationToken));
     }
 
     /// <summary>
@@ -335,9 +345,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         IReceivedFileSink? sink = null;
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
+        string? signer = null;
         try
         {
-            var manifest = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
+            (var manifest, signer) = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
             var folderSink = sinkFor(manifest!);
             sink = folderSink;
@@ -353,7 +364,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             sink?.Finish();
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
-            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message);
+            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message) { SignerFingerprint = signer };
         }
         catch
         {
@@ -367,7 +378,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, plan.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-                async (index, token) => files[index] = await ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token).ConfigureAwait(false))
+                async (index, token) => files[index] = await ShareTelemetry.ReceiveFileAsync(_name, share.ShareId, plan[index].Entry.Key, () => ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token)).ConfigureAwait(false))
                 .ConfigureAwait(false);
         }
         finally
@@ -379,7 +390,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
-            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
+            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer };
         }
 
         if (_options.DeleteAfterReceive)
@@ -407,11 +418,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
-            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message);
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message) { SignerFingerprint = signer };
         }
 
         LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null);
+        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer };
     }
 
     /// <summary>
@@ -445,16 +456,22 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
-    private async Task<ShareManifest?> ReadManifestAsync(AvailableShare share, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads and decrypts the manifest, takes it out of a signed envelope when it is in one, and decides on its
+    /// signer before anything else of the share is looked at. Returns the manifest and the verified signer's fingerprint.
+    /// </summary>
+    private async Task<(ShareManifest? Manifest, string? Signer)> ReadManifestAsync(AvailableShare share, CancellationToken cancellationToken)
     {
         var description = $"the manifest of share {share.ShareId} (object '{share.ManifestKey}')";
         using var json = new MemoryStream();
+        var signatures = new List<byte[]>();
         var decryptor = _decryptors.ForKey(share.ManifestKey);
         for (var attempt = 1; ; attempt++)
         {
             json.SetLength(0);
+            signatures.Clear();
             using var capped = new VerifyingWriteStream(json, MaxManifestBytes, description);
-            var error = await TryDownloadAsync(share.ManifestKey, description, decryptor, capped, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath), cancellationToken).ConfigureAwait(false);
+            var error = await TryDownloadAsync(share.ManifestKey, description, decryptor, capped, new EncryptionContext(share.ShareId, ShareClient.ManifestContextPath), signatures, cancellationToken).ConfigureAwait(false);
             if (error is null)
             {
                 break;
@@ -468,7 +485,23 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
         try
         {
-            return JsonSerializer.Deserialize(json.GetBuffer().AsSpan(0, (int)json.Length), ManifestJsonContext.Default.ShareManifest);
+            ReadOnlyMemory<byte> signed = json.GetBuffer().AsMemory(0, (int)json.Length);
+            if (JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.SignedManifestEnvelope) is { SignedManifest: { } inner } envelope)
+            {
+                if (signatures.Count > 0)
+                {
+                    throw new IntegrityException($"{description} is signed twice (inside the message and in a signed envelope). Ask the sender to share again.");
+                }
+
+                signed = inner;
+                if (envelope.Signature is { } detached)
+                {
+                    signatures.Add(detached);
+                }
+            }
+
+            var manifest = JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.ShareManifest);
+            return (manifest, manifest is null ? null : _signatures.Verify(share.ShareId, manifest, signed.Span, signatures));
         }
         catch (JsonException ex)
         {
@@ -504,7 +537,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 (ReceiveErrorKind Kind, Exception Error)? error;
                 using (var verifying = new VerifyingWriteStream(writer.Stream, entry.Size, description))
                 {
-                    error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), cancellationToken).ConfigureAwait(false);
+                    error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), signatures: null, cancellationToken).ConfigureAwait(false);
                     if (error is null)
                     {
                         try
@@ -554,7 +587,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// found wins over an error the store raises afterwards (such as its own checksum check on closing the body).
     /// </summary>
     private async Task<(ReceiveErrorKind Kind, Exception Error)?> TryDownloadAsync(
-        string key, string description, IDecryptor decryptor, VerifyingWriteStream plaintext, EncryptionContext context, CancellationToken cancellationToken)
+        string key, string description, IDecryptor decryptor, VerifyingWriteStream plaintext, EncryptionContext context, List<byte[]>? signatures, CancellationToken cancellationToken)
     {
         DownloadStream? body = null;
         Exception? decryptError = null;
@@ -563,7 +596,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             body = new DownloadStream(await OpenAsync(key, description, cancellationToken).ConfigureAwait(false), _options.ReadTimeout, description);
             plaintext.LimitExpansion(_options.MaxExpansionRatio, () => body.BytesRead);
-            await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context), cancellationToken).ConfigureAwait(false);
+            await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context) { Signatures = signatures }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -16,7 +16,8 @@ internal sealed class ReceiveClientFactory(
     IServiceProvider services,
     IOptionsMonitor<ShareClientOptions> clientOptions,
     IOptionsMonitor<ShareClientRegistration> registrations,
-    IOptionsMonitor<ReceiveClientOptions> receiveOptions) : IReceiveClientFactory, IDisposable
+    IOptionsMonitor<ReceiveClientOptions> receiveOptions,
+    IOptions<RegisteredClientNames> registeredNames) : IReceiveClientFactory, IDisposable
 {
     private readonly NamedClients<(ReceiveClient Client, IShareStore? Store)> _clients = new();
     private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
@@ -25,6 +26,7 @@ internal sealed class ReceiveClientFactory(
     public IReceiveClient CreateClient(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        registeredNames.Value.ThrowIfUnknown(name, "client");
         return _clients.GetOrBuild(name, Build).Client;
     }
 
@@ -73,10 +75,20 @@ internal sealed class ReceiveClientFactory(
         return (client, store);
     }
 
-    /// <summary>One KMS client per endpoint or region: the configured endpoint, else the region the key ARN names.</summary>
+    /// <summary>
+    /// The configured endpoint, region or credentials make a client of the library's own; else the host's
+    /// <see cref="IAmazonKeyManagementService"/> for keys in its region; else one own client per region the key ARN names.
+    /// Only the library's own clients are disposed with the factory.
+    /// </summary>
     private IAmazonKeyManagementService KmsFor(string name, ReceiveClientOptions options, string keyArn)
     {
         var region = options.KmsRegion ?? KmsKeyArn.RegionOf(keyArn);
+        var configured = options.KmsServiceUrl is not null || options.KmsRegion is not null || options.KmsCredentials is not null;
+        if (!configured && services.GetService<IAmazonKeyManagementService>() is { } host && KmsClientFactory.Reaches(host, region))
+        {
+            return host;
+        }
+
         return _kmsClients.GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
     }
 

@@ -92,7 +92,10 @@ public sealed class ReceiveClientOptions
     public int MaxExpansionRatio { get; set; } = 1000;
 
     /// <summary>Gets or sets the endpoint of a KMS-compatible service for KMS envelope shares.</summary>
-    /// <value><see langword="null"/>: AWS KMS in the region named by each message's key ARN (or <see cref="KmsRegion"/>).</value>
+    /// <value>
+    /// <see langword="null"/>: AWS KMS in the region named by each message's key ARN (or <see cref="KmsRegion"/>), through the
+    /// host's <c>IAmazonKeyManagementService</c> when it registered one for that region and no KMS setting here is made.
+    /// </value>
     public string? KmsServiceUrl { get; set; }
 
     /// <summary>Gets or sets the KMS region for KMS envelope shares.</summary>
@@ -117,6 +120,23 @@ public sealed class ReceiveClientOptions
     /// </summary>
     /// <value>Empty.</value>
     public IList<string> AllowedKmsAccountIds { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every share must be signed by one of <see cref="PinnedSigners"/>: a share
+    /// that is unsigned, signed by another key, signed by a partner pinned for another prefix, or whose signature does not
+    /// verify is refused (<see cref="ReceiveStatus.Refused"/>) before any of its files is written. Requires pinned signers.
+    /// </summary>
+    /// <value><see langword="false"/>: unsigned shares are received; a signed share's signature is still verified.</value>
+    public bool RequireSignedShares { get; set; }
+
+    /// <summary>
+    /// Gets the partners' signing key fingerprints accepted for this client's shares: <c>FINGERPRINT</c> (40 hex digits,
+    /// spaces ignored) for any prefix, or <c>PREFIX=FINGERPRINT</c> for shares under that prefix only (the client's
+    /// prefix or a prefix above it), so one partner cannot sign shares under another partner's prefix. Setting any
+    /// requires <see cref="RequireSignedShares"/>. From configuration: <c>PinnedSigners:0</c>, <c>PinnedSigners:1</c>...
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> PinnedSigners { get; } = new List<string>();
 
     /// <summary>Gets or sets the AWS partition of <see cref="AllowedKmsAccountIds"/>.</summary>
     /// <value><c>aws</c>.</value>

@@ -93,6 +93,23 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
             errors.Add($"{client}: KmsPartition '{options.KmsPartition}' is not an AWS partition (aws, aws-cn, aws-us-gov...).");
         }
 
+        foreach (var (pin, index) in options.PinnedSigners.Select((p, i) => (p, i)))
+        {
+            if (Signing.SignerPin.FindProblem(pin) is { } problem)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: PinnedSigners:{index} '{pin}' {problem}. Give FINGERPRINT or PREFIX=FINGERPRINT (CLI: --require-signer)."));
+            }
+        }
+
+        if (options.RequireSignedShares && options.PinnedSigners.Count == 0)
+        {
+            errors.Add($"{client}: RequireSignedShares is set but PinnedSigners is empty, so every share would be refused. Pin each partner's signing key fingerprint (PinnedSigners, CLI: --require-signer [PREFIX=]FINGERPRINT).");
+        }
+        else if (!options.RequireSignedShares && options.PinnedSigners.Count > 0)
+        {
+            errors.Add($"{client}: PinnedSigners are set but RequireSignedShares is false, so an unsigned share would still be received and the pins would protect nothing. Set RequireSignedShares = true.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

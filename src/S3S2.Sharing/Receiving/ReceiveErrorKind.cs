@@ -12,6 +12,9 @@ internal enum ReceiveErrorKind
     /// <summary>One of the receiver's limits refused it: <see cref="ReceiveStatus.Refused"/> (exit 3).</summary>
     Limit,
 
+    /// <summary>Refused for its signer (unsigned when required, unpinned or misplaced signer, bad signature): <see cref="ReceiveStatus.Refused"/> (exit 3).</summary>
+    Signer,
+
     /// <summary>The connection or the store failed in a way a new download may not: retried with backoff.</summary>
     Transient,
 

@@ -14,6 +14,7 @@ internal static class ReceiveErrors
         IntegrityException or ObjectNotFoundException => ReceiveErrorKind.Integrity,
         EncryptionKeyException => ReceiveErrorKind.Key,
         ReceiveLimitException => ReceiveErrorKind.Limit,
+        Signing.SignerRefusedException => ReceiveErrorKind.Signer,
         _ when IsChecksumMismatch(error) => ReceiveErrorKind.Integrity,
         _ => ReceiveErrorKind.Other,
     };
@@ -37,7 +38,7 @@ internal static class ReceiveErrors
     public static ReceiveStatus StatusOf(ReceiveErrorKind kind) => kind switch
     {
         ReceiveErrorKind.Integrity => ReceiveStatus.IntegrityFailed,
-        ReceiveErrorKind.Limit => ReceiveStatus.Refused,
+        ReceiveErrorKind.Limit or ReceiveErrorKind.Signer => ReceiveStatus.Refused,
         _ => ReceiveStatus.Failed,
     };
 

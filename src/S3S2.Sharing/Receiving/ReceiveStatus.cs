@@ -20,7 +20,8 @@ public enum ReceiveStatus
 
     /// <summary>
     /// Refused by one of the receiver's limits (file or share size, file count, path depth, expansion ratio, free disk
-    /// space); nothing of it was kept. Raise the limit if the share is expected.
+    /// space), or for its signer (unsigned when signatures are required, signed by a key not pinned for the prefix, or a
+    /// signature that does not verify); nothing of it was kept. Raise the limit or pin the signer if the share is expected.
     /// </summary>
     Refused,
 

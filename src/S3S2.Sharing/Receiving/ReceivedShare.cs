@@ -13,4 +13,7 @@ public sealed record ReceivedShare(string ShareId, ReceiveStatus Status, string 
 {
     /// <summary>Gets a value indicating whether every file of the share is in place and verified.</summary>
     public bool Succeeded => Status is ReceiveStatus.Received or ReceiveStatus.AlreadyReceived;
+
+    /// <summary>Gets the primary-key fingerprint of the partner whose signature over the manifest verified; <see langword="null"/> for an unsigned share or one refused before its signature was checked.</summary>
+    public string? SignerFingerprint { get; init; }
 }

@@ -37,7 +37,8 @@ public static class ReceivingSharingBuilderExtensions
     /// <summary>
     /// Lets the client receive shares with options from configuration (for example the <c>S3S2:Receive</c> section):
     /// <c>SecretKeyFiles:N</c>, <c>PassphraseEnvironmentVariable</c>, <c>AllowedKmsKeyIds:N</c>, <c>AllowedKmsAccountIds:N</c>,
-    /// <c>KmsServiceUrl</c>, <c>KmsRegion</c>, <c>DeleteAfterReceive</c>, <c>MaxConcurrentFiles</c>, <c>TemporaryDirectory</c>
+    /// <c>KmsServiceUrl</c>, <c>KmsRegion</c>, <c>DeleteAfterReceive</c>, <c>MaxConcurrentFiles</c>, <c>TemporaryDirectory</c>,
+    /// <c>RequireSignedShares</c>, <c>PinnedSigners:N</c> (<c>FINGERPRINT</c> or <c>PREFIX=FINGERPRINT</c>)
     /// and the limits (<c>MaxFileBytes</c>, <c>MaxShareBytes</c>, ...). Validated at start like the other overload.
     /// </summary>
     /// <param name="builder">The client builder.</param>

@@ -36,9 +36,11 @@ internal sealed partial class ShareClient : IShareClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
+    private readonly ManifestSigner? _signer;
 
-    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger, ILogger? sessionLogger = null)
+    public ShareClient(string name, ShareClientOptions options, IEncryptor encryptor, SharePolicy policy, IUploader uploader, TimeProvider time, ILogger logger, ILogger? sessionLogger = null, ManifestSigner? signer = null)
     {
+        _signer = signer;
         _name = name;
         _options = options;
         _prefix = ObjectKeys.NormalizePrefix(options.Prefix);
@@ -140,6 +142,7 @@ internal sealed partial class ShareClient : IShareClient
         {
             Labels = options is { Labels.Count: > 0 } ? new SortedDictionary<string, string>(options.Labels, StringComparer.Ordinal) : null,
             IdempotencyKey = options?.IdempotencyKey,
+            Signer = _signer,
         };
         var manifestKey = $"{KeyRoot(shareId)}.manifest.json{_encryptor.Descriptor.ObjectKeySuffix}";
         using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.ShareManifest), writable: false);

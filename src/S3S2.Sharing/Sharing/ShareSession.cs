@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
@@ -20,6 +21,7 @@ internal sealed partial class ShareSession : IShareSession
     private readonly SemaphoreSlim _slots;
     private readonly ShareProgressReporter _progress;
     private readonly ILogger _logger;
+    private readonly ShareSpan _span;
     private readonly object _gate = new();
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
     private readonly List<SharedFile> _files = [];
@@ -40,6 +42,7 @@ internal sealed partial class ShareSession : IShareSession
         _slots = new SemaphoreSlim(client.Options.MaxConcurrentFiles);
         _progress = new ShareProgressReporter(progress, client.Time);
         _logger = logger;
+        _span = ShareSpan.StartSend(client.Name, shareId);
         LogStarted(_logger, client.Name, shareId);
     }
 
@@ -210,6 +213,7 @@ internal sealed partial class ShareSession : IShareSession
             _progress.Dispose();
             var bytes = files.Sum(f => f.Size);
             LogCompleted(_logger, _client.Name, ShareId, files.Length, bytes, manifestKey);
+            _span.Completed(files.Length, bytes);
             return new ShareReceipt(ShareId, manifestKey, files);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -245,6 +249,7 @@ internal sealed partial class ShareSession : IShareSession
         }
 
         _progress.Dispose();
+        _span.Abandoned();
         if (previous != State.Failed && _logger.IsEnabled(LogLevel.Warning))
         {
             var keys = UploadedKeys;
@@ -277,6 +282,7 @@ internal sealed partial class ShareSession : IShareSession
         }
 
         Exception failure;
+        bool abandoned;
         lock (_gate)
         {
             if (_failure is not null)
@@ -285,6 +291,7 @@ internal sealed partial class ShareSession : IShareSession
             }
 
             var keys = _uploaded.ToArray();
+            abandoned = _state == State.Abandoned;
             if (_state == State.Abandoned)
             {
                 failure = new ShareFailedException(ShareId, keys, $"S3S2 client '{_client.Name}': share {ShareId} was abandoned (disposed before CompleteAsync); no manifest was uploaded, so receivers never see it.", error);
@@ -308,6 +315,11 @@ internal sealed partial class ShareSession : IShareSession
             }
 
             _failure = failure;
+        }
+
+        if (!abandoned)
+        {
+            _span.Failed(error);
         }
 
         _stop.Cancel();
@@ -365,6 +377,7 @@ internal sealed partial class ShareSession : IShareSession
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, callerToken);
         var key = _client.KeyOf(ShareId, source.RelativePath);
+        using var span = _span.StartFile(key);
         var part = _progress.Start(source.RelativePath, source.Length);
         var completed = false;
         try
@@ -372,6 +385,7 @@ internal sealed partial class ShareSession : IShareSession
             using var plaintext = new HashingReadStream(source.Open(), read => part.BytesRead = read);
             await _client.EncryptAndUploadAsync(key, new EncryptionContext(ShareId, source.RelativePath), plaintext, linked.Token).ConfigureAwait(false);
             var file = new SharedFile(source.RelativePath, key, plaintext.BytesRead, plaintext.HashHex());
+            span.Completed(file.Size);
             lock (_gate)
             {
                 _uploaded.Add(key);

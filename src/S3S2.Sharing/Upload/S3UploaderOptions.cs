@@ -21,9 +21,26 @@ public sealed class S3UploaderOptions
     /// <value><see langword="null"/>: Amazon S3.</value>
     public string? ServiceUrl { get; set; }
 
-    /// <summary>Gets or sets explicit credentials.</summary>
+    /// <summary>Gets or sets explicit credentials (with <see cref="RoleArn"/>: the credentials that assume the role).</summary>
     /// <value><see langword="null"/>: the standard AWS chain (environment variables, profiles, instance roles).</value>
     public AWSCredentials? Credentials { get; set; }
+
+    /// <summary>
+    /// Gets or sets the ARN of an IAM role to assume for the upload, typically one in the receiver's account that may
+    /// write to the partner's prefix (<c>arn:aws:iam::111122223333:role/BigDataRider</c>). The role is assumed through
+    /// STS with <see cref="Credentials"/> (or the standard AWS chain), and the temporary credentials are refreshed before
+    /// they expire. STS is reached as the AWS SDK is configured (<c>AWS_REGION</c>, <c>AWS_ENDPOINT_URL_STS</c>, profile).
+    /// </summary>
+    /// <value><see langword="null"/>: no role; the credentials are used as they are.</value>
+    public string? RoleArn { get; set; }
+
+    /// <summary>Gets or sets the external id the role's trust policy requires (<c>sts:ExternalId</c>), given by the receiver.</summary>
+    /// <value><see langword="null"/>: none.</value>
+    public string? RoleExternalId { get; set; }
+
+    /// <summary>Gets or sets the role session name, which the receiver sees in CloudTrail.</summary>
+    /// <value><see langword="null"/>: <c>s3s2-share</c>.</value>
+    public string? RoleSessionName { get; set; }
 
     /// <summary>Gets or sets the body size above which a multipart upload is used; it is also the first part's size.</summary>
     /// <value>8 MiB; at least 5 MiB.</value>

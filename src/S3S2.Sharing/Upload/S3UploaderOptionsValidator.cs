@@ -30,6 +30,7 @@ internal sealed class S3UploaderOptionsValidator : IValidateOptions<S3UploaderOp
             errors.Add($"{client}: S3 ServiceUrl '{options.ServiceUrl}' is not an absolute URL. Use for example 'http://127.0.0.1:4568'.");
         }
 
+        AssumedRole.Validate(client, options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -13,8 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class UploadSharingBuilderExtensions
 {
     /// <summary>
-    /// Uploads to S3. The host's <see cref="IAmazonS3"/> is used when it registered one and the options name no
-    /// endpoint, region or credentials; otherwise a client is built from the options and the standard AWS chain.
+    /// Uploads to S3. The options' endpoint, region, credentials or role, when any is set, make a client of the
+    /// library's own; otherwise the host's <see cref="IAmazonS3"/> is used when it registered one (at any point: it is
+    /// looked up when the client is first built); otherwise a client of the library's own from the standard AWS chain.
+    /// The library never registers an <see cref="IAmazonS3"/> itself; its own clients are disposed with the provider.
     /// </summary>
     /// <param name="builder">The share client builder.</param>
     /// <param name="configure">Sets region, endpoint, part sizes; may be <see langword="null"/>.</param>
@@ -29,7 +31,6 @@ public static class UploadSharingBuilderExtensions
         }
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<S3UploaderOptions>, S3UploaderOptionsValidator>());
-        builder.Services.TryAddSingleton<IAmazonS3>(_ => S3ClientFactory.Create(new S3UploaderOptions()));
         return builder.Register(r =>
         {
             r.Uploaders.Add(("S3", true, (services, name) => CreateS3Uploader(services, name)));
@@ -78,7 +79,7 @@ public static class UploadSharingBuilderExtensions
         return new S3Uploader(s3, owns, options, (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<IUploader>());
     }
 
-    /// <summary>The client's own S3 client when its options name an endpoint, region or credentials; else the host's.</summary>
+    /// <summary>The client's own S3 client when its options name an endpoint, region, credentials or role; else the host's, if any.</summary>
     private static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) S3ClientFor(IServiceProvider services, string name) =>
         S3ClientFactory.For(services, name);
 }

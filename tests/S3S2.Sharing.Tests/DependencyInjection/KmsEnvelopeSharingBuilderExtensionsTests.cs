@@ -57,6 +57,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
         services.AddS3S2Sharing(o =>
             {
                 o.Bucket = "awesomeai-inbox";
+                o.AllowBucketRoot = true;
                 o.ServerSideEncryption = ServerSideEncryption.Kms(sseKey);
                 o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
                 o.AllowedSseKmsKeyIds.Add(sseKey);
@@ -91,6 +92,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
         services.AddS3S2Sharing(o =>
             {
                 o.Bucket = "awesomeai-inbox";
+                o.AllowBucketRoot = true;
                 o.ServerSideEncryption = ServerSideEncryption.S3Managed;
                 o.RequiredServerSideEncryption = ServerSideEncryptionMethod.S3Managed;
             })

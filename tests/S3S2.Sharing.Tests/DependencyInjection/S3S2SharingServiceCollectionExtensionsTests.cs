@@ -100,7 +100,11 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         s3.Setup(x => x.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutObjectResponse());
         var services = new ServiceCollection();
         services.AddSingleton(s3.Object);
-        services.AddS3S2Sharing(o => o.Bucket = "inbox")
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = "inbox";
+                o.AllowBucketRoot = true;
+            })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

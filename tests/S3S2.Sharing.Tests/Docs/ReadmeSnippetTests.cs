@@ -42,6 +42,23 @@ public sealed partial class ReadmeSnippetTests
     }
 
     [Test]
+    public void PackageReadme_EveryCSharpBlock_IsTheTextOfACompiledSnippet()
+    {
+        var sources = ReadmeSnippets.FromSources();
+        var blocks = ReadmeSnippets.FromReadme(ReadmeSnippets.PackageReadmePath);
+
+        Assert.That(blocks, Is.Not.Empty, "the package README shows C# code");
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, code, line) in blocks)
+            {
+                Assert.That(name, Is.Not.Null, $"package README line {line}: put '<!-- snippet: NAME -->' above the ```csharp block.");
+                Assert.That(code, Is.EqualTo(sources.GetValueOrDefault(name ?? string.Empty)), $"package README line {line}: the block differs from snippet '{name}'; copy the snippet's text.");
+            }
+        });
+    }
+
+    [Test]
     public async Task CSharpApi_SharesTheExportsFolderToS3_ReceiverGetsTheSameBytes()
     {
         using var folder = SnippetFolder(out var exports);

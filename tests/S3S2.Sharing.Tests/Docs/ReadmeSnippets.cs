@@ -15,6 +15,9 @@ internal static partial class ReadmeSnippets
 
     public static string ReadmePath => Path.Combine(RepositoryRoot.Path, "README.md");
 
+    /// <summary>Gets the README packed into the library's package, for its users.</summary>
+    public static string PackageReadmePath => Path.Combine(RepositoryRoot.Path, "src", "S3S2.Sharing", "README.md");
+
     public static IReadOnlyDictionary<string, string> FromSources()
     {
         var regions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -46,10 +49,10 @@ internal static partial class ReadmeSnippets
         return regions.ToDictionary(r => r.Key, r => string.Join("\n\n", r.Value), StringComparer.Ordinal);
     }
 
-    /// <summary>Every <c>```csharp</c> block of the README: its snippet name (null when unmarked), text and line.</summary>
-    public static IReadOnlyList<(string? Name, string Code, int Line)> FromReadme()
+    /// <summary>Every <c>```csharp</c> block of a README (the repository's by default): its snippet name (null when unmarked), text and line.</summary>
+    public static IReadOnlyList<(string? Name, string Code, int Line)> FromReadme(string? path = null)
     {
-        var lines = File.ReadAllLines(ReadmePath);
+        var lines = File.ReadAllLines(path ?? ReadmePath);
         var blocks = new List<(string?, string, int)>();
         for (var i = 0; i < lines.Length; i++)
         {

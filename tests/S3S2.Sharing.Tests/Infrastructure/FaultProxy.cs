@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -36,6 +37,9 @@ internal sealed class FaultProxy : IDisposable
 
     /// <summary>Gets how many faults were injected.</summary>
     public int Injected { get; private set; }
+
+    /// <summary>Gets the head (request line and headers) of every request that reached the proxy, in arrival order.</summary>
+    public ConcurrentQueue<string> RequestHeads { get; } = new();
 
     public void Dispose()
     {
@@ -82,6 +86,7 @@ internal sealed class FaultProxy : IDisposable
                 return;
             }
 
+            RequestHeads.Enqueue(head);
             var requestLine = head[..head.IndexOf("\r\n", StringComparison.Ordinal)];
             var fault = Applies(requestLine) && Interlocked.Decrement(ref _remaining) >= 0 ? Kind : (WireFault?)null;
             if (fault is not null)
@@ -169,9 +174,13 @@ internal sealed class FaultProxy : IDisposable
         return (head, body);
     }
 
+    /// <summary>
+    /// The head with <c>Connection: close</c>. <c>Expect: 100-continue</c> is dropped: the proxy already holds the body,
+    /// and an upstream's interim 100 answer would otherwise be taken for the response.
+    /// </summary>
     private static string WithConnectionClose(string head)
     {
-        var lines = head[..^4].Split("\r\n").Where(l => !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase));
+        var lines = head[..^4].Split("\r\n").Where(l => !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("Expect:", StringComparison.OrdinalIgnoreCase));
         return string.Join("\r\n", lines) + "\r\nConnection: close\r\n\r\n";
     }
 

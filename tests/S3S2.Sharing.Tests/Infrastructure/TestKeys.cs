@@ -10,7 +10,16 @@ internal static class TestKeys
     private static readonly Lazy<OpenPgpGeneratedKey> LazySecondReceiver = new(() => Make("Second receiver <second@s3s2.test>"));
     private static readonly Lazy<OpenPgpGeneratedKey> LazyAttacker = new(() => Make("Attacker <attacker@s3s2.test>"));
 
+    private static readonly Lazy<OpenPgpGeneratedKey> LazyPartnerSigner = new(() => MakeSigning("Acme shares <shares@acme.test>"));
+    private static readonly Lazy<OpenPgpGeneratedKey> LazyOtherPartnerSigner = new(() => MakeSigning("Globex shares <shares@globex.test>"));
+
     public static OpenPgpGeneratedKey Receiver => LazyReceiver.Value;
+
+    /// <summary>A partner's signing key (sign-only RSA primary key, as s3s2 keygen --signing makes, but 2048 bits for speed).</summary>
+    public static OpenPgpGeneratedKey PartnerSigner => LazyPartnerSigner.Value;
+
+    /// <summary>Another partner's signing key.</summary>
+    public static OpenPgpGeneratedKey OtherPartnerSigner => LazyOtherPartnerSigner.Value;
 
     public static OpenPgpGeneratedKey SecondReceiver => LazySecondReceiver.Value;
 
@@ -18,6 +27,9 @@ internal static class TestKeys
 
     public static OpenPgpGeneratedKey Make(string userId) =>
         OpenPgpKeyGenerator.Generate(userId, default, 2048, DateTime.UtcNow.AddMinutes(-1), subkeyLifetime: null, encryptionSubkey: true);
+
+    public static OpenPgpGeneratedKey MakeSigning(string userId) =>
+        OpenPgpKeyGenerator.Generate(userId, default, 2048, DateTime.UtcNow.AddMinutes(-1), subkeyLifetime: null, encryptionSubkey: false);
 
     public static IReadOnlyList<OpenPgpRecipient> Recipients(params OpenPgpGeneratedKey[] keys) =>
         OpenPgpRecipientKeys.Load(keys.Select(k => OpenPgpKeySource.FromArmoredString(k.PublicKeyArmored)), DateTime.UtcNow);

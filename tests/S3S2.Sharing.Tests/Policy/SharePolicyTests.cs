@@ -60,12 +60,16 @@ public sealed class SharePolicyTests
     }
 
     [Test]
-    public async Task ShareAsync_KeyNotMatchingPin_RefusedThroughDependencyInjection()
+    public void GetService_KeyNotMatchingPin_RefusedAtStartThroughDependencyInjection()
     {
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         var services = new ServiceCollection();
         services.AddSingleton(s3.Object);
-        services.AddS3S2Sharing(o => o.Bucket = "inbox")
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = "inbox";
+                o.Prefix = "partners/acme";
+            })
             .AddOpenPgpEncryption(o =>
             {
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Attacker.PublicKeyArmored));
@@ -74,8 +78,8 @@ public sealed class SharePolicyTests
             .AddS3Uploader();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
-        var error = await ShareFailures.InnerAsync<SharePolicyException>(() =>
-            provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv"));
+        // Checked when the client starts (ValidateOnStart), before any upload could be tried.
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
 
         Assert.That(error!.Message, Does.Contain("do not match the pinned fingerprints"));
         s3.VerifyNoOtherCalls();

@@ -72,6 +72,7 @@ public sealed class ProfileSharingBuilderExtensionsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Bucket"] = "inbox",
+            ["Prefix"] = "partners/acme",
             ["OpenPgp:RecipientKeyFiles:0"] = key,
             ["OpenPgp:PinnedFingerprints:0"] = TestKeys.Receiver.Fingerprint,
             ["OpenPgp:Compression"] = "none",
@@ -85,7 +86,7 @@ public sealed class ProfileSharingBuilderExtensionsTests
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
         var s3 = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
 
-        Assert.That((openPgp.RecipientKeys.Single().Description, openPgp.Compression), Is.EqualTo(($"key file '{key}'", OpenPgpCompression.None)));
+        Assert.That((openPgp.RecipientKeys.Single().Description, openPgp.Compression), Is.EqualTo(($"key file '{key}' (OpenPgp:RecipientKeyFiles:0)", OpenPgpCompression.None)));
         Assert.That((s3.Region, s3.PartSize), Is.EqualTo(("eu-central-1", 6291456)));
         Assert.DoesNotThrow(() => provider.GetRequiredService<IShareClient>(), "the whole configuration validates and the client builds");
     }

@@ -66,6 +66,50 @@ public sealed class KmsEnvelopeReceiveTests
         Assert.That(File.Exists(Path.Combine(output.Path, receipt.ShareId, "a.csv")), Is.False);
     }
 
+    [Test]
+    public async Task ReceiveShareAsync_HostRegisteredKmsClient_BothSidesCallKmsThroughItAndItStaysUsable()
+    {
+        var server = LocalS3Server.Instance;
+        var bucket = await server.CreateBucketAsync();
+        var key = LocalKmsServer.Instance.CreateKey();
+        var content = TestData.Csv(200);
+        using var output = new TempDirectory();
+        using var kms = LocalKmsServer.Instance.CreateClient();
+        var operations = new List<string>();
+        kms.BeforeRequestEvent += (_, e) =>
+        {
+            if (e is Amazon.Runtime.WebServiceRequestEventArgs request)
+            {
+                lock (operations)
+                {
+                    operations.Add(request.Request.GetType().Name);
+                }
+            }
+        };
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o => o.Bucket = bucket)
+            .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
+            .AddS3Uploader(o =>
+            {
+                o.ServiceUrl = server.Endpoint;
+                o.Credentials = LocalS3Server.Credentials;
+            })
+            .AddReceiving(o => o.AllowedKmsKeyIds.Add(key));
+        services.AddSingleton<Amazon.KeyManagementService.IAmazonKeyManagementService>(kms);
+        string shareId;
+        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
+        {
+            shareId = (await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(content), "orders.csv")).ShareId;
+            var received = await provider.GetRequiredService<IReceiveClient>().ReceiveShareAsync(shareId, output.Path);
+            Assert.That(received.Status, Is.EqualTo(ReceiveStatus.Received), received.Error);
+        }
+
+        Assert.That(operations, Has.Some.EqualTo("GenerateDataKeyRequest").And.Some.EqualTo("DecryptRequest"), "the host's client served both sides");
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(output.Path, shareId, "orders.csv")), Is.EqualTo(content));
+        var stillUsable = await kms.GenerateDataKeyAsync(new Amazon.KeyManagementService.Model.GenerateDataKeyRequest { KeyId = key, NumberOfBytes = 32 });
+        Assert.That(stillUsable.Plaintext.Length, Is.EqualTo(32), "the library did not dispose the host's client with its provider");
+    }
+
     private static ServiceProvider Provider(LocalS3Server server, string bucket, string key)
     {
         var services = new ServiceCollection();

@@ -49,7 +49,7 @@ internal sealed class ReceiveTestBed : IDisposable
 
     public static ReceiveTestBed OnLocalFolder() => new(null, null);
 
-    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib, ILoggerProvider? logs = null)
+    public IShareClient Sharer(OpenPgpGeneratedKey? recipient = null, OpenPgpCompression compression = OpenPgpCompression.Zlib, ILoggerProvider? logs = null, Action<IS3S2SharingBuilder>? configure = null)
     {
         var services = new ServiceCollection();
         var builder = services
@@ -64,6 +64,7 @@ internal sealed class ReceiveTestBed : IDisposable
                 o.Compression = compression;
             });
         AddStore(builder, countRequests: false);
+        configure?.Invoke(builder);
         if (logs is not null)
         {
             services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));

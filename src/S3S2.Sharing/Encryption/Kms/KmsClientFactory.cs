@@ -10,6 +10,15 @@ internal static class KmsClientFactory
     public static bool NeedsOwnClient(KmsEnvelopeEncryptionOptions options) =>
         options.ServiceUrl is not null || options.Region is not null || options.Credentials is not null;
 
+    /// <summary>
+    /// Whether the host's client serves keys of <paramref name="region"/>: it points at an endpoint of its own (a local or
+    /// private KMS, which serves what it serves), or at that region.
+    /// </summary>
+    public static bool Reaches(IAmazonKeyManagementService host, string? region) =>
+        host.Config.ServiceURL is not null
+        || region is null
+        || string.Equals(host.Config.RegionEndpoint?.SystemName, region, StringComparison.Ordinal);
+
     public static AmazonKeyManagementServiceClient Create(string? serviceUrl, string? region, Amazon.Runtime.AWSCredentials? credentials)
     {
         var config = new AmazonKeyManagementServiceConfig();

@@ -5,4 +5,4 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// known; <see cref="OpenPgpDecryptor"/> turns it into an <see cref="Receiving.IntegrityException"/> naming the message.
 /// </summary>
 /// <param name="problem">Completes the sentence "The message …", for example "failed the integrity check".</param>
-internal sealed class MalformedMessageException(string problem) : Exception(problem);
+internal sealed class MalformedMessageException(string problem) : S3S2Exception(problem);

@@ -24,6 +24,9 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     /// <summary>Far more than any RSA-16384 or ECDH session key packet needs; a longer one is not a session key.</summary>
     private const int MaxSessionKeyPacket = 4096;
 
+    /// <summary>Far more than an RSA-16384 signature with its subpackets needs.</summary>
+    private const int MaxSignaturePacket = 16 * 1024;
+
     private readonly OpenPgpSecretKeys _keys;
 
     public OpenPgpDecryptor(OpenPgpSecretKeys keys)
@@ -47,7 +50,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
             var head = new byte[PeekSize];
             var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             var packets = OpenPackets(head, length, source, message.Description);
-            await DecryptAsync(packets, plaintext, message.Description, cancellationToken).ConfigureAwait(false);
+            await DecryptAsync(packets, plaintext, message.Description, message.Signatures, cancellationToken).ConfigureAwait(false);
         }
         catch (PlaintextWriteFailure failure)
         {
@@ -97,7 +100,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         throw new IntegrityException($"{description} is not an OpenPGP message (neither binary packets nor '-----BEGIN PGP MESSAGE-----' armor). Check that it is the encrypted file.");
     }
 
-    private async Task DecryptAsync(Stream packets, Stream plaintext, string description, CancellationToken cancellationToken)
+    private async Task DecryptAsync(Stream packets, Stream plaintext, string description, List<byte[]>? signatures, CancellationToken cancellationToken)
     {
         var sessionKeys = new List<(long KeyId, PublicKeyAlgorithmTag Algorithm, byte[] Fields)>();
         var passwordEncrypted = false;
@@ -145,7 +148,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         var sessionKey = RecoverSessionKey(sessionKeys, description);
         using var decrypted = new SeipdReadStream(new PacketBodyReadStream(packets, header), sessionKey);
         CryptographicOperations.ZeroMemory(sessionKey);
-        if (!await CopyLiteralDataAsync(decrypted, plaintext, nested: false, cancellationToken).ConfigureAwait(false))
+        if (!await CopyLiteralDataAsync(decrypted, plaintext, nested: false, signatures, cancellationToken).ConfigureAwait(false))
         {
             throw new MalformedMessageException("holds no literal data");
         }
@@ -176,10 +179,11 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     }
 
     /// <summary>
-    /// Literal data, possibly inside one compressed packet and between one-pass signature and signature packets
-    /// (skipped: signatures are not checked), is written to <paramref name="plaintext"/>. Returns whether any was found.
+    /// Literal data, possibly inside one compressed packet and between one-pass signature and signature packets, is
+    /// written to <paramref name="plaintext"/>. Returns whether any was found. Signature packets are collected into
+    /// <paramref name="signatures"/> when given (the caller verifies them), else skipped.
     /// </summary>
-    private static async Task<bool> CopyLiteralDataAsync(Stream packets, Stream plaintext, bool nested, CancellationToken cancellationToken)
+    private static async Task<bool> CopyLiteralDataAsync(Stream packets, Stream plaintext, bool nested, List<byte[]>? signatures, CancellationToken cancellationToken)
     {
         var found = false;
         while (await OpenPgpPacketHeader.ReadAsync(packets, cancellationToken).ConfigureAwait(false) is { } header)
@@ -190,7 +194,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
                 case OpenPgpPackets.TagCompressed when !nested && !found:
                     using (var decompressed = await DecompressAsync(body, cancellationToken).ConfigureAwait(false))
                     {
-                        found = await CopyLiteralDataAsync(decompressed, plaintext, nested: true, cancellationToken).ConfigureAwait(false);
+                        found = await CopyLiteralDataAsync(decompressed, plaintext, nested: true, signatures, cancellationToken).ConfigureAwait(false);
                     }
 
                     await body.SkipAsync(cancellationToken).ConfigureAwait(false);
@@ -198,6 +202,9 @@ internal sealed class OpenPgpDecryptor : IDecryptor
                 case OpenPgpPackets.TagLiteral when !found:
                     await CopyLiteralBodyAsync(body, plaintext, cancellationToken).ConfigureAwait(false);
                     found = true;
+                    break;
+                case OpenPgpPackets.TagSignature when signatures is not null:
+                    signatures.Add(await ReadSignaturePacketAsync(header, body, cancellationToken).ConfigureAwait(false));
                     break;
                 case OpenPgpPackets.TagOnePassSignature or OpenPgpPackets.TagSignature or OpenPgpPackets.TagMarker:
                     await body.SkipAsync(cancellationToken).ConfigureAwait(false);
@@ -208,6 +215,20 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         }
 
         return found;
+    }
+
+    /// <summary>A signature packet, re-framed with a new-format header, for the caller to parse and verify.</summary>
+    private static async Task<byte[]> ReadSignaturePacketAsync(OpenPgpPacketHeader header, PacketBodyReadStream body, CancellationToken cancellationToken)
+    {
+        if (header.Partial || header.Indeterminate || header.Length is < 1 or > MaxSignaturePacket)
+        {
+            throw new MalformedMessageException("has a malformed signature packet (its length)");
+        }
+
+        var packet = new byte[OpenPgpPackets.MaxHeaderLength + header.Length];
+        var headerLength = OpenPgpPackets.WriteHeader(packet, OpenPgpPackets.TagSignature, (int)header.Length);
+        await body.ReadExactlyAsync(packet.AsMemory(headerLength, (int)header.Length), cancellationToken).ConfigureAwait(false);
+        return packet[..(headerLength + (int)header.Length)];
     }
 
     private static async Task<Stream> DecompressAsync(PacketBodyReadStream body, CancellationToken cancellationToken)

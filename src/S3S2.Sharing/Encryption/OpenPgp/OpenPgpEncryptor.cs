@@ -49,7 +49,14 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
     public EncryptionDescriptor Descriptor { get; }
 
-    public async Task EncryptAsync(Stream plaintext, Stream ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
+    public Task EncryptAsync(Stream plaintext, Stream ciphertext, EncryptionContext context, CancellationToken cancellationToken = default) =>
+        EncryptAsync(plaintext, ciphertext, context, signer: null, cancellationToken);
+
+    /// <summary>
+    /// With a <paramref name="signer"/>, the message is one-pass signed inside the encryption, as <c>gpg --sign --encrypt</c>
+    /// writes it: a one-pass signature packet, the literal data, then the signature over the literal data's content.
+    /// </summary>
+    internal async Task EncryptAsync(Stream plaintext, Stream ciphertext, EncryptionContext context, Signing.ManifestSigningKey? signer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         ArgumentNullException.ThrowIfNull(ciphertext);
@@ -88,6 +95,8 @@ internal sealed class OpenPgpEncryptor : IEncryptor
                 literalTarget = zlib;
             }
 
+            var signature = signer?.Begin();
+            signature?.GenerateOnePassVersion(false).Encode(literalTarget);
             var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, LiteralChunkSize);
             WriteLiteralHeader(literal, FileNameOf(context.RelativePath));
 
@@ -102,6 +111,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
                 {
                     reading = plaintext.ReadAsync(next, cancellationToken).AsTask();
                     literal.Write(buffer, 0, read);
+                    signature?.Update(buffer, 0, read);
                     (buffer, next) = (next, buffer);
                     if (pending.Length >= FlushThreshold)
                     {
@@ -117,6 +127,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             }
 
             literal.Complete();
+            signature?.Generate().Encode(literalTarget);
             if (zlib is not null)
             {
                 await zlib.DisposeAsync().ConfigureAwait(false);

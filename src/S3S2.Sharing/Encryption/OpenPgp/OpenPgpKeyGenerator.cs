@@ -40,6 +40,19 @@ public static class OpenPgpKeyGenerator
         return Generate(userId, passphrase, rsaBits, DateTime.UtcNow, subkeyLifetime: null, encryptionSubkey: true);
     }
 
+    /// <summary>
+    /// Generates a partner's signing key for signed shares: an RSA-3072 primary key that certifies and signs (SHA-256
+    /// signatures gpg verifies), no encryption subkey, protected like receiver keys when a passphrase is given.
+    /// </summary>
+    /// <param name="userId">The user id, for example <c>BigDataRider shares &lt;data@bigdatarider.example&gt;</c>.</param>
+    /// <param name="passphrase">Protects the secret key; empty for none.</param>
+    /// <returns>The armored public and secret keys and the fingerprint the receiver pins.</returns>
+    public static OpenPgpGeneratedKey GenerateSigningKey(string userId, ReadOnlySpan<char> passphrase = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        return Generate(userId, passphrase, 3072, DateTime.UtcNow, subkeyLifetime: null, encryptionSubkey: false);
+    }
+
     /// <summary>The full form, for tests that need old, expiring or sign-only keys.</summary>
     internal static OpenPgpGeneratedKey Generate(string userId, ReadOnlySpan<char> passphrase, int rsaBits, DateTime created, TimeSpan? subkeyLifetime, bool encryptionSubkey)
     {

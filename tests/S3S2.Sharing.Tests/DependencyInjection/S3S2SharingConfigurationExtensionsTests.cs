@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.DependencyInjection;
+
+/// <summary>Configuration that explains itself: errors name the configuration key, enum typos list the allowed values, no silent bucket root.</summary>
+[TestFixture]
+public sealed class S3S2SharingConfigurationExtensionsTests
+{
+    [Test]
+    public void AddS3S2Sharing_MissingKeyFileWithPins_StartupValidationNamesTheConfigurationKey()
+    {
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-key.asc"),
+            ["S3S2:OpenPgp:PinnedFingerprints:0"] = TestKeys.Receiver.Fingerprint,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Message, Does.Contain("(S3S2:OpenPgp:RecipientKeyFiles:0)").And.Contain("Cannot read the key file"));
+    }
+
+    [Test]
+    public void CreateClient_MissingKeyFileWithoutPins_KeyErrorNamesTheConfigurationKey()
+    {
+        using var provider = Build(new() { ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-key.asc") });
+
+        var error = Assert.Throws<EncryptionKeyException>(() => provider.GetRequiredService<IShareClient>());
+
+        Assert.That(error!.Message, Does.Contain("(S3S2:OpenPgp:RecipientKeyFiles:0)"));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_UnknownEnumValues_ValidationExceptionNamingKeysAndAllowedValues()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:OpenPgp:Compression"] = "gzip",
+            ["S3S2:RequiredServerSideEncryption"] = "SSE-KMS",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:OpenPgp:Compression 'gzip' is not one of the allowed values: None, Zlib. Fix the value in the configuration."));
+        Assert.That(error.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:RequiredServerSideEncryption 'SSE-KMS' is not one of the allowed values: S3Managed, Kms. Fix the value in the configuration."));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_PrefixKeyMissing_RefusedNamingPrefixAndAllowBucketRoot()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new() { ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work) }, prefix: null);
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
+
+        Assert.That(error!.Message, Does.Contain("S3S2:Prefix is empty, so shares would be written at the top of bucket 'inbox'").And.Contain("S3S2:AllowBucketRoot = true"));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_EmptyPrefixWithAllowBucketRoot_ClientBuilds()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new() { ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work), ["S3S2:AllowBucketRoot"] = "true" }, prefix: null);
+
+        Assert.That(provider.GetRequiredService<IShareClient>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void AddS3S2Sharing_BadValuesFromConfiguration_MessagesNameTheKeys()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:OpenPgp:PinnedFingerprints:0"] = "ABCD",
+            ["S3S2:MaxConcurrentFiles"] = "0",
+        });
+
+        var client = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName));
+        var openPgp = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName));
+
+        Assert.That(client!.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:MaxConcurrentFiles 0 must be between 1 and 64."));
+        Assert.That(openPgp!.Failures, Has.Some.StartsWith("S3S2 client 'default': S3S2:OpenPgp:PinnedFingerprints:0 'ABCD' is not 40 hex digits."));
+    }
+
+    [Test]
+    public void ValidateOnStart_PinnedFingerprintNotTheKeyFiles_RefusedAtStartNamingBoth()
+    {
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o =>
+            {
+                o.Bucket = "inbox";
+                o.Prefix = "partners/acme";
+            })
+            .AddOpenPgpEncryption(o =>
+            {
+                o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
+                o.PinnedFingerprints.Add(TestKeys.Attacker.Fingerprint);
+            })
+            .AddS3Uploader();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Message, Does.Contain($"the recipient key fingerprints [{TestKeys.Receiver.Fingerprint}]").And.Contain($"do not match the pinned fingerprints [{TestKeys.Attacker.Fingerprint}]"));
+    }
+
+    [Test]
+    public void CreateClient_UnregisteredName_SaysSoAndListsTheRegisteredNames()
+    {
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing("acme", o => o.Prefix = "partners/acme").AddLocalFolderStore(Path.GetTempPath());
+        services.AddS3S2Sharing("globex", o => o.Prefix = "partners/globex").AddLocalFolderStore(Path.GetTempPath());
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IShareClientFactory>().CreateClient("acmee"));
+
+        Assert.That(error!.Message, Does.StartWith("S3S2: no client named 'acmee'; registered: acme, globex."));
+    }
+
+    private static string ReceiverKeyFile(TempDirectory work) =>
+        work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+
+    private static ServiceProvider Build(Dictionary<string, string?> values, string? prefix = "partners/acme")
+    {
+        values["S3S2:Bucket"] = "inbox";
+        values["S3S2:S3:Region"] = "eu-west-1";
+        if (prefix is not null)
+        {
+            values["S3S2:Prefix"] = prefix;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}
