@@ -50,8 +50,11 @@ internal sealed class QueueTestBed : IDisposable
     public static AmazonSQSClient CreateSqsClient(LocalMotoServer server) =>
         new(LocalMotoServer.Credentials, new AmazonSQSConfig { ServiceURL = server.Endpoint, AuthenticationRegion = LocalMotoServer.Region });
 
-    /// <summary>Creates the bucket, the queues and the notification; <paramref name="visibilitySeconds"/> is the queue's default visibility timeout.</summary>
-    public static async Task<QueueTestBed> CreateAsync(int visibilitySeconds = 30)
+    /// <summary>
+    /// Creates the bucket, the queues and the notification; <paramref name="visibilitySeconds"/> is the queue's default
+    /// visibility timeout, <paramref name="maxReceiveCount"/> the deliveries before the dead-letter queue.
+    /// </summary>
+    public static async Task<QueueTestBed> CreateAsync(int visibilitySeconds = 30, int maxReceiveCount = MaxReceiveCount)
     {
         var server = LocalMotoServer.Instance;
         var bucket = await server.CreateBucketAsync();
@@ -66,7 +69,7 @@ internal sealed class QueueTestBed : IDisposable
             Attributes = new Dictionary<string, string>
             {
                 ["VisibilityTimeout"] = visibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["RedrivePolicy"] = new JsonObject { ["deadLetterTargetArn"] = dlqArn, ["maxReceiveCount"] = MaxReceiveCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }.ToJsonString(),
+                ["RedrivePolicy"] = new JsonObject { ["deadLetterTargetArn"] = dlqArn, ["maxReceiveCount"] = maxReceiveCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }.ToJsonString(),
             },
         })).QueueUrl;
         var queueArn = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["QueueArn"] })).Attributes["QueueArn"];
