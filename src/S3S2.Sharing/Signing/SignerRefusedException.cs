@@ -4,7 +4,7 @@ namespace S3S2.Sharing.Signing;
 /// A share refused for its signer: unsigned when signatures are required, signed by a key not pinned for the share's
 /// prefix, or carrying a signature that does not verify. The message names the fingerprint and the fix.
 /// </summary>
-public sealed class SignerRefusedException : Exception
+public sealed class SignerRefusedException : S3S2Exception
 {
     /// <summary>Initializes a new instance of the <see cref="SignerRefusedException"/> class.</summary>
     public SignerRefusedException()
