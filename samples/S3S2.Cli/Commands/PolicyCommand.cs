@@ -18,9 +18,12 @@ internal static class PolicyCommand
         var receiverAccount = new Option<string?>("--receiver-account") { Description = "Your AWS account id, for the key-policy statement partners with their own key must add; default: the account of --sse-kms-key." };
         var lifecycleOut = new Option<string?>("--lifecycle-out") { Description = "Write the lifecycle configuration to this file (never overwritten)." };
         var partnerOut = new Option<string?>("--partner-policies-out") { Description = "Write each partner's IAM policy and the KMS key-policy statements to this folder." };
+        var queueArn = new Option<string?>("--queue-arn") { Description = "The SQS queue the share queue workers (s3s2 worker) read: also write the bucket's notification configuration for new manifests and the queue policy letting the bucket send." };
+        var notificationOut = new Option<string?>("--notification-out") { Description = "With --queue-arn: write the bucket notification configuration to this file (never overwritten); default: printed on stderr." };
+        var queuePolicyOut = new Option<string?>("--queue-policy-out") { Description = "With --queue-arn: write the queue policy to this file (never overwritten); default: printed on stderr." };
         var command = new Command("policy", "Print the bucket policy that makes each partner write-only to its own prefix (TLS only; SSE-KMS with the given key), and write the lifecycle and partner policies. Apply with: aws s3api put-bucket-policy --bucket B --policy file://policy.json\n\nExample:\n  s3s2 policy --bucket awesomeai-inbox --partner BigDataRider=arn:aws:iam::111122223333:role/BigDataRider --sse-kms-key arn:aws:kms:eu-west-1:123456789012:key/ID --lifecycle-out lifecycle.json > policy.json")
         {
-            bucket, partners, root, sseKey, partnerKeys, expireDays, receiverAccount, lifecycleOut, partnerOut,
+            bucket, partners, root, sseKey, partnerKeys, expireDays, receiverAccount, lifecycleOut, partnerOut, queueArn, notificationOut, queuePolicyOut,
         };
         command.SetAction(result =>
         {
@@ -31,7 +34,13 @@ internal static class PolicyCommand
                 SseKmsKeyArn = result.GetValue(sseKey),
                 ExpireDays = result.GetValue(expireDays),
                 ReceiverAccountId = result.GetValue(receiverAccount),
+                NotificationQueueArn = result.GetValue(queueArn),
             };
+            if (options.NotificationQueueArn is null && (result.GetValue(notificationOut) ?? result.GetValue(queuePolicyOut)) is not null)
+            {
+                throw new UsageException("--notification-out and --queue-policy-out need --queue-arn ARN: the queue the notifications go to.");
+            }
+
             foreach (var (name, arn) in PartnerArguments.Parse(result.GetValue(partners), "--partner"))
             {
                 options.Partners[name] = arn;
@@ -56,6 +65,23 @@ internal static class PolicyCommand
                 files.AddRange(generated.PartnerKeyPolicyStatements.Select(p => (Path.Combine(folder, $"{p.Key}.partner-key-policy-statement.json"), p.Value)));
             }
 
+            var printed = new List<(string What, string Json)>();
+            foreach (var (path, json, what) in new[]
+            {
+                (result.GetValue(notificationOut), generated.NotificationConfiguration, "bucket notification configuration (aws s3api put-bucket-notification-configuration --notification-configuration file://...)"),
+                (result.GetValue(queuePolicyOut), generated.QueuePolicy, "queue policy (aws sqs set-queue-attributes --attributes Policy=...)"),
+            })
+            {
+                if (json is not null && path is not null)
+                {
+                    files.Add((path, json));
+                }
+                else if (json is not null)
+                {
+                    printed.Add((what, json));
+                }
+            }
+
             // Refuse before writing anything, so a refused run leaves no partial set of files.
             if (files.FirstOrDefault(f => File.Exists(f.Path)) is { Path: { } existing })
             {
@@ -76,6 +102,11 @@ internal static class PolicyCommand
             foreach (var (name, statement) in generated.PartnerKeyPolicyStatements)
             {
                 Console.Error.WriteLine($"s3s2: partner '{name}' must add this statement to its KMS key policy ({options.PartnerKmsKeys[name]}) so you can decrypt:{Environment.NewLine}{statement}");
+            }
+
+            foreach (var (what, json) in printed)
+            {
+                Console.Error.WriteLine($"s3s2: {what}:{Environment.NewLine}{json}");
             }
 
             Console.WriteLine(generated.BucketPolicy);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
@@ -38,7 +40,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         _store = store;
         _decryptors = decryptors;
         _logger = logger;
-        _signatures = Signing.ManifestSignatureVerifier.Create(name, prefix, options);
+        _signatures = Signing.ManifestSignatureVerifier.Create(name, options);
     }
 
     private IShareStore Store => _store ?? throw new InvalidOperationException(
@@ -250,6 +252,63 @@ internal sealed partial class ReceiveClient : IReceiveClient
         await decryptor.DecryptAsync(message, plaintext, new DecryptionMessage("message stream", null), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Receives the one share whose manifest is at <paramref name="manifestKey"/> (as an S3 event notification names it)
+    /// into <paramref name="outputDirectory"/>, through the same per-share pipeline as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/>.
+    /// The key must be a manifest's key (<c>&lt;share prefix&gt;/&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c>) at or
+    /// under the client's prefix; anything else is refused with <see cref="ArgumentException"/> and never read. Files
+    /// already in place are verified and kept, so a second delivery of the same share is harmless.
+    /// </summary>
+    /// <param name="manifestKey">The manifest's object key.</param>
+    /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written.</param>
+    /// <param name="manifestRead">Called with the manifest once it decrypted; it passed every check only when the share succeeds.</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestRead, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(manifestKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var shareId = ShareIdOfManifest(manifestKey)
+            ?? throw new ArgumentException($"Object key '{manifestKey}' is not the manifest of a share at or under prefix '{_prefix}' in {Store.Description} (expected '[<prefix>/...]<shareId>{ManifestName}{OpenPgpEncryptor.ObjectKeySuffix}' or '{KmsEnvelopeEncryptor.ObjectKeySuffix}'); it is not read.", nameof(manifestKey));
+        var root = Path.GetFullPath(outputDirectory);
+        return await ReceiveIntoAsync(
+            new AvailableShare(shareId, manifestKey),
+            manifest =>
+            {
+                manifestRead?.Invoke(manifest);
+                return new FolderFileSink(root, shareId);
+            },
+            _ => root,
+            Path.Combine(root, shareId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The share id a manifest key names when it is a safe key at or under the client's prefix ending in
+    /// <c>&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c> with a suffix senders write; otherwise <see langword="null"/>.
+    /// </summary>
+    internal string? ShareIdOfManifest(string key)
+    {
+        if (ObjectKeys.FindProblem(key) is not null || (_prefix.Length > 0 && !key.StartsWith(_prefix + "/", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        var end = name.IndexOf(ManifestName, StringComparison.Ordinal);
+        return end > 0 && ShareId.IsValid(name[..end]) && _decryptors.IsWrittenSuffix(name[(end + ManifestName.Length)..]) ? name[..end] : null;
+    }
+
+    /// <summary>Deletes a received share's objects: the files first and the manifest last, so an interrupted delete leaves a share that receives again as already received.</summary>
+    internal async Task DeleteShareObjectsAsync(ShareManifest manifest, string manifestKey, CancellationToken cancellationToken)
+    {
+        foreach (var file in manifest.Files)
+        {
+            await Store.DeleteAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Store.DeleteAsync(manifestKey, cancellationToken).ConfigureAwait(false);
+    }
+
     private static ReceiveStatus Worst(IEnumerable<ReceiveStatus> statuses)
     {
         var all = statuses.ToList();
@@ -263,7 +322,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
     private string NameUnderPrefix(string key) => _prefix.Length == 0 ? key : key[(_prefix.Length + 1)..];
 
-    private string KeyRootOf(string shareId) => _prefix.Length == 0 ? shareId : $"{_prefix}/{shareId}";
+    /// <summary>The key every file of a share lies under: its manifest's key up to <c>.manifest.json</c> (<c>&lt;prefix&gt;/&lt;shareId&gt;</c>).</summary>
+    /// <summary>The folder a share was written to: its manifest key up to the last '/' (empty at the bucket root).</summary>
+    private static string PrefixOf(AvailableShare share) => share.ManifestKey.LastIndexOf('/') is var slash and > 0 ? share.ManifestKey[..slash] : string.Empty;
+
+    private static string KeyRootOf(AvailableShare share) => share.ManifestKey[..share.ManifestKey.LastIndexOf(ManifestName, StringComparison.Ordinal)];
 
     /// <summary>One share into folders: <c>&lt;root&gt;/&lt;shareId&gt;/</c>, with the free space for all of it checked first.</summary>
     private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
@@ -301,7 +364,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         {
             (var manifest, signer) = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
             var description = $"The manifest of share {share.ShareId}";
-            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share.ShareId), shareDirectory, description, _options);
+            plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
             created = sinkFor(manifest);
             await CheckFreeSpaceAsync(spaceRoot, share.ShareId, plan, created, filesHeldAtOnce, cancellationToken).ConfigureAwait(false);
@@ -449,7 +512,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             }
 
             var manifest = JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.ShareManifest);
-            return (manifest, manifest is null ? null : _signatures.Verify(share.ShareId, manifest, signed.Span, signatures));
+            return (manifest, manifest is null ? null : _signatures.Verify(share.ShareId, PrefixOf(share), manifest, signed.Span, signatures));
         }
         catch (JsonException ex)
         {

@@ -10,23 +10,27 @@ namespace S3S2.Sharing.Signing;
 /// Accepted: exactly one version-4 signature of type "binary document", SHA-256 or stronger, made by that key's primary
 /// key over the exact manifest bytes.
 /// </summary>
-internal sealed class ManifestSignatureVerifier(string clientName, string prefix, bool requireSigned, IReadOnlyList<SignerPin> pins)
+internal sealed class ManifestSignatureVerifier(string clientName, bool requireSigned, IReadOnlyList<SignerPin> pins)
 {
     private const int MaxSignatureBytes = 16 * 1024;
 
     /// <summary>Builds the verifier from the receive options (already validated).</summary>
-    public static ManifestSignatureVerifier Create(string clientName, string prefix, Receiving.ReceiveClientOptions options) =>
-        new(clientName, prefix, options.RequireSignedShares, options.PinnedSigners.Select(SignerPin.Parse).ToList());
+    public static ManifestSignatureVerifier Create(string clientName, Receiving.ReceiveClientOptions options) =>
+        new(clientName, options.RequireSignedShares, options.PinnedSigners.Select(SignerPin.Parse).ToList());
 
     /// <summary>
     /// Returns the verified signer's fingerprint, or <see langword="null"/> for an unsigned share this receiver accepts.
     /// </summary>
     /// <param name="shareId">The share.</param>
+    /// <param name="prefix">
+    /// Where the share lies: its manifest key up to the last '/', so that a queue worker or a client reading a parent
+    /// prefix checks each share against the pins of the partner folder it was written to.
+    /// </param>
     /// <param name="manifest">The parsed manifest.</param>
     /// <param name="signedBytes">The exact manifest bytes.</param>
     /// <param name="signatures">The signature packets found with the manifest (one-pass inside the message, or the envelope's).</param>
     /// <exception cref="SignerRefusedException">The share is refused for its signer.</exception>
-    public string? Verify(string shareId, ShareManifest manifest, ReadOnlySpan<byte> signedBytes, IReadOnlyList<byte[]> signatures)
+    public string? Verify(string shareId, string prefix, ShareManifest manifest, ReadOnlySpan<byte> signedBytes, IReadOnlyList<byte[]> signatures)
     {
         var share = $"S3S2 receive client '{clientName}': share {shareId} under '{prefix}'";
         var pinsHere = string.Join(", ", pins.Where(p => p.Covers(prefix)).Select(p => p.Fingerprint));

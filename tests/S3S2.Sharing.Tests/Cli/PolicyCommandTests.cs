@@ -50,6 +50,22 @@ public sealed class PolicyCommandTests
     }
 
     [Test]
+    public async Task Policy_WithQueueArn_WritesNotificationAndQueuePolicyFiles()
+    {
+        using var work = new TempDirectory();
+
+        var run = await S3S2Program.RunAsync(["policy", "--bucket", "awesomeai-inbox", "--partner", "BigDataRider=" + Rider, "--queue-arn", "arn:aws:sqs:us-east-1:123456789012:s3s2-shares",
+            "--notification-out", work.Combine("notification.json"), "--queue-policy-out", work.Combine("queue-policy.json")]);
+
+        Assert.That(run.ExitCode, Is.Zero, run.StandardError);
+        var notification = JsonNode.Parse(await File.ReadAllTextAsync(work.Combine("notification.json")))!;
+        Assert.That(notification["QueueConfigurations"]!.AsArray().Select(c => c!["QueueArn"]!.GetValue<string>()), Is.All.EqualTo("arn:aws:sqs:us-east-1:123456789012:s3s2-shares"));
+        var queuePolicy = JsonNode.Parse(await File.ReadAllTextAsync(work.Combine("queue-policy.json")))!;
+        Assert.That(queuePolicy["Statement"]![0]!["Condition"]!["ArnEquals"]!["aws:SourceArn"]!.GetValue<string>(), Is.EqualTo("arn:aws:s3:::awesomeai-inbox"));
+        Assert.That(JsonNode.Parse(run.StandardOutput)!["Statement"], Is.Not.Null, "the bucket policy still goes to stdout");
+    }
+
+    [Test]
     public async Task Policy_NoPartner_Exits2()
     {
         var run = await S3S2Program.RunAsync(["policy", "--bucket", "awesomeai-inbox"]);

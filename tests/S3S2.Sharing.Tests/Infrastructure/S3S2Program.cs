@@ -26,6 +26,10 @@ internal static class S3S2Program
         return ProcessRunner.RunAsync("dotnet", [Program, .. arguments], merged, standardInput: standardInput);
     }
 
+    /// <summary>Starts the program and returns at once, for commands that run until stopped (<c>worker</c>).</summary>
+    public static RunningProgram Start(IEnumerable<string> arguments, IDictionary<string, string?> environment) =>
+        new("dotnet", [Program, .. arguments], environment);
+
     private static string Locate()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0

@@ -81,14 +81,15 @@ internal sealed class ReceiveTestBed : IDisposable
         string? endpoint = null,
         Action<ReceiveClientOptions>? configure = null,
         ILoggerProvider? logs = null,
-        IEnumerable<string>? allowedKmsKeys = null)
+        IEnumerable<string>? allowedKmsKeys = null,
+        string prefix = Prefix)
     {
         var services = new ServiceCollection();
         var builder = services
             .AddS3S2Sharing(o =>
             {
                 o.Bucket = Bucket;
-                o.Prefix = Prefix;
+                o.Prefix = prefix;
             })
             .AddReceiving(o =>
             {

@@ -124,6 +124,31 @@ public sealed class SignedShareTests
     }
 
     [Test]
+    public async Task ReceiveManifestAsync_ClientOnTheParentPrefix_EachShareCheckedAgainstThePinsOfItsOwnFolder()
+    {
+        // A queue worker reads every partner's folder with one client on the parent prefix: the pins that apply are
+        // those of the folder each share was written to, not the client's prefix.
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var source = new TempDirectory();
+        source.WriteFile("orders.csv", Orders);
+        var byAcme = await bed.Sharer(configure: b => Sign(b, TestKeys.PartnerSigner)).ShareAsync([source.Path]);
+        var byGlobex = await bed.Sharer(configure: b => Sign(b, TestKeys.OtherPartnerSigner)).ShareAsync([source.Path]);
+        var receiver = (ReceiveClient)bed.Receiver(
+            prefix: "partners",
+            configure: Require(ReceiveTestBed.Prefix + "=" + TestKeys.PartnerSigner.Fingerprint, "partners/globex=" + TestKeys.OtherPartnerSigner.Fingerprint));
+
+        var accepted = await receiver.ReceiveManifestAsync(byAcme.ManifestKey, bed.Output.Path, null, CancellationToken.None);
+        var refused = await receiver.ReceiveManifestAsync(byGlobex.ManifestKey, bed.Output.Path, null, CancellationToken.None);
+
+        Assert.That(accepted.Status, Is.EqualTo(ReceiveStatus.Received), accepted.Error);
+        Assert.That(accepted.SignerFingerprint, Is.EqualTo(TestKeys.PartnerSigner.Fingerprint));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(accepted.Directory, "orders.csv")), Is.EqualTo(Orders));
+        Assert.That(refused.Status, Is.EqualTo(ReceiveStatus.Refused));
+        Assert.That(refused.Error, Does.Contain($"a partner pinned for prefix 'partners/globex' only, not for '{ReceiveTestBed.Prefix}'"));
+        Assert.That(Directory.Exists(Path.Combine(bed.Output.Path, byGlobex.ShareId)), Is.False, "nothing of the refused share is written");
+    }
+
+    [Test]
     public async Task ReceiveShareAsync_SignatureOverAlteredManifestBytes_RefusedNothingWritten()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();

@@ -79,8 +79,53 @@ public static class BucketPolicyGenerator
             PartnerPolicies = partnerPolicies,
             ReceiverKeyPolicyStatements = receiverKeyStatements,
             PartnerKeyPolicyStatements = partnerKeyStatements,
+            NotificationConfiguration = options.NotificationQueueArn is { } queue ? Write(Notifications(root, queue)) : null,
+            QueuePolicy = options.NotificationQueueArn is { } arn
+                ? Write(QueuePolicy(arn, bucketArn, options.ReceiverAccountId ?? BucketPolicyOptionsValidator.QueueArnAccount(arn)!))
+                : null,
         };
     }
+
+    /// <summary>One queue configuration per manifest suffix senders write (S3 allows one suffix per rule), under the root only.</summary>
+    private static JsonObject Notifications(string root, string queueArn) => new()
+    {
+        ["QueueConfigurations"] = new JsonArray(
+            [.. new[] { ("s3s2-openpgp-manifests", Receiving.ReceiveClient.ManifestName + Encryption.OpenPgp.OpenPgpEncryptor.ObjectKeySuffix), ("s3s2-kms-envelope-manifests", Receiving.ReceiveClient.ManifestName + Encryption.Kms.KmsEnvelopeEncryptor.ObjectKeySuffix) }
+                .Select(rule => (JsonNode)new JsonObject
+                {
+                    ["Id"] = rule.Item1,
+                    ["QueueArn"] = queueArn,
+                    ["Events"] = new JsonArray("s3:ObjectCreated:*"),
+                    ["Filter"] = new JsonObject
+                    {
+                        ["Key"] = new JsonObject
+                        {
+                            ["FilterRules"] = new JsonArray(
+                                new JsonObject { ["Name"] = "prefix", ["Value"] = root + "/" },
+                                new JsonObject { ["Name"] = "suffix", ["Value"] = rule.Item2 }),
+                        },
+                    },
+                })]),
+    };
+
+    /// <summary>The queue policy: S3 may send, and only for this bucket in the receiver's account (no confused deputy).</summary>
+    private static JsonObject QueuePolicy(string queueArn, string bucketArn, string account) => new()
+    {
+        ["Version"] = PolicyVersion,
+        ["Statement"] = new JsonArray(new JsonObject
+        {
+            ["Sid"] = "AllowS3S2BucketNotifications",
+            ["Effect"] = "Allow",
+            ["Principal"] = new JsonObject { ["Service"] = "s3.amazonaws.com" },
+            ["Action"] = "sqs:SendMessage",
+            ["Resource"] = queueArn,
+            ["Condition"] = new JsonObject
+            {
+                ["ArnEquals"] = new JsonObject { ["aws:SourceArn"] = bucketArn },
+                ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = account },
+            },
+        }),
+    };
 
     private static JsonObject Lifecycle(string root, int days) => new()
     {

@@ -29,4 +29,12 @@ public sealed class BucketPolicyOptions
     /// <summary>Gets or sets the receiver's AWS account id, named in the key-policy statement a partner adds to its own key.</summary>
     /// <value><see langword="null"/>: the account of <see cref="SseKmsKeyArn"/>; required when partners bring their own keys and no key is given.</value>
     public string? ReceiverAccountId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the ARN of the SQS queue the share queue workers read (for example
+    /// <c>arn:aws:sqs:eu-west-1:123456789012:s3s2-shares</c>). When set, the bucket's event notification configuration
+    /// (new manifests under the root, by suffix) and the queue policy that lets the bucket send to it are written too.
+    /// </summary>
+    /// <value><see langword="null"/>: no notification configuration.</value>
+    public string? NotificationQueueArn { get; set; }
 }

@@ -32,6 +32,21 @@ internal sealed class BucketPolicyOptionsValidator : IValidateOptions<BucketPoli
             errors.Add($"{who}: partners bring their own KMS keys, so their key policies must let the receiver decrypt, but the receiver's account is unknown. Set the receiver account id (--receiver-account 123456789012) or the receiver's key (--sse-kms-key ARN).");
         }
 
+        if (options.NotificationQueueArn is { } queue && QueueArnAccount(queue) is null)
+        {
+            errors.Add($"{who}: queue ARN '{queue}' is not an SQS queue ARN. Use the queue's ARN, for example arn:aws:sqs:eu-west-1:123456789012:s3s2-shares (aws sqs get-queue-attributes --attribute-names QueueArn).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>The account of an SQS queue ARN (<c>arn:PARTITION:sqs:REGION:ACCOUNT:NAME</c>), or <see langword="null"/> when it is not one.</summary>
+    internal static string? QueueArnAccount(string arn)
+    {
+        var parts = arn.Split(':');
+        return parts.Length == 6 && parts[0] == "arn" && parts[1].Length > 0 && parts[2] == "sqs" && parts[3].Length > 0
+            && parts[4].Length == 12 && parts[4].All(char.IsAsciiDigit) && parts[5].Length > 0
+            ? parts[4]
+            : null;
     }
 }

@@ -17,4 +17,19 @@ public sealed class GeneratedBucketConfiguration
 
     /// <summary>Gets, per partner bringing its own key, the statement (JSON) the partner adds to that key's policy so the receiver can decrypt.</summary>
     public required IReadOnlyDictionary<string, string> PartnerKeyPolicyStatements { get; init; }
+
+    /// <summary>
+    /// Gets the bucket's event notification configuration sending every new manifest under the root
+    /// (<c>.manifest.json.gpg</c>, <c>.manifest.json.encrypted</c>) to the queue, for
+    /// <c>aws s3api put-bucket-notification-configuration --notification-configuration file://...</c>;
+    /// <see langword="null"/> without <see cref="BucketPolicyOptions.NotificationQueueArn"/>.
+    /// </summary>
+    public string? NotificationConfiguration { get; init; }
+
+    /// <summary>
+    /// Gets the queue policy letting only this bucket (aws:SourceArn, aws:SourceAccount) send to the queue, for
+    /// <c>aws sqs set-queue-attributes --attributes Policy=...</c>; <see langword="null"/> without
+    /// <see cref="BucketPolicyOptions.NotificationQueueArn"/>.
+    /// </summary>
+    public string? QueuePolicy { get; init; }
 }

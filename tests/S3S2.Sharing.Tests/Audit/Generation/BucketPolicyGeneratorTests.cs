@@ -204,6 +204,49 @@ public sealed class BucketPolicyGeneratorTests
         Assert.That(error!.Message, Does.Contain("--receiver-account"));
     }
 
+    [Test]
+    public void Generate_WithQueueArn_NotificationForManifestsUnderRootAndQueuePolicyForThisBucketOnly()
+    {
+        var options = Options();
+        options.NotificationQueueArn = "arn:aws:sqs:us-east-1:123456789012:s3s2-shares";
+
+        var generated = BucketPolicyGenerator.Generate(options);
+
+        var rules = JsonNode.Parse(generated.NotificationConfiguration!)!["QueueConfigurations"]!.AsArray();
+        Assert.That(
+            rules.Select(r => (r!["QueueArn"]!.GetValue<string>(), r["Events"]![0]!.GetValue<string>(), string.Join(" ", r["Filter"]!["Key"]!["FilterRules"]!.AsArray().Select(f => $"{f!["Name"]}={f["Value"]}")))),
+            Is.EqualTo(new[]
+            {
+                (options.NotificationQueueArn, "s3:ObjectCreated:*", "prefix=partners/ suffix=.manifest.json.gpg"),
+                (options.NotificationQueueArn, "s3:ObjectCreated:*", "prefix=partners/ suffix=.manifest.json.encrypted"),
+            }));
+        var statement = JsonNode.Parse(generated.QueuePolicy!)!["Statement"]!.AsArray().Single()!;
+        Assert.That(statement["Principal"]!["Service"]!.GetValue<string>(), Is.EqualTo("s3.amazonaws.com"));
+        Assert.That(statement["Action"]!.GetValue<string>(), Is.EqualTo("sqs:SendMessage"));
+        Assert.That(statement["Resource"]!.GetValue<string>(), Is.EqualTo(options.NotificationQueueArn));
+        Assert.That(statement["Condition"]!["ArnEquals"]!["aws:SourceArn"]!.GetValue<string>(), Is.EqualTo("arn:aws:s3:::" + Bucket));
+        Assert.That(statement["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.GetValue<string>(), Is.EqualTo("123456789012"));
+    }
+
+    [Test]
+    public void Generate_WithoutQueueArn_NoNotificationConfiguration()
+    {
+        var generated = Generate();
+
+        Assert.That((generated.NotificationConfiguration, generated.QueuePolicy), Is.EqualTo(((string?)null, (string?)null)));
+    }
+
+    [Test]
+    public void Generate_QueueArnNotAnSqsArn_NamesTheValueAndTheFix()
+    {
+        var options = Options();
+        options.NotificationQueueArn = "https://sqs.us-east-1.amazonaws.com/123456789012/s3s2-shares";
+
+        var error = Assert.Throws<OptionsValidationException>(() => BucketPolicyGenerator.Generate(options));
+
+        Assert.That(error!.Message, Does.Contain("'https://sqs.us-east-1.amazonaws.com/123456789012/s3s2-shares' is not an SQS queue ARN").And.Contain("get-queue-attributes"));
+    }
+
     private static BucketPolicyOptions Options()
     {
         var options = new BucketPolicyOptions { Bucket = Bucket, SseKmsKeyArn = ReceiverKey };

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using S3S2.Sharing.Policy;
+
+namespace S3S2.Sharing.Queue;
+
+/// <summary>Checks the S3 destination's options; lists every problem at once.</summary>
+internal sealed class S3ShareDestinationOptionsValidator : IValidateOptions<S3ShareDestinationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, S3ShareDestinationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var who = $"S3S2 S3 share destination '{name ?? ShareClientOptions.DefaultName}'";
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Bucket))
+        {
+            errors.Add($"{who}: no bucket is configured. Set Bucket to where verified shares are re-uploaded.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KmsKeyId))
+        {
+            errors.Add($"{who}: no KMS key is configured. Set KmsKeyId to the receiver's KMS key ARN: received plaintext is stored only under SSE-KMS with a key you chose.");
+        }
+
+        var prefix = options.Prefix.Trim('/');
+        if (prefix.Length > 0 && ObjectKeys.FindProblem(prefix) is { } problem)
+        {
+            errors.Add($"{who}: prefix '{options.Prefix}' {problem}. Use segments separated by '/', for example 'processed/partners'.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
