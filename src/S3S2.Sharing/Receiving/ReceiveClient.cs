@@ -270,16 +270,19 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var shareId = ShareIdOfManifest(manifestKey)
             ?? throw new ArgumentException($"Object key '{manifestKey}' is not the manifest of a share at or under prefix '{_prefix}' in {Store.Description} (expected '[<prefix>/...]<shareId>{ManifestName}{OpenPgpEncryptor.ObjectKeySuffix}' or '{KmsEnvelopeEncryptor.ObjectKeySuffix}'); it is not read.", nameof(manifestKey));
         var root = Path.GetFullPath(outputDirectory);
-        return await ReceiveIntoAsync(
+        var shareDirectory = Path.Combine(root, shareId);
+        return await ShareTelemetry.ReceiveAsync(_name, shareId, () => ReceiveIntoAsync(
             new AvailableShare(shareId, manifestKey),
+            shareDirectory,
             manifest =>
             {
                 manifestRead?.Invoke(manifest);
                 return new FolderFileSink(root, shareId);
             },
-            _ => root,
-            Path.Combine(root, shareId),
-            cancellationToken).ConfigureAwait(false);
+            root,
+            int.MaxValue,
+            shareDirectory,
+            cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
