@@ -37,7 +37,7 @@ public sealed class S3S2ExceptionTests
     [TestCase(typeof(EncryptionKeyException), "S3S2.Sharing.Encryption")]
     [TestCase(typeof(ShareProfileException), "S3S2.Sharing.Profiles")]
     [TestCase(typeof(IntegrityException), "S3S2.Sharing.Receiving")]
-    [TestCase(typeof(Signing.SignerRefusedException), "S3S2.Sharing.Signing")]
+    [TestCase(typeof(global::S3S2.Sharing.Signing.SignerRefusedException), "S3S2.Sharing.Signing")]
     public void PublicException_CaughtAsS3S2Exception_KeepsItsNamespaceMessageAndCause(Type type, string expectedNamespace)
     {
         var cause = new InvalidOperationException("the cause");

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Profiles;
@@ -110,6 +111,29 @@ public sealed partial class AssumedRoleTests
         var error = Assert.Throws<ShareProfileException>(() => services.AddS3S2Sharing().UseProfile(new MemoryStream(ShareProfileSerializerTests.Serialize(profile))));
 
         Assert.That(error!.Message, Does.Contain("assumeRole.roleArn 'BigDataRider' is not an IAM role ARN"));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_ConfigurationNamesARole_BindsItIntoTheS3Options()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["S3S2:Bucket"] = "awesomeai-inbox",
+                ["S3S2:Prefix"] = "partners/bigdatarider",
+                ["S3S2:S3:Region"] = "eu-west-1",
+                ["S3S2:S3:RoleArn"] = RoleArn,
+                ["S3S2:S3:RoleExternalId"] = "acme-7d1f",
+                ["S3S2:S3:RoleSessionName"] = "bigdatarider-nightly",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+
+        Assert.That((options.RoleArn, options.RoleExternalId, options.RoleSessionName), Is.EqualTo((RoleArn, "acme-7d1f", "bigdatarider-nightly")));
     }
 
     private static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;
