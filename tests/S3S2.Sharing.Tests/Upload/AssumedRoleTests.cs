@@ -69,7 +69,7 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_MalformedRoleSettings_ListsEveryProblemWithTheFix()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Bucket = "awesomeai-inbox")
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o =>
             {
@@ -91,7 +91,7 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_RoleDetailsWithoutRoleArn_AreRefusedRatherThanIgnored()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.Bucket = "awesomeai-inbox")
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o => o.RoleExternalId = "acme-7d1f");
         using var provider = services.BuildServiceProvider();
