@@ -13,7 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <c>Profile</c> (a profile file: bucket, prefix, pinned keys), <c>Bucket</c>, <c>Prefix</c>, <c>SenderName</c>,
 /// <c>MaxConcurrentFiles</c>, <c>OpenPgp:RecipientKeyFiles:N</c>, <c>OpenPgp:PinnedFingerprints:N</c>,
 /// <c>OpenPgp:Compression</c> (None|Zlib), <c>Signing:KeyFile</c>, <c>Signing:PassphraseEnvironmentVariable</c>,
-/// <c>Signing:Fingerprint</c> (the partner's signing key, see <c>AddShareSigning</c>), <c>AllowBucketRoot</c>, <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:MultipartThreshold</c>,
+/// <c>Signing:Fingerprint</c> (the partner's signing key, see <c>AddShareSigning</c>), <c>AllowBucketRoot</c>, <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:RoleArn</c>, <c>S3:RoleExternalId</c>,
+/// <c>S3:RoleSessionName</c> (a role to assume for the uploads), <c>S3:MultipartThreshold</c>,
 /// <c>S3:PartSize</c>, <c>S3:MaxConcurrentParts</c>, <c>LocalFolder</c> (a folder store instead of S3).
 /// Values set in configuration override the profile's bucket and prefix; a profile's pinned fingerprints stay.
 /// Validation errors name the full configuration key (for example <c>S3S2:OpenPgp:RecipientKeyFiles:0</c>), and an

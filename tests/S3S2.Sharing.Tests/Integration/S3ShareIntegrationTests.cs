@@ -79,11 +79,7 @@ public sealed class S3ShareIntegrationTests
         };
         var services = new ServiceCollection();
         services.AddSingleton<Amazon.S3.IAmazonS3>(s3);
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = bucket;
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddOpenPgpEncryption(o =>
             {
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));

@@ -87,11 +87,7 @@ public sealed class KmsEnvelopeReceiveTests
             }
         };
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = bucket;
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
             .AddS3Uploader(o =>
             {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Profiles;
@@ -68,11 +69,7 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_MalformedRoleSettings_ListsEveryProblemWithTheFix()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = "awesomeai-inbox";
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o =>
             {
@@ -94,11 +91,7 @@ public sealed partial class AssumedRoleTests
     public void CreateClient_RoleDetailsWithoutRoleArn_AreRefusedRatherThanIgnored()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = "awesomeai-inbox";
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o => o.RoleExternalId = "acme-7d1f");
         using var provider = services.BuildServiceProvider();
@@ -118,6 +111,29 @@ public sealed partial class AssumedRoleTests
         var error = Assert.Throws<ShareProfileException>(() => services.AddS3S2Sharing().UseProfile(new MemoryStream(ShareProfileSerializerTests.Serialize(profile))));
 
         Assert.That(error!.Message, Does.Contain("assumeRole.roleArn 'BigDataRider' is not an IAM role ARN"));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_ConfigurationNamesARole_BindsItIntoTheS3Options()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["S3S2:Bucket"] = "awesomeai-inbox",
+                ["S3S2:Prefix"] = "partners/bigdatarider",
+                ["S3S2:S3:Region"] = "eu-west-1",
+                ["S3S2:S3:RoleArn"] = RoleArn,
+                ["S3S2:S3:RoleExternalId"] = "acme-7d1f",
+                ["S3S2:S3:RoleSessionName"] = "bigdatarider-nightly",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+
+        Assert.That((options.RoleArn, options.RoleExternalId, options.RoleSessionName), Is.EqualTo((RoleArn, "acme-7d1f", "bigdatarider-nightly")));
     }
 
     private static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;

@@ -78,11 +78,7 @@ public sealed class S3ClientFactoryTests
         var content = TestData.Csv(50);
         var services = new ServiceCollection();
         AddHostAws(services, server);
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = bucket;
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o =>
             {
@@ -106,11 +102,7 @@ public sealed class S3ClientFactoryTests
         var server = LocalS3Server.Instance;
         var bucket = await server.CreateBucketAsync();
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o =>
-            {
-                o.Bucket = bucket;
-                o.AllowBucketRoot = true;
-            })
+        services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddS3Uploader(o =>
             {
