@@ -19,11 +19,12 @@ var root = new RootCommand("s3s2: share files with a receiver through Amazon S3,
 };
 
 var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+var unknownOptions = UnknownOptions.Find(parsed, args).ToList();
+if (parsed.Errors.Count > 0 || unknownOptions.Count > 0)
 {
-    foreach (var error in parsed.Errors)
+    foreach (var error in unknownOptions.Count > 0 ? unknownOptions : parsed.Errors.Select(e => e.Message))
     {
-        Console.Error.WriteLine($"s3s2: {error.Message}");
+        Console.Error.WriteLine($"s3s2: {error}");
     }
 
     Console.Error.WriteLine("s3s2: see 's3s2 --help'.");

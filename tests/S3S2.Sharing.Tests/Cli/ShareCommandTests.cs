@@ -33,6 +33,34 @@ public sealed class ShareCommandTests
     }
 
     [Test]
+    public async Task Share_MisspelledOptionAfterAPath_UnknownOptionWithTheNearestNameAndNothingWritten()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1, 2, 3]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key, "--sign-kye", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("unknown option '--sign-kye' for 'share'. Did you mean '--sign-key'?"));
+        Assert.That(result.StandardError, Does.Not.Contain("does not exist"));
+        Assert.That(Directory.Exists(work.Combine("store")), Is.False, "nothing is shared");
+    }
+
+    [Test]
+    public async Task Share_PathStartingWithDashAfterDoubleDash_IsAPath()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("-odd.csv", [1, 2, 3]);
+
+        var result = await S3S2Program.RunAsync(["share", "--to", work.Combine("store"), "--pgp-key", key, "--", "-odd.csv"], null, workingDirectory: work.Path);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(Directory.GetFiles(work.Combine("store"), "-odd.csv.gpg", SearchOption.AllDirectories), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public async Task Share_Quiet_PrintsNothingAndShares()
     {
         using var work = new TempDirectory();

@@ -10,7 +10,7 @@ internal static class S3S2Program
 
     public static Task<ProcessRunner.Result> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
-    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment, byte[]? standardInput = null)
+    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment, byte[]? standardInput = null, string? workingDirectory = null)
     {
         var merged = new Dictionary<string, string?>
         {
@@ -23,7 +23,7 @@ internal static class S3S2Program
             merged[name] = value;
         }
 
-        return ProcessRunner.RunAsync("dotnet", [Program, .. arguments], merged, standardInput: standardInput);
+        return ProcessRunner.RunAsync("dotnet", [Program, .. arguments], merged, workingDirectory, standardInput: standardInput);
     }
 
     /// <summary>Starts the program and returns at once, for commands that run until stopped (<c>worker</c>).</summary>
