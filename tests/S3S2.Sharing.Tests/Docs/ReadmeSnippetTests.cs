@@ -204,9 +204,7 @@ public sealed partial class ReadmeSnippetTests
 
     private static Task<ProcessRunner.Result> RunAsync(string name, TempDirectory folder, Dictionary<string, string?> environment)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        var program = Path.Combine(ReadmeSnippets.SourceDirectory, "bin", configuration, "net10.0", "S3S2.ReadmeSnippets.dll");
-        Assert.That(program, Does.Exist, "built with the tests");
+        var program = RepositoryRoot.BuiltProgram(Path.Combine("tests", "S3S2.ReadmeSnippets"), "S3S2.ReadmeSnippets.dll");
         environment["AWS_REGION"] = "eu-west-1";
         return ProcessRunner.RunAsync("dotnet", [program, name], environment, folder.Path);
     }

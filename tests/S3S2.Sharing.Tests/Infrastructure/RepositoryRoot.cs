@@ -5,6 +5,17 @@ internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
+    /// <summary>
+    /// A program the test project builds beside itself (same configuration, net10.0), by its project folder relative to
+    /// the root; throws when it was not built.
+    /// </summary>
+    public static string BuiltProgram(string projectFolder, string assemblyFile)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var path = System.IO.Path.Combine(Path, projectFolder, "bin", configuration, "net10.0", assemblyFile);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyFile} was not built at {path}; it is built with the tests.", path);
+    }
+
     private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

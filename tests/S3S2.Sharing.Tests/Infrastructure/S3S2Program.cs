@@ -6,7 +6,7 @@ namespace S3S2.Sharing.Tests.Infrastructure;
 /// </summary>
 internal static class S3S2Program
 {
-    private static readonly string Program = Locate();
+    private static readonly string Program = RepositoryRoot.BuiltProgram(Path.Combine("samples", "S3S2.Cli"), "s3s2.dll");
 
     public static Task<ProcessRunner.Result> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 
@@ -29,11 +29,4 @@ internal static class S3S2Program
     /// <summary>Starts the program and returns at once, for commands that run until stopped (<c>worker</c>).</summary>
     public static RunningProgram Start(IEnumerable<string> arguments, IDictionary<string, string?> environment) =>
         new("dotnet", [Program, .. arguments], environment);
-
-    private static string Locate()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        var path = Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli", "bin", configuration, "net10.0", "s3s2.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"The s3s2 program was not built at {path}.", path);
-    }
 }
