@@ -127,6 +127,8 @@ internal static class IssueRowsBenchmark
                 var gpgZlib = await TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]);
                 var shareZlib = await TimeAsync("dotnet", [_cli, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]);
                 Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
+                var ourSize = Directory.GetFiles(Path.Combine(work, "store-zlib"), "data.csv.gpg", SearchOption.AllDirectories).Single();
+                Line(string.Create(CultureInfo.InvariantCulture, $"{"  compressed size, s3s2 zlib / gpg default",-44} {new FileInfo(ourSize).Length / 1048576.0,9:F1} MiB / {new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length / 1048576.0:F1} MiB ({(double)new FileInfo(ourSize).Length / new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length:F2}x gpg's size)"));
                 Delete(Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
 
                 // Target 2: decrypt a message gpg wrote, and receive the share s3s2 wrote.
