@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -18,12 +17,6 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
     /// <summary>The partial-length chunk of the literal and compressed packets: large, so the MDC hashes in large pieces.</summary>
     private const int LiteralChunkSize = 256 * 1024;
-
-    /// <summary>
-    /// The plaintext is read in pieces of several literal chunks (pooled buffers): whole chunks then pass through the
-    /// packet layers without being copied, and the next piece is read (and hashed by the share) on the other core.
-    /// </summary>
-    private const int ReadSize = 4 * LiteralChunkSize;
 
     /// <summary>The extension of OpenPGP objects (binary messages, as gpg writes them).</summary>
     public const string ObjectKeySuffix = ".gpg";
@@ -69,7 +62,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(context);
 
-        var pending = new MemoryStream(BufferSize);
+        var pending = new MemoryStream(FlushThreshold + (2 * BufferSize));
         var sessionInfo = new byte[1 + SessionKeyLength + 2];
         try
         {
@@ -109,14 +102,14 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
             // The next read (and whatever the source does on it, such as the share's SHA-256) runs while this block is
             // encrypted: reading ahead by one buffer keeps both cores busy.
-            var (buffer, next) = (ArrayPool<byte>.Shared.Rent(ReadSize), ArrayPool<byte>.Shared.Rent(ReadSize));
-            var reading = plaintext.ReadAsync(buffer.AsMemory(0, ReadSize), cancellationToken).AsTask();
+            var (buffer, next) = (new byte[BufferSize], new byte[BufferSize]);
+            var reading = plaintext.ReadAsync(buffer, cancellationToken).AsTask();
             try
             {
                 int read;
                 while ((read = await reading.ConfigureAwait(false)) > 0)
                 {
-                    reading = plaintext.ReadAsync(next.AsMemory(0, ReadSize), cancellationToken).AsTask();
+                    reading = plaintext.ReadAsync(next, cancellationToken).AsTask();
                     literal.Write(buffer, 0, read);
                     signature?.Update(buffer, 0, read);
                     (buffer, next) = (next, buffer);
@@ -128,15 +121,10 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             }
             catch
             {
-                // Never leave a read running on the caller's stream (or into a pooled buffer) once this call has ended.
+                // Never leave a read running on the caller's stream once this call has ended.
                 await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buffer);
-                ArrayPool<byte>.Shared.Return(next);
                 throw;
             }
-
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(next);
 
             literal.Complete();
             signature?.Generate().Encode(literalTarget);
