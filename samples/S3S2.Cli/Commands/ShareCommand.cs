@@ -230,7 +230,7 @@ internal static class ShareCommand
         }
         else
         {
-            builder.AddS3Uploader(o =>
+            builder.AddS3Store(o =>
             {
                 o.Region = settings.Region ?? profile?.Region;
                 o.ServiceUrl = settings.Endpoint ?? profile?.ServiceUrl;

@@ -3,6 +3,7 @@ using S3S2.Sharing;
 using S3S2.Sharing.DependencyInjection;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -67,13 +68,13 @@ public static class S3S2SharingConfigurationExtensions
         }
         else if (localFolder is null && s3.Exists())
         {
-            builder.AddS3Uploader();
+            builder.AddS3Store();
         }
 
         services.Configure<ShareClientOptions>(name, bindable);
         if (s3.Exists())
         {
-            services.Configure<S3UploaderOptions>(name, s3);
+            services.Configure<S3StoreOptions>(name, s3);
         }
 
         var openPgp = configuration.GetSection("OpenPgp");

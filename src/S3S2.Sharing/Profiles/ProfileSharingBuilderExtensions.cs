@@ -88,7 +88,7 @@ public static class ProfileSharingBuilderExtensions
 
         if (includeUploader)
         {
-            builder.AddS3Uploader(o =>
+            builder.AddS3Store(o =>
             {
                 o.Region = profile.Region;
                 o.ServiceUrl = profile.ServiceUrl;

@@ -128,7 +128,7 @@ public static partial class ShareProfileSerializer
             errors.Add("requiredSseKmsKeyId is blank; give a KMS key ARN or leave it out");
         }
 
-        if (profile.AssumeRole is { } role && !Upload.AssumedRole.IsRoleArn(role.RoleArn))
+        if (profile.AssumeRole is { } role && !Storage.AssumedRole.IsRoleArn(role.RoleArn))
         {
             errors.Add($"assumeRole.roleArn '{role.RoleArn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); ask the receiver for the role's ARN");
         }

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Queue;
@@ -28,7 +29,7 @@ internal sealed class S3ShareDestination : IReceivedShareHandler, IDisposable
     {
         _options = options;
         _prefix = options.Prefix.Trim('/');
-        var s3Options = new S3UploaderOptions { ServiceUrl = options.ServiceUrl, Region = options.Region, Credentials = options.Credentials };
+        var s3Options = new S3StoreOptions { ServiceUrl = options.ServiceUrl, Region = options.Region, Credentials = options.Credentials };
         _s3 = S3ClientFactory.Create(s3Options);
         _uploader = new S3Uploader(_s3, ownsClient: false, s3Options, logger);
     }

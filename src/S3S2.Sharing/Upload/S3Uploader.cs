@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Storage;
 using SseMethod = Amazon.S3.ServerSideEncryptionMethod;
 
 namespace S3S2.Sharing.Upload;
@@ -21,10 +22,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
 
     private readonly IAmazonS3 _s3;
     private readonly bool _ownsClient;
-    private readonly S3UploaderOptions _options;
+    private readonly S3StoreOptions _options;
     private readonly ILogger _logger;
 
-    public S3Uploader(IAmazonS3 s3, bool ownsClient, S3UploaderOptions options, ILogger logger)
+    public S3Uploader(IAmazonS3 s3, bool ownsClient, S3StoreOptions options, ILogger logger)
     {
         _s3 = s3;
         _ownsClient = ownsClient;

@@ -100,7 +100,7 @@ public sealed class BucketAuditorTests
         var bucket = await moto.CreateBucketAsync();
         var services = new ServiceCollection();
         services.AddS3S2Sharing()
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = moto.Endpoint;
                 o.Region = LocalMotoServer.Region;

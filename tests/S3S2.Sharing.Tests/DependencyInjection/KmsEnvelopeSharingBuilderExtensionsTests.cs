@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
 using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Encryption.Kms;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
@@ -63,7 +64,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
                 o.AllowedSseKmsKeyIds.Add(sseKey);
             })
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
-            .AddS3Uploader();
+            .AddS3Store();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv");
@@ -97,7 +98,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
                 o.RequiredServerSideEncryption = ServerSideEncryptionMethod.S3Managed;
             })
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
-            .AddS3Uploader(o => (o.MultipartThreshold, o.PartSize) = (S3UploaderOptions.MinimumPartSize, S3UploaderOptions.MinimumPartSize));
+            .AddS3Store(o => (o.MultipartThreshold, o.PartSize) = (S3StoreOptions.MinimumPartSize, S3StoreOptions.MinimumPartSize));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Random(7 * 1024 * 1024, 3)), "big.bin");

@@ -104,7 +104,7 @@ public sealed class S3S2SharingConfigurationExtensionsTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.PinnedFingerprints.Add(TestKeys.Attacker.Fingerprint);
             })
-            .AddS3Uploader();
+            .AddS3Store();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -20,7 +21,7 @@ public sealed class ProfileSharingBuilderExtensionsTests
 
         var client = provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName);
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
-        var s3 = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+        var s3 = provider.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(ShareClientOptions.DefaultName);
 
         Assert.That((client.Bucket, client.Prefix, s3.Region), Is.EqualTo(("awesomeai-inbox", "partners/bigdatarider", "eu-west-1")));
         Assert.That(openPgp.PinnedFingerprints, Is.EqualTo(new[] { TestKeys.Receiver.Fingerprint }));
@@ -84,7 +85,7 @@ public sealed class ProfileSharingBuilderExtensionsTests
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
-        var s3 = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+        var s3 = provider.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(ShareClientOptions.DefaultName);
 
         Assert.That((openPgp.RecipientKeys.Single().Description, openPgp.Compression), Is.EqualTo(($"key file '{key}' (OpenPgp:RecipientKeyFiles:0)", OpenPgpCompression.None)));
         Assert.That((s3.Region, s3.PartSize), Is.EqualTo(("eu-central-1", 6291456)));

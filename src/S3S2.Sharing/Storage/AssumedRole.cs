@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace S3S2.Sharing.Upload;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>The credentials of an uploader that assumes an IAM role (cross-account partners), and the checks of its settings.</summary>
 internal static partial class AssumedRole
@@ -24,7 +24,7 @@ internal static partial class AssumedRole
     public static bool IsRoleArn(string? value) => value is not null && RoleArnPattern().IsMatch(value);
 
     /// <summary>Adds a message per problem of the role settings, naming the value and the fix.</summary>
-    public static void Validate(string client, S3UploaderOptions options, List<string> errors)
+    public static void Validate(string client, S3StoreOptions options, List<string> errors)
     {
         if (options.RoleArn is null)
         {
