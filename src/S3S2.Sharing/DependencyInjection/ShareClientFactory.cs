@@ -73,8 +73,7 @@ internal sealed class ShareClientFactory(
 
         var createUploader = registration.Stores[0].CreateUploader;
         var bucket = options.Bucket;
-        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
-            options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
+        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>());
         var uploader = createUploader(services, name);
         return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>(), loggerFactory.CreateLogger<ShareSession>(), signer?.Identity), uploader);
     }

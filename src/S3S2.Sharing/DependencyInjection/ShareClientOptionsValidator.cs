@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.DependencyInjection;
 
@@ -78,15 +79,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add($"{client}: {registration.KeyOf("SenderName", "SenderName")} is empty. Set it to the partner's name (it is written into each manifest).");
         }
 
-        if (options.RequiredServerSideEncryption is { } required && options.ServerSideEncryption?.Method != required)
-        {
-            errors.Add($"{client}: server-side encryption {required} is required (RequiredServerSideEncryption) but ServerSideEncryption is {options.ServerSideEncryption?.Method.ToString() ?? "not set"}. Set ServerSideEncryption to {(required == Upload.ServerSideEncryptionMethod.Kms ? "ServerSideEncryption.Kms(\"<key ARN>\")" : "ServerSideEncryption.S3Managed")}.");
-        }
-
-        if (options.ServerSideEncryption is { Method: Upload.ServerSideEncryptionMethod.Kms, KmsKeyId: var sseKey } && options.AllowedSseKmsKeyIds.Count > 0 && !options.AllowedSseKmsKeyIds.Contains(sseKey!))
-        {
-            errors.Add($"{client}: SSE-KMS key '{sseKey}' is not among AllowedSseKmsKeyIds [{string.Join(", ", options.AllowedSseKmsKeyIds)}]. Use one of them.");
-        }
+        ServerSideEncryptionRules.Validate(client, options.ServerSideEncryption, property => registration.KeyOf("ServerSideEncryption:" + property, "ServerSideEncryption." + property), errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

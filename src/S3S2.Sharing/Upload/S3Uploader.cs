@@ -4,6 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Storage;
+using ServerSideEncryptionMethod = S3S2.Sharing.Storage.ServerSideEncryptionMethod;
 using SseMethod = Amazon.S3.ServerSideEncryptionMethod;
 
 namespace S3S2.Sharing.Upload;
@@ -86,10 +87,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             put.Metadata.Add(name, value);
         }
 
-        if (request.ServerSideEncryption is { } sse)
+        if (request.ServerSideEncryptionMethod != ServerSideEncryptionMethod.None)
         {
-            put.ServerSideEncryptionMethod = ToSdk(sse.Method);
-            put.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+            put.ServerSideEncryptionMethod = ToSdk(request.ServerSideEncryptionMethod);
+            put.ServerSideEncryptionKeyManagementServiceKeyId = request.ServerSideEncryptionKmsKeyId;
         }
 
         await _s3.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
@@ -108,10 +109,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             initiate.Metadata.Add(name, value);
         }
 
-        if (request.ServerSideEncryption is { } sse)
+        if (request.ServerSideEncryptionMethod != ServerSideEncryptionMethod.None)
         {
-            initiate.ServerSideEncryptionMethod = ToSdk(sse.Method);
-            initiate.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+            initiate.ServerSideEncryptionMethod = ToSdk(request.ServerSideEncryptionMethod);
+            initiate.ServerSideEncryptionKeyManagementServiceKeyId = request.ServerSideEncryptionKmsKeyId;
         }
 
         string uploadId;

@@ -13,7 +13,7 @@ namespace S3S2.Sharing.Tests.DependencyInjection;
 public sealed class S3S2SharingServiceCollectionExtensionsTests
 {
     [Test]
-    public void GetService_NoEncryptorNoUploader_ListsEveryProblemWithItsFix()
+    public void GetService_NoEncryptorNoStore_ListsEveryProblemWithItsFix()
     {
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Prefix = "a/../b");
@@ -24,7 +24,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         Assert.That(error!.Failures, Is.EquivalentTo(new[]
         {
             "S3S2 client 'default': no encryptor is configured. Call AddOpenPgpEncryption(...) or AddKmsEnvelopeEncryption(...).",
-            "S3S2 client 'default': no uploader is configured. Call AddS3Store(...) or AddLocalFolderStore(path).",
+            "S3S2 client 'default': no store is configured (where shares live). Call AddS3Store(...) or AddLocalFolderStore(path).",
             "S3S2 client 'default': Prefix 'a/../b' has an empty, '.' or '..' segment. Use segments separated by '/', for example 'partners/acme'.",
         }));
     }
@@ -64,7 +64,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void GetService_TwoUploaders_IsAnError()
+    public void GetService_TwoStores_IsAnError()
     {
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Bucket = "b")
@@ -75,7 +75,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
 
-        Assert.That(error!.Message, Does.Contain("2 uploaders are configured (S3, local folder 'store-x')"));
+        Assert.That(error!.Message, Does.Contain("2 stores are configured (S3, local folder 'store-x')"));
     }
 
     [Test]

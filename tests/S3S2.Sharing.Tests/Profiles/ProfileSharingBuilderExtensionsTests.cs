@@ -29,6 +29,26 @@ public sealed class ProfileSharingBuilderExtensionsTests
     }
 
     [Test]
+    public void UseProfile_OldFormatRequiredSseKey_NoSettingLiftsIt()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ShareProfileSerializerTests.Serialize(ShareProfileSerializerTests.Valid()))!;
+        json["requiredSseKmsKeyId"] = ShareProfileSerializerTests.SseKey;
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o =>
+            {
+                o.ServerSideEncryption.Method = ServerSideEncryptionMethod.S3Managed;
+                o.ServerSideEncryption.Required = false;
+            })
+            .UseProfile(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
+        services.Configure<ShareClientOptions>(o => o.ServerSideEncryption.KmsKeyId = "arn:aws:kms:eu-west-1:111122223333:key/other");
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var sse = provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName).ServerSideEncryption;
+
+        Assert.That((sse.Method, sse.KmsKeyId, sse.Required, sse.AllowedKmsKeyIds), Is.EqualTo((ServerSideEncryptionMethod.Kms, ShareProfileSerializerTests.SseKey, true, new[] { ShareProfileSerializerTests.SseKey })));
+    }
+
+    [Test]
     public async Task AddS3S2Sharing_ConfigurationWithProfile_EnvironmentOverridesPrefixButNotThePins()
     {
         using var work = new TempDirectory();

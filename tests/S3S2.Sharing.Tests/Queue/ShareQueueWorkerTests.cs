@@ -194,7 +194,7 @@ public sealed class ShareQueueWorkerTests
             {
                 o.Bucket = processed;
                 o.Prefix = "processed";
-                o.KmsKeyId = KeyArn;
+                o.ServerSideEncryption.KmsKeyId = KeyArn;
                 o.ServiceUrl = bed.Server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;
             });

@@ -137,7 +137,8 @@ public sealed partial class AssumedRoleTests
         Assert.That((options.RoleArn, options.RoleExternalId, options.RoleSessionName), Is.EqualTo((RoleArn, "acme-7d1f", "bigdatarider-nightly")));
     }
 
-    private static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;
+    /// <summary>The access key that signed a request, from its head as the proxy recorded it.</summary>
+    internal static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;
 
     [GeneratedRegex(@"\r\nAuthorization: AWS4-HMAC-SHA256 Credential=([^/]+)/", RegexOptions.IgnoreCase)]
     private static partial Regex CredentialPattern();

@@ -45,5 +45,5 @@ public sealed class LocalFolderStoreTests
     }
 
     private static UploadRequest Request(string key, Stream body) =>
-        new(null, key, "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
+        new(null, key, "application/octet-stream", new Dictionary<string, string>(), ServerSideEncryptionMethod.None, null, new PrefixedStream([], 0, body));
 }

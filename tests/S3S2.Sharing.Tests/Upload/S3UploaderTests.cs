@@ -134,5 +134,5 @@ public sealed class S3UploaderTests
     private static UploadRequest Request(int length) => Request(new MemoryStream(TestData.Random(length, 9)));
 
     private static UploadRequest Request(Stream body) =>
-        new("inbox", "p/k.gpg", "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
+        new("inbox", "p/k.gpg", "application/octet-stream", new Dictionary<string, string>(), S3S2.Sharing.Storage.ServerSideEncryptionMethod.None, null, new PrefixedStream([], 0, body));
 }
