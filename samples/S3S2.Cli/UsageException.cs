@@ -1,4 +1,0 @@
-namespace S3S2.Cli;
-
-/// <summary>The command line asks for something that cannot be done (exit 2).</summary>
-internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using S3S2.Sharing.Encryption.Kms;
+
+namespace S3S2.Sharing.CommandLine.Commands;
+
+/// <summary>
+/// <c>s3s2 decrypt FILE --out FILE [--pgp-secret-key FILE ...] [--passphrase-env VAR] [--kms-endpoint URL]</c>: one
+/// OpenPGP message (binary or armored, compressed or not, e.g. made by gpg) or one KMS envelope message (AWS
+/// Encryption SDK format, decrypted with the KMS key it names). The format is told from the first bytes.
+/// </summary>
+internal static class DecryptCommand
+{
+    public static Command Create(S3S2CommandLineOptions options)
+    {
+        var source = new SourceOptions();
+        var input = new Argument<string>("FILE") { Description = "An OpenPGP message (binary or armored, e.g. made by gpg) or a KMS envelope message (.encrypted)." };
+        var output = new Option<string>("--out") { Description = "The plaintext file; written only once the whole message is verified, never over a different file.", Required = true };
+        var command = new Command("decrypt", "Decrypt one message: OpenPGP with the receiver's secret key (messages without integrity protection are refused), or KMS envelope with a KMS key you allow (--kms-key ARN or --kms-account ID).\n\nExit codes: 0 ok; 4 integrity failure (no output is left); 2 bad input or key; 1 conflict or other failure.\n\nExamples:\n  s3s2 decrypt orders.csv.gpg --out orders.csv --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 decrypt orders.csv.encrypted --out orders.csv --kms-key arn:aws:kms:eu-west-1:111122223333:key/ID")
+        {
+            input, output, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts,
+        };
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
+        {
+            var settings = source.Read(result);
+            var file = result.GetRequiredValue(input);
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"'{file}' does not exist or is not a file.");
+            }
+
+            if (settings.SecretKeys.Count == 0 && !IsKmsEnvelope(file))
+            {
+                throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
+            }
+
+            var provider = ReceiverServices.Build(settings, needsStore: false, run);
+
+            await using var disposeProvider = provider.ConfigureAwait(false);
+            var target = result.GetRequiredValue(output);
+            await ReceiverServices.Client(provider).DecryptFileAsync(file, target, cancellationToken).ConfigureAwait(false);
+            run.Out.WriteLine($"Decrypted and verified: {target}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static bool IsKmsEnvelope(string file)
+    {
+        using var stream = File.OpenRead(file);
+        Span<byte> head = stackalloc byte[3];
+        return KmsEnvelopeDecryption.LooksLikeMessage(head[..stream.ReadAtLeast(head, 3, throwOnEndOfStream: false)]);
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Receiving;
+
+namespace S3S2.Sharing.CommandLine.Commands;
+
+/// <summary>Builds a receive client from the command line: a local folder store or S3, and the receiver's secret keys.</summary>
+internal static class ReceiverServices
+{
+    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical)
+    {
+        if (needsStore && (settings.From is null) == (settings.Bucket is null))
+        {
+            throw new UsageException("Give exactly one source: --from DIR (local folder store) or --bucket BUCKET (S3).");
+        }
+
+        // Read now, so a missing variable is reported before anything is downloaded; the value is never printed.
+        string? passphrase = settings.PassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.PassphraseVariable);
+        var services = new ServiceCollection();
+        run.AddHostServices(services, normalLevel);
+        var builder = services
+            .AddS3S2Sharing(o =>
+            {
+                o.Bucket = settings.Bucket;
+                o.Prefix = settings.Prefix ?? string.Empty;
+            })
+            .AddReceiving(o =>
+            {
+                foreach (var key in settings.SecretKeys)
+                {
+                    o.SecretKeys.Add(OpenPgpKeySource.FromFile(key));
+                }
+
+                o.Passphrase = passphrase is null ? null : () => passphrase;
+                o.KmsServiceUrl = settings.KmsEndpoint;
+                o.DeleteAfterReceive = settings.DeleteAfterReceive;
+                if (settings.Limits is { } limits)
+                {
+                    o.MaxFileBytes = limits.MaxFileBytes ?? o.MaxFileBytes;
+                    o.MaxShareBytes = limits.MaxShareBytes ?? o.MaxShareBytes;
+                    o.MaxFilesPerShare = limits.MaxFiles ?? o.MaxFilesPerShare;
+                    o.MaxPathDepth = limits.MaxPathDepth ?? o.MaxPathDepth;
+                    o.MaxExpansionRatio = limits.MaxExpansionRatio ?? o.MaxExpansionRatio;
+                    o.ReadTimeout = limits.ReadTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : o.ReadTimeout;
+                }
+
+                foreach (var key in settings.KmsKeys ?? [])
+                {
+                    o.AllowedKmsKeyIds.Add(key);
+                }
+
+                foreach (var account in settings.KmsAccounts ?? [])
+                {
+                    o.AllowedKmsAccountIds.Add(account);
+                }
+
+                foreach (var signer in settings.RequiredSigners ?? [])
+                {
+                    o.PinnedSigners.Add(signer);
+                    o.RequireSignedShares = true;
+                }
+            });
+        if (settings.From is not null)
+        {
+            builder.AddLocalFolderStore(settings.From);
+        }
+        else if (settings.Bucket is not null)
+        {
+            builder.AddS3Store(o =>
+            {
+                o.Region = settings.Region;
+                o.ServiceUrl = settings.Endpoint;
+            });
+        }
+
+        extend?.Invoke(builder);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public static IReceiveClient Client(ServiceProvider provider) => provider.GetRequiredService<IReceiveClient>();
+}
