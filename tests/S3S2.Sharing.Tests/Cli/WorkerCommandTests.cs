@@ -95,7 +95,9 @@ public sealed partial class WorkerCommandTests
 
         Assert.That(handler.Calls.Single().Files["big.bin"], Is.EqualTo(content));
         Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, "big.bin")), Is.EqualTo(content));
-        Assert.That(logs.Logger.Entries.Select(e => e.Message), Has.Some.Contain($"share {receipt.ShareId} (message").And.Contain("delivery 2)"), "the second delivery of the message");
+        // Redelivered, not first seen: a long poll the killed worker left open on the server can take one delivery of its
+        // own when the message becomes visible again (the answer goes to a closed connection), so it may be the third.
+        Assert.That(logs.Logger.Entries.Select(e => e.Message), Has.Some.Contain($"share {receipt.ShareId} (message").And.Match(@"delivery [23]\)"), "a later delivery of the message");
         Assert.That(receivedAfter, Is.LessThan(TimeSpan.FromSeconds(30)));
     }
 

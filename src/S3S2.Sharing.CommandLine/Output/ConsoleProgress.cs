@@ -1,7 +1,7 @@
 using System.Globalization;
 using S3S2.Sharing;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Output;
 
 /// <summary>A one-line progress display on stderr, only when stderr is a terminal (off when redirected, --json or --quiet).</summary>
 internal sealed class ConsoleProgress : IProgress<ShareProgress>

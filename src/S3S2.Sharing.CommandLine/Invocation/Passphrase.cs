@@ -1,4 +1,4 @@
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>Passphrases come from an environment variable named on the command line, never from the command line itself.</summary>
 internal static class Passphrase

@@ -1,4 +1,4 @@
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>Where shares are read from and which secret keys decrypt them.</summary>
 internal sealed record ReceiveSettings(

@@ -3,12 +3,12 @@ using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Receiving;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>Builds a receive client from the command line: a local folder store or S3, and the receiver's secret keys.</summary>
 internal static class ReceiverServices
 {
-    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, bool verbose, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical)
+    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical)
     {
         if (needsStore && (settings.From is null) == (settings.Bucket is null))
         {
@@ -18,7 +18,7 @@ internal static class ReceiverServices
         // Read now, so a missing variable is reported before anything is downloaded; the value is never printed.
         string? passphrase = settings.PassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.PassphraseVariable);
         var services = new ServiceCollection();
-        services.AddCliLogging(verbose, normalLevel);
+        run.AddHostServices(services, normalLevel);
         var builder = services
             .AddS3S2Sharing(o =>
             {

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using S3S2.Sharing.Encryption.OpenPgp;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 keygen --name NAME --out DIR [--passphrase-env VAR] [--signing]</c>: a receiver key pair, or a partner's signing key, gpg accepts.</summary>
 internal static class KeygenCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var name = new Option<string>("--name") { Description = "The key's name (also the file names), for example 'awesomeai'.", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "The folder to write NAME.pub.asc and NAME.sec.asc to.", Required = true };
@@ -16,7 +16,7 @@ internal static class KeygenCommand
         {
             name, output, passphraseEnv, signing,
         };
-        command.SetAction(result =>
+        command.Action = S3S2CommandAction.Synchronous(options, (result, run) =>
         {
             var keyName = result.GetRequiredValue(name);
             var folder = result.GetRequiredValue(output);
@@ -45,20 +45,20 @@ internal static class KeygenCommand
             WriteSecret(secretPath, key.SecretKeyArmored);
             if (signingKey)
             {
-                Console.WriteLine($"Public key (give to the receiver):      {publicPath}");
-                Console.WriteLine($"Secret key (signs shares; keep private): {secretPath}");
-                Console.WriteLine($"Fingerprint (receivers pin it):          {key.Fingerprint}");
+                run.Out.WriteLine($"Public key (give to the receiver):      {publicPath}");
+                run.Out.WriteLine($"Secret key (signs shares; keep private): {secretPath}");
+                run.Out.WriteLine($"Fingerprint (receivers pin it):          {key.Fingerprint}");
             }
             else
             {
-                Console.WriteLine($"Public key (give to partners): {publicPath}");
-                Console.WriteLine($"Secret key (keep private):     {secretPath}");
-                Console.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
+                run.Out.WriteLine($"Public key (give to partners): {publicPath}");
+                run.Out.WriteLine($"Secret key (keep private):     {secretPath}");
+                run.Out.WriteLine($"Fingerprint (partners pin it): {key.Fingerprint}");
             }
 
             if (passphrase.Length == 0)
             {
-                Console.Error.WriteLine($"s3s2: warning: {secretPath} is not protected by a passphrase (only by its file mode 0600). Use --passphrase-env VAR to protect it.");
+                run.ErrorLine($"warning: {secretPath} is not protected by a passphrase (only by its file mode 0600). Use --passphrase-env VAR to protect it.");
             }
             return ExitCodes.Ok;
         });

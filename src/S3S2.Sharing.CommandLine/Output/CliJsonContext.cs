@@ -3,7 +3,7 @@ using S3S2.Sharing;
 using S3S2.Sharing.Audit;
 using S3S2.Sharing.Receiving;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Output;
 
 /// <summary>The JSON the CLI prints: camelCase, SHA-256 as lower-case hex.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]

@@ -1,4 +1,4 @@
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>The exit codes scripts rely on.</summary>
 internal static class ExitCodes

@@ -1,4 +1,4 @@
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>Reads repeated <c>NAME=VALUE</c> options (<c>--partner</c>, <c>--partner-kms-key</c>) into a map.</summary>
 internal static class PartnerArguments

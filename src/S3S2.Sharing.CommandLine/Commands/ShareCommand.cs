@@ -8,14 +8,14 @@ using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
 using S3S2.Sharing.Upload;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 share PATH... (--to DIR | --bucket B ...) --pgp-key FILE ...</c>.</summary>
 internal static class ShareCommand
 {
     private const string StdinPath = "-";
 
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files and directories to share (directories recursively), or '-' for standard input (with --name).", Arity = ArgumentArity.OneOrMore };
         var name = new Option<string?>("--name") { Description = "The relative path the receiver sees for standard input ('share - --name orders.csv'); only with '-'." };
@@ -40,7 +40,7 @@ internal static class ShareCommand
         {
             paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             var settings = new ShareSettings(
                 result.GetRequiredValue(paths),
@@ -60,16 +60,16 @@ internal static class ShareCommand
                 result.GetValue(name),
                 result.GetValue(signKey),
                 result.GetValue(passphraseEnv));
-            var json = result.GetValue(CommonOptions.Json);
-            var silent = json || result.GetValue(CommonOptions.Quiet);
-            var receipt = await RunAsync(settings, result.GetValue(CommonOptions.Verbose), cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive());
+            var json = run.Json;
+            var silent = json || run.Quiet;
+            var receipt = await RunAsync(settings, run, cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive()).ConfigureAwait(false);
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(receipt, CliJsonContext.Default.ShareReceipt));
+                run.Out.WriteLine(JsonSerializer.Serialize(receipt, CliJsonContext.Default.ShareReceipt));
             }
             else
             {
-                Console.WriteLine($"Shared {receipt.Files.Count} file(s) as share {receipt.ShareId}; manifest: {receipt.ManifestKey}");
+                run.Out.WriteLine($"Shared {receipt.Files.Count} file(s) as share {receipt.ShareId}; manifest: {receipt.ManifestKey}");
             }
 
             return ExitCodes.Ok;
@@ -77,7 +77,7 @@ internal static class ShareCommand
         return command;
     }
 
-    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, bool verbose, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
+    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, CommandRun run, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
     {
         var fromStdin = settings.Paths.Contains(StdinPath);
         if (fromStdin && settings.Paths.Count > 1)
@@ -147,11 +147,11 @@ internal static class ShareCommand
         }
 
         var services = new ServiceCollection();
-        services.AddCliLogging(verbose, LogLevel.Warning);
+        run.AddHostServices(services, LogLevel.Warning);
 
         // A share's start, end and failure are reported by this command itself (result line or the one error line); the
         // library's lifecycle log would say the same thing twice, so it shows only with --verbose.
-        services.AddLogging(logging => logging.AddFilter("S3S2.Sharing.Sharing.ShareSession", verbose ? LogLevel.Debug : LogLevel.None));
+        services.AddLogging(logging => logging.AddFilter("S3S2.Sharing.Sharing.ShareSession", run.Verbose ? LogLevel.Debug : LogLevel.None));
         var builder = services.AddS3S2Sharing(o =>
         {
             o.Bucket = bucket;
@@ -237,19 +237,21 @@ internal static class ShareCommand
             });
         }
 
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        await using var disposeProvider = provider.ConfigureAwait(false);
         var client = provider.GetRequiredService<IShareClient>();
         if (!fromStdin)
         {
-            return await client.ShareAsync(settings.Paths, progress, cancellationToken);
+            return await client.ShareAsync(settings.Paths, progress, cancellationToken).ConfigureAwait(false);
         }
 
         var stdin = Console.OpenStandardInput();
-        await using (stdin)
+        await using (stdin.ConfigureAwait(false))
         {
             try
             {
-                return await client.ShareStreamAsync(stdin, settings.StdinName!, progress, cancellationToken);
+                return await client.ShareStreamAsync(stdin, settings.StdinName!, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException ex)
             {

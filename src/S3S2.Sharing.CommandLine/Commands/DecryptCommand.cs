@@ -1,7 +1,7 @@
 using System.CommandLine;
 using S3S2.Sharing.Encryption.Kms;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>
 /// <c>s3s2 decrypt FILE --out FILE [--pgp-secret-key FILE ...] [--passphrase-env VAR] [--kms-endpoint URL]</c>: one
@@ -10,7 +10,7 @@ namespace S3S2.Cli.Commands;
 /// </summary>
 internal static class DecryptCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var source = new SourceOptions();
         var input = new Argument<string>("FILE") { Description = "An OpenPGP message (binary or armored, e.g. made by gpg) or a KMS envelope message (.encrypted)." };
@@ -19,7 +19,7 @@ internal static class DecryptCommand
         {
             input, output, source.SecretKeys, source.PassphraseEnv, source.KmsEndpoint, source.KmsKeys, source.KmsAccounts,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             var settings = source.Read(result);
             var file = result.GetRequiredValue(input);
@@ -33,10 +33,12 @@ internal static class DecryptCommand
                 throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
             }
 
-            await using var provider = ReceiverServices.Build(settings, needsStore: false, result.GetValue(CommonOptions.Verbose));
+            var provider = ReceiverServices.Build(settings, needsStore: false, run);
+
+            await using var disposeProvider = provider.ConfigureAwait(false);
             var target = result.GetRequiredValue(output);
-            await ReceiverServices.Client(provider).DecryptFileAsync(file, target, cancellationToken);
-            Console.WriteLine($"Decrypted and verified: {target}");
+            await ReceiverServices.Client(provider).DecryptFileAsync(file, target, cancellationToken).ConfigureAwait(false);
+            run.Out.WriteLine($"Decrypted and verified: {target}");
             return ExitCodes.Ok;
         });
         return command;

@@ -1,6 +1,6 @@
 using S3S2.Sharing.Encryption.OpenPgp;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>What a share needs, whether it comes from the command line or the demo. <see cref="StdinName"/> is set when the only path is "-" (standard input).</summary>
 internal sealed record ShareSettings(

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>Logs go to stderr, one line each, so that stdout carries only results (and valid JSON with --json).</summary>
 internal static class CliLogging

@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using S3S2.Sharing.Receiving;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 receive (--from DIR | --bucket B [--endpoint URL]) [--prefix P] [--share ID] --out DIR [--pgp-secret-key FILE ...] [--passphrase-env VAR] [--json]</c>.</summary>
 internal static class ReceiveCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var source = new SourceOptions();
         var share = new Option<string?>("--share") { Description = "Receive this share only; default: every complete share not received yet." };
@@ -30,7 +30,7 @@ internal static class ReceiveCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(async (result, cancellationToken) =>
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             // No secret key is needed for KMS envelope shares; an OpenPGP share without one fails naming the fix.
             var settings = source.Read(result) with
@@ -38,20 +38,21 @@ internal static class ReceiveCommand
                 DeleteAfterReceive = result.GetValue(deleteAfter),
                 Limits = new ReceiveLimits(result.GetValue(maxFileBytes), result.GetValue(maxShareBytes), result.GetValue(maxFiles), result.GetValue(maxPathDepth), result.GetValue(maxExpansion), result.GetValue(readTimeout)),
             };
-            await using var provider = ReceiverServices.Build(settings, needsStore: true, result.GetValue(CommonOptions.Verbose));
+            var provider = ReceiverServices.Build(settings, needsStore: true, run);
+            await using var disposeProvider = provider.ConfigureAwait(false);
             var client = ReceiverServices.Client(provider);
             var outputDirectory = result.GetRequiredValue(output);
             var shares = result.GetValue(share) is { } id
-                ? [await client.ReceiveShareAsync(id, outputDirectory, cancellationToken)]
-                : await client.ReceiveAllAsync(outputDirectory, cancellationToken);
+                ? [await client.ReceiveShareAsync(id, outputDirectory, cancellationToken).ConfigureAwait(false)]
+                : await client.ReceiveAllAsync(outputDirectory, cancellationToken).ConfigureAwait(false);
 
-            if (result.GetValue(CommonOptions.Json))
+            if (run.Json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(shares.ToList(), CliJsonContext.Default.ListReceivedShare));
+                run.Out.WriteLine(JsonSerializer.Serialize(shares.ToList(), CliJsonContext.Default.ListReceivedShare));
             }
             else
             {
-                Report(shares);
+                Report(shares, run);
             }
 
             return ExitCodeOf(shares);
@@ -59,33 +60,33 @@ internal static class ReceiveCommand
         return command;
     }
 
-    private static void Report(IReadOnlyList<ReceivedShare> shares)
+    private static void Report(IReadOnlyList<ReceivedShare> shares, CommandRun run)
     {
         if (shares.Count == 0)
         {
-            Console.WriteLine("No complete shares under the prefix.");
+            run.Out.WriteLine("No complete shares under the prefix.");
         }
 
         foreach (var share in shares)
         {
             var received = share.Files.Count(f => f.Status == ReceiveStatus.Received);
             var present = share.Files.Count(f => f.Status == ReceiveStatus.AlreadyReceived);
-            Console.WriteLine(share.Succeeded
+            run.Out.WriteLine(share.Succeeded
                 ? $"{share.ShareId}: {(share.Status == ReceiveStatus.AlreadyReceived && share.Files.Count == 0 ? "already received" : $"{received} file(s) received, {present} already present")} -> {share.Directory}{(share.SignerFingerprint is { } signer ? $" (signed by {signer})" : string.Empty)}"
                 : $"{share.ShareId}: {Describe(share.Status)}");
             if (share.Error is not null && share.Status != ReceiveStatus.Skipped)
             {
-                Console.Error.WriteLine($"s3s2: share {share.ShareId}: {Describe(share.Status)}: {share.Error}");
+                run.ErrorLine($"share {share.ShareId}: {Describe(share.Status)}: {share.Error}");
             }
 
             if (share.Status == ReceiveStatus.Skipped)
             {
-                Console.Error.WriteLine($"s3s2: warning: share {share.ShareId} is encrypted to none of the given keys (other shares are readable); skipped as not for this receiver.");
+                run.ErrorLine($"warning: share {share.ShareId} is encrypted to none of the given keys (other shares are readable); skipped as not for this receiver.");
             }
 
             foreach (var file in share.Files.Where(f => f.Error is not null))
             {
-                Console.Error.WriteLine($"s3s2: {Describe(file.Status)}: {file.Error}");
+                run.ErrorLine($"{Describe(file.Status)}: {file.Error}");
             }
         }
     }

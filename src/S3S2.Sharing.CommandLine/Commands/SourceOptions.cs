@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>The options naming where shares are read from and how they are decrypted, shared by list and receive.</summary>
 internal sealed class SourceOptions

@@ -5,12 +5,12 @@ using S3S2.Sharing.Policy;
 using S3S2.Sharing.Profiles;
 using S3S2.Sharing.Receiving;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>Turns an exception into one clear line on stderr and an exit code; details only with --verbose.</summary>
 internal static class CliErrors
 {
-    public static int Report(Exception error, bool verbose)
+    public static int Report(Exception error, CommandRun run)
     {
         // A failed share carries its id in the message; the exit code is the cause's.
         var cause = error is ShareFailedException { InnerException: { } inner } ? inner : error;
@@ -30,10 +30,10 @@ internal static class CliErrors
             _ => (ExitCodes.Failed, error.Message),
         };
 
-        Console.Error.WriteLine($"s3s2: {message}");
-        if (verbose)
+        run.ErrorLine(message);
+        if (run.Verbose)
         {
-            Console.Error.WriteLine(error.ToString());
+            run.Error.WriteLine(error.ToString());
         }
 
         return code;

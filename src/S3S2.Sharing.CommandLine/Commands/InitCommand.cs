@@ -2,12 +2,12 @@ using System.CommandLine;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 init</c>: the receiver writes the profile a partner needs to share with one command.</summary>
 internal static class InitCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var bucket = new Option<string>("--bucket") { Description = "Your bucket, where the partner writes.", Required = true };
         var prefix = new Option<string?>("--prefix") { Description = "The prefix this partner writes under, for example partners/bigdatarider." };
@@ -26,7 +26,7 @@ internal static class InitCommand
         {
             bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey,
         };
-        command.SetAction(result =>
+        command.Action = S3S2CommandAction.Synchronous(options, (result, run) =>
         {
             var keys = result.GetValue(pgpKeys) ?? [];
             var kms = result.GetValue(kmsKeys) ?? [];
@@ -50,23 +50,23 @@ internal static class InitCommand
 
             profile.SigningKeyFingerprint = result.GetValue(partnerSigningKey);
             Write(profile, path);
-            Console.WriteLine($"Profile written: {path}");
+            run.Out.WriteLine($"Profile written: {path}");
             foreach (var key in profile.Encryption.OpenPgpKeys)
             {
-                Console.WriteLine($"  pinned key {key.Fingerprint}");
+                run.Out.WriteLine($"  pinned key {key.Fingerprint}");
             }
 
             foreach (var key in profile.Encryption.KmsKeyIds)
             {
-                Console.WriteLine($"  KMS key {key}");
+                run.Out.WriteLine($"  KMS key {key}");
             }
 
             if (profile.SigningKeyFingerprint is { } signer)
             {
-                Console.WriteLine($"  partner signs with {signer}");
+                run.Out.WriteLine($"  partner signs with {signer}");
             }
 
-            Console.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));
+            run.Out.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));
             return ExitCodes.Ok;
         });
         return command;

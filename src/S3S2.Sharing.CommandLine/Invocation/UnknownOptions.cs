@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>
 /// A word that starts with '-' where a command takes paths would be read as a path ('share x.csv --sign-kye k.asc'
@@ -10,23 +10,30 @@ namespace S3S2.Cli;
 /// </summary>
 internal static class UnknownOptions
 {
-    public static IEnumerable<string> Find(ParseResult parsed, IReadOnlyList<string> args)
+    public static IEnumerable<string> Find(ParseResult parsed)
     {
-        var endOfOptions = args.ToList().IndexOf("--");
-        var beforeEnd = endOfOptions < 0 ? args : args.Take(endOfOptions).ToList();
+        // Words after '--' are paths whatever they look like.
+        var endOfOptions = parsed.Tokens.ToList().FindIndex(t => t.Type == TokenType.DoubleDash);
+        var beforeEnd = new HashSet<object>(endOfOptions < 0 ? parsed.Tokens : parsed.Tokens.Take(endOfOptions), ReferenceEqualityComparer.Instance);
         var command = parsed.CommandResult.Command;
-        var names = command.Options.Concat(parsed.RootCommandResult.Command.Options.Where(o => o.Recursive))
+        var recursive = new List<Option>();
+        for (var parent = parsed.CommandResult.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
+        {
+            recursive.AddRange(parent.Command.Options.Where(o => o.Recursive));
+        }
+
+        var names = command.Options.Concat(recursive)
             .SelectMany(o => o.Aliases.Prepend(o.Name))
             .Where(n => n.StartsWith("--", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
         foreach (var token in parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens))
         {
-            if (token.Value.Length > 1 && token.Value[0] == '-' && !double.TryParse(token.Value, out _) && beforeEnd.Contains(token.Value))
+            if (token.Value.Length > 1 && token.Value[0] == '-' && !double.TryParse(token.Value, out _) && beforeEnd.Contains(token))
             {
                 var nearest = names.Select(n => (Name: n, Distance: Distance(token.Value, n))).OrderBy(c => c.Distance).FirstOrDefault();
                 var hint = nearest.Name is not null && nearest.Distance <= 3 ? $" Did you mean '{nearest.Name}'?" : string.Empty;
-                yield return $"unknown option '{token.Value}' for '{command.Name}'.{hint} See 's3s2 {command.Name} --help'; a path that starts with '-' goes after '--'.";
+                yield return $"unknown option '{token.Value}' for '{command.Name}'.{hint} See '{S3S2CommandAction.CommandPath(parsed)} --help'; a path that starts with '-' goes after '--'.";
             }
         }
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace S3S2.Cli;
+namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>Options several commands share.</summary>
 internal static class CommonOptions

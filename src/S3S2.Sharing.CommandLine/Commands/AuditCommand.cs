@@ -5,12 +5,12 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using S3S2.Sharing.Audit;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 audit --bucket B [--endpoint URL] [--region R] [--expect-kms-key ARN] [--partner NAME=ARN ...] [--prefix-root P] [--json]</c>.</summary>
 internal static class AuditCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var bucket = new Option<string>("--bucket") { Description = "The bucket to audit (yours, where partners write).", Required = true };
         var endpoint = new Option<string?>("--endpoint") { Description = "An S3-compatible endpoint URL (path-style). Credentials come from the standard AWS chain." };
@@ -23,7 +23,7 @@ internal static class AuditCommand
         {
             bucket, endpoint, region, expectKey, partners, partnerKeys, root, CommonOptions.Json,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             var partnerMap = PartnerArguments.Parse(result.GetValue(partners), "--partner");
             var keyMap = PartnerArguments.Parse(result.GetValue(partnerKeys), "--partner-kms-key");
@@ -49,9 +49,10 @@ internal static class AuditCommand
                         o.PartnerKmsKeys[name] = key;
                     }
                 });
-            await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-            var report = await provider.GetRequiredService<IBucketAuditor>().AuditAsync(cancellationToken);
-            Console.WriteLine(result.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(report, CliJsonContext.Default.BucketAuditReport) : Render(report));
+            var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            await using var disposeProvider = provider.ConfigureAwait(false);
+            var report = await provider.GetRequiredService<IBucketAuditor>().AuditAsync(cancellationToken).ConfigureAwait(false);
+            run.Out.WriteLine(run.Json ? JsonSerializer.Serialize(report, CliJsonContext.Default.BucketAuditReport) : Render(report));
             return report.HasWarningsOrWorse ? ExitCodes.FindingsFound : ExitCodes.Ok;
         });
         return command;

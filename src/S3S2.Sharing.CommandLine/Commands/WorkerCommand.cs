@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary>
 /// <c>s3s2 worker --queue-url URL [--sqs-endpoint URL] --bucket B [--endpoint URL] [--region R] [--prefix P] --out DIR
@@ -13,7 +13,7 @@ namespace S3S2.Cli.Commands;
 /// </summary>
 internal static class WorkerCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var source = new SourceOptions();
         var queueUrl = new Option<string>("--queue-url") { Description = "The SQS queue the bucket's event notifications for new manifests go to (s3s2 policy --queue-arn prints the configuration).", Required = true };
@@ -29,7 +29,7 @@ internal static class WorkerCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(async (result, cancellationToken) =>
+        command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             if (result.GetValue(source.Bucket) is null)
             {
@@ -37,10 +37,10 @@ internal static class WorkerCommand
             }
 
             var settings = source.Read(result);
-            await using var provider = ReceiverServices.Build(
+            var provider = ReceiverServices.Build(
                 settings,
                 needsStore: true,
-                result.GetValue(CommonOptions.Verbose),
+                run,
                 builder => builder.AddShareQueueWorker(o =>
                 {
                     o.QueueUrl = result.GetRequiredValue(queueUrl);
@@ -56,6 +56,7 @@ internal static class WorkerCommand
                     o.StopTimeout = TimeSpan.FromSeconds(1);
                 }),
                 LogLevel.Information);
+            await using var disposeProvider = provider.ConfigureAwait(false);
             var worker = provider.GetServices<IHostedService>().Single();
 
             // The worker is a service: SIGTERM (container runtimes, systemd) and SIGINT both mean "stop gracefully".
@@ -68,17 +69,17 @@ internal static class WorkerCommand
 
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            await worker.StartAsync(CancellationToken.None);
+            await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 // Asked to stop.
             }
 
-            await worker.StopAsync(CancellationToken.None);
+            await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

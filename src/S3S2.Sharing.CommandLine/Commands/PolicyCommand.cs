@@ -2,12 +2,12 @@ using System.CommandLine;
 using S3S2.Sharing.Audit;
 using S3S2.Sharing.Audit.Generation;
 
-namespace S3S2.Cli.Commands;
+namespace S3S2.Sharing.CommandLine.Commands;
 
 /// <summary><c>s3s2 policy --bucket B --partner NAME=ARN [...] [--sse-kms-key ARN] [--partner-kms-key NAME=ARN ...] [--expire-days N] [--lifecycle-out FILE] [--partner-policies-out DIR]</c>.</summary>
 internal static class PolicyCommand
 {
-    public static Command Create()
+    public static Command Create(S3S2CommandLineOptions options)
     {
         var bucket = new Option<string>("--bucket") { Description = "Your bucket, where partners write.", Required = true };
         var partners = new Option<string[]>("--partner") { Description = "A partner and its AWS principal, NAME=ARN (repeatable); it may write only under <root>/NAME/.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false, Required = true };
@@ -25,7 +25,7 @@ internal static class PolicyCommand
         {
             bucket, partners, root, sseKey, partnerKeys, expireDays, receiverAccount, lifecycleOut, partnerOut, queueArn, notificationOut, queuePolicyOut,
         };
-        command.SetAction(result =>
+        command.Action = S3S2CommandAction.Synchronous(options, (result, run) =>
         {
             var options = new BucketPolicyOptions
             {
@@ -96,20 +96,20 @@ internal static class PolicyCommand
             foreach (var (path, json) in files)
             {
                 File.WriteAllText(path, json + Environment.NewLine);
-                Console.Error.WriteLine($"s3s2: wrote {path}");
+                run.ErrorLine($"wrote {path}");
             }
 
             foreach (var (name, statement) in generated.PartnerKeyPolicyStatements)
             {
-                Console.Error.WriteLine($"s3s2: partner '{name}' must add this statement to its KMS key policy ({options.PartnerKmsKeys[name]}) so you can decrypt:{Environment.NewLine}{statement}");
+                run.ErrorLine($"partner '{name}' must add this statement to its KMS key policy ({options.PartnerKmsKeys[name]}) so you can decrypt:{Environment.NewLine}{statement}");
             }
 
             foreach (var (what, json) in printed)
             {
-                Console.Error.WriteLine($"s3s2: {what}:{Environment.NewLine}{json}");
+                run.ErrorLine($"{what}:{Environment.NewLine}{json}");
             }
 
-            Console.WriteLine(generated.BucketPolicy);
+            run.Out.WriteLine(generated.BucketPolicy);
             return ExitCodes.Ok;
         });
         return command;

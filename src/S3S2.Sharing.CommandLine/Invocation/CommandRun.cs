@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Amazon.KeyManagementService;
+using Amazon.S3;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace S3S2.Sharing.CommandLine.Invocation;
+
+/// <summary>One run of a command: where its output goes, whether it is verbose, and the host's services.</summary>
+internal sealed class CommandRun
+{
+    public CommandRun(ParseResult result, S3S2CommandLineOptions options)
+    {
+        Options = options;
+        Verbose = result.GetValue(CommonOptions.Verbose);
+        Quiet = result.GetValue(CommonOptions.Quiet);
+        Json = result.GetResult(CommonOptions.Json) is not null && result.GetValue(CommonOptions.Json);
+
+        // One place for --quiet: normal output goes nowhere; errors (and the JSON asked for) still go out.
+        Out = Quiet && !Json ? TextWriter.Null : result.InvocationConfiguration.Output;
+        Error = result.InvocationConfiguration.Error;
+    }
+
+    public S3S2CommandLineOptions Options { get; }
+
+    public bool Verbose { get; }
+
+    public bool Quiet { get; }
+
+    public bool Json { get; }
+
+    /// <summary>Results: the host's output (standard output unless the host's invocation configuration says otherwise).</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Errors, warnings and notes, one line each.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>Writes one line on the error writer, prefixed with the command's name as every error line is.</summary>
+    public void ErrorLine(string message) => Error.WriteLine($"{Options.Name}: {message}");
+
+    /// <summary>
+    /// Logging, configuration and AWS clients for a container a command builds: the host's when it gave its services
+    /// (its loggers see the library's log lines; its S3 and KMS clients are used unless the command line names an
+    /// endpoint or region), else console logging on the error stream.
+    /// </summary>
+    public IServiceCollection AddHostServices(IServiceCollection services, LogLevel normalLevel)
+    {
+        var host = Options.Services;
+        if (host?.GetService<ILoggerFactory>() is { } loggerFactory)
+        {
+            // Registered as an instance, the host's factory is not disposed with the command's container.
+            services.AddSingleton(loggerFactory);
+            services.AddLogging();
+        }
+        else
+        {
+            services.AddCliLogging(Verbose, normalLevel);
+        }
+
+        if (host is null)
+        {
+            return services;
+        }
+
+        if (host.GetService<IConfiguration>() is { } configuration)
+        {
+            services.TryAddSingleton(configuration);
+        }
+
+        if (host.GetService<IAmazonS3>() is { } s3)
+        {
+            services.TryAddSingleton(s3);
+        }
+
+        if (host.GetService<IAmazonKeyManagementService>() is { } kms)
+        {
+            services.TryAddSingleton(kms);
+        }
+
+        return services;
+    }
+}

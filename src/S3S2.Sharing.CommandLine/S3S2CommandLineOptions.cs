@@ -1,0 +1,18 @@
+namespace S3S2.Sharing.CommandLine;
+
+/// <summary>How <see cref="S3S2Commands"/> builds the commands: their name and the host's services.</summary>
+public sealed class S3S2CommandLineOptions
+{
+    /// <summary>Gets or sets the name of the command that groups the others, also the prefix of its error lines.</summary>
+    /// <value>Default <c>s3s2</c> (<see cref="S3S2Commands.DefaultName"/>).</value>
+    public string Name { get; set; } = S3S2Commands.DefaultName;
+
+    /// <summary>
+    /// Gets or sets the host's services. When set, the commands log through its <c>ILoggerFactory</c>, and use its
+    /// <c>IConfiguration</c>, <c>IAmazonS3</c> and <c>IAmazonKeyManagementService</c> when it registered them (options
+    /// such as <c>--endpoint</c> or <c>--region</c> on the command line still make a client of the library's own), and
+    /// <c>share --client NAME</c> uses a share client the host registered with <c>AddS3S2Sharing(NAME, ...)</c>.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: console logging on standard error and the standard AWS chain.</value>
+    public IServiceProvider? Services { get; set; }
+}
