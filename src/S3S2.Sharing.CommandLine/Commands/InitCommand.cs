@@ -22,6 +22,7 @@ internal static class InitCommand
         var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
         var partnerSigningKey = new Option<string?>("--partner-signing-key") { Description = "The fingerprint of the partner's signing key ('s3s2 keygen --signing'): every share made with the profile must be signed with exactly that key." };
+        PathCompletions.AddTo(pgpKeys, output);
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
             bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey,

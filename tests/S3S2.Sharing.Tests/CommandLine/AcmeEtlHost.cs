@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.CommandLine;
 using S3S2.Sharing.Tests.Infrastructure;
+using Spectre.Console;
 
 namespace S3S2.Sharing.Tests.CommandLine;
 
@@ -17,7 +18,7 @@ internal sealed class AcmeEtlHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private int _s3Requests;
 
-    public AcmeEtlHost()
+    public AcmeEtlHost(IAnsiConsole? progressConsole = null)
     {
         var s3 = LocalS3Server.Instance.CreateClient();
         s3.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref _s3Requests);
@@ -27,7 +28,7 @@ internal sealed class AcmeEtlHost : IAsyncDisposable
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Root = new RootCommand("acme-etl: ACME's data jobs")
         {
-            S3S2Commands.Create(new S3S2CommandLineOptions { Services = _services }),
+            S3S2Commands.Create(new S3S2CommandLineOptions { Services = _services, ProgressConsole = progressConsole }),
         };
     }
 
