@@ -106,7 +106,7 @@ internal static class WorkerBenchmark
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(receiver.PublicKeyArmored));
                 o.PinnedFingerprints.Add(receiver.Fingerprint);
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;
@@ -147,7 +147,7 @@ internal static class WorkerBenchmark
                 o.Prefix = "partners";
             })
             .AddReceiving(o => o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString(receiver.SecretKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;

@@ -1,4 +1,4 @@
-using S3S2.Sharing.Upload;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing;
 
@@ -35,17 +35,10 @@ public sealed class ShareClientOptions
     public int MaxConcurrentFiles { get; set; } = 2;
 
     /// <summary>
-    /// Gets or sets the server-side encryption S3 is asked for on every PUT and multipart upload, on top of the
-    /// client-side encryption: <see cref="Upload.ServerSideEncryption.Kms(string)"/> or <see cref="Upload.ServerSideEncryption.S3Managed"/>.
+    /// Gets the server-side encryption S3 is asked for on every upload, on top of the client-side encryption, and what
+    /// the share policy requires of it (configuration: <c>ServerSideEncryption:Method</c>, <c>:KmsKeyId</c>,
+    /// <c>:Required</c>, <c>:AllowedKmsKeyIds:N</c>).
     /// </summary>
-    /// <value><see langword="null"/>: none requested (the bucket's default encryption applies).</value>
-    public ServerSideEncryption? ServerSideEncryption { get; set; }
-
-    /// <summary>Gets or sets the server-side encryption the share policy requires: an upload without it is refused.</summary>
-    /// <value><see langword="null"/>: not required.</value>
-    public ServerSideEncryptionMethod? RequiredServerSideEncryption { get; set; }
-
-    /// <summary>Gets the KMS key ids allowed for SSE-KMS; when any are given, the policy refuses an upload asking for another key.</summary>
-    /// <value>Empty: any key.</value>
-    public IList<string> AllowedSseKmsKeyIds { get; } = new List<string>();
+    /// <value>None requested and none required (the bucket's default encryption applies).</value>
+    public ServerSideEncryptionOptions ServerSideEncryption { get; } = new();
 }

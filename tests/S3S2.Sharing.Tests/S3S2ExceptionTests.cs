@@ -2,6 +2,7 @@ using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Profiles;
 using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Tests;
 

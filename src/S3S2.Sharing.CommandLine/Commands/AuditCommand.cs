@@ -29,7 +29,7 @@ internal static class AuditCommand
             var keyMap = PartnerArguments.Parse(result.GetValue(partnerKeys), "--partner-kms-key");
             var services = new ServiceCollection();
             services.AddS3S2Sharing()
-                .AddS3Uploader(o =>
+                .AddS3Store(o =>
                 {
                     o.Region = result.GetValue(region);
                     o.ServiceUrl = result.GetValue(endpoint);

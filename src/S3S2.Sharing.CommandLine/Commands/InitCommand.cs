@@ -1,6 +1,7 @@
 using System.CommandLine;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.CommandLine.Commands;
 
@@ -21,11 +22,14 @@ internal static class InitCommand
         var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." };
         var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
+        var roleArn = new Option<string?>("--role-arn") { Description = "An IAM role in your account the partner assumes to upload (cross-account partners): arn:aws:iam::ACCOUNT:role/NAME. Written as the profile's assumeRole." };
+        var roleExternalId = new Option<string?>("--role-external-id") { Description = "With --role-arn: the external id the role's trust policy requires (sts:ExternalId)." };
+        var roleSessionName = new Option<string?>("--role-session-name") { Description = "With --role-arn: the session name you see in CloudTrail; default: s3s2-share." };
         var partnerSigningKey = new Option<string?>("--partner-signing-key") { Description = "The fingerprint of the partner's signing key ('s3s2 keygen --signing'): every share made with the profile must be signed with exactly that key." };
         PathCompletions.AddTo(pgpKeys, output);
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
-            bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey,
+            bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey, roleArn, roleExternalId, roleSessionName,
         };
         command.Action = S3S2CommandAction.Synchronous(options, (result, run) =>
         {
@@ -50,6 +54,7 @@ internal static class InitCommand
             }
 
             profile.SigningKeyFingerprint = result.GetValue(partnerSigningKey);
+            profile.AssumeRole = Role(result.GetValue(roleArn), result.GetValue(roleExternalId), result.GetValue(roleSessionName));
             Write(profile, path);
             run.Out.WriteLine($"Profile written: {path}");
             foreach (var key in profile.Encryption.OpenPgpKeys)
@@ -65,6 +70,12 @@ internal static class InitCommand
             if (profile.SigningKeyFingerprint is { } signer)
             {
                 run.Out.WriteLine($"  partner signs with {signer}");
+            }
+
+            if (profile.AssumeRole is { } role)
+            {
+                // The external id is a shared secret of sorts: the receiver knows it, the output need not show it.
+                run.Out.WriteLine($"  partner assumes role {role.RoleArn}{(role.ExternalId is null ? string.Empty : " (with external id)")}");
             }
 
             run.Out.WriteLine("Hand it to the partner; they run: s3s2 share DATA --profile " + Path.GetFileName(path));
@@ -85,10 +96,23 @@ internal static class InitCommand
             Mode = ShareProfileEncryption.OpenPgpMode,
             OpenPgpKeys = publicKeyFiles.SelectMany(file => ShareProfileKey.FromPublicKeys(OpenPgpKeySource.FromFile(file))).ToList(),
         },
-        RequiredSseKmsKeyId = sseKmsKey,
+        ServerSideEncryption = sseKmsKey is null ? null : new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = sseKmsKey, Required = true },
         CreatedUtc = DateTimeOffset.UtcNow,
         ExpireDays = expireDays,
     };
+
+    /// <summary>The profile's role from the flags; the role's details without a role are a usage error, not ignored.</summary>
+    public static ShareProfileRole? Role(string? roleArn, string? externalId, string? sessionName)
+    {
+        if (roleArn is null)
+        {
+            return externalId is null && sessionName is null
+                ? null
+                : throw new UsageException("--role-external-id and --role-session-name go with --role-arn ARN, the role the partner assumes. Give --role-arn too, or remove them.");
+        }
+
+        return new ShareProfileRole { RoleArn = roleArn, ExternalId = externalId, SessionName = sessionName };
+    }
 
     /// <summary>Writes the profile after checking that it reads back (so a partner never gets one that fails).</summary>
     public static void Write(ShareProfile profile, string path)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using S3S2.Sharing.Audit;
 using S3S2.Sharing.Audit.Generation;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.CommandLine.Commands;
 
@@ -31,11 +32,16 @@ internal static class PolicyCommand
             {
                 Bucket = result.GetRequiredValue(bucket),
                 PrefixRoot = result.GetRequiredValue(root),
-                SseKmsKeyArn = result.GetValue(sseKey),
                 ExpireDays = result.GetValue(expireDays),
                 ReceiverAccountId = result.GetValue(receiverAccount),
                 NotificationQueueArn = result.GetValue(queueArn),
             };
+            if (result.GetValue(sseKey) is { } sseKmsKey)
+            {
+                options.ServerSideEncryption.Method = ServerSideEncryptionMethod.Kms;
+                options.ServerSideEncryption.KmsKeyId = sseKmsKey;
+            }
+
             if (options.NotificationQueueArn is null && (result.GetValue(notificationOut) ?? result.GetValue(queuePolicyOut)) is not null)
             {
                 throw new UsageException("--notification-out and --queue-policy-out need --queue-arn ARN: the queue the notifications go to.");

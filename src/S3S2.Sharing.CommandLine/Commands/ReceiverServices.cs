@@ -67,7 +67,7 @@ internal static class ReceiverServices
         }
         else if (settings.Bucket is not null)
         {
-            builder.AddS3Uploader(o =>
+            builder.AddS3Store(o =>
             {
                 o.Region = settings.Region;
                 o.ServiceUrl = settings.Endpoint;

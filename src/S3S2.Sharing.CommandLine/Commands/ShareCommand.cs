@@ -6,6 +6,7 @@ using S3S2.Sharing;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.CommandLine.Commands;
@@ -160,13 +161,28 @@ internal static class ShareCommand
 
             // Checked above: the prefix was given (a flag or the receiver's profile), or a local folder is the target.
             o.AllowBucketRoot = true;
-            var sseKmsKey = settings.SseKmsKey ?? profile?.RequiredSseKmsKeyId;
-            o.ServerSideEncryption = sseKmsKey is not null ? ServerSideEncryption.Kms(sseKmsKey) : settings.SseS3 ? ServerSideEncryption.S3Managed : null;
-            if (profile?.RequiredSseKmsKeyId is { } required)
+            var sse = o.ServerSideEncryption;
+            if (profile?.ServerSideEncryption is { } fromProfile)
             {
-                // The receiver's requirement holds whatever the flags say.
-                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
-                o.AllowedSseKmsKeyIds.Add(required);
+                sse.Method = fromProfile.Method;
+                sse.KmsKeyId = fromProfile.KmsKeyId;
+                sse.Required = fromProfile.Required;
+                foreach (var key in fromProfile.AllowedKmsKeyIds)
+                {
+                    // The receiver's requirement holds whatever the flags say: a flag naming another key is refused.
+                    sse.AllowedKmsKeyIds.Add(key);
+                }
+            }
+
+            if (settings.SseKmsKey is not null)
+            {
+                sse.Method = ServerSideEncryptionMethod.Kms;
+                sse.KmsKeyId = settings.SseKmsKey;
+            }
+            else if (settings.SseS3)
+            {
+                sse.Method = ServerSideEncryptionMethod.S3Managed;
+                sse.KmsKeyId = null;
             }
         });
         if (useKms)
@@ -231,10 +247,15 @@ internal static class ShareCommand
         }
         else
         {
-            builder.AddS3Uploader(o =>
+            builder.AddS3Store(o =>
             {
                 o.Region = settings.Region ?? profile?.Region;
                 o.ServiceUrl = settings.Endpoint ?? profile?.ServiceUrl;
+
+                // Cross-account partners: the profile's role signs the uploads, assumed with the partner's own credentials.
+                o.RoleArn = profile?.AssumeRole?.RoleArn;
+                o.RoleExternalId = profile?.AssumeRole?.ExternalId;
+                o.RoleSessionName = profile?.AssumeRole?.SessionName;
             });
         }
 

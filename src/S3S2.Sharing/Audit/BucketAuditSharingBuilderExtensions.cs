@@ -2,6 +2,7 @@ using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Audit;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ public static class BucketAuditSharingBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IBucketAuditor"/> for this client's name. It reaches S3 the way the client's uploader does: the
-    /// endpoint, region and credentials of <c>AddS3Uploader(...)</c> when given, else the host's <see cref="IAmazonS3"/>.
+    /// endpoint, region and credentials of <c>AddS3Store(...)</c> when given, else the host's <see cref="IAmazonS3"/>.
     /// It only reads the bucket's configuration. A client that only audits needs no encryption or uploader.
     /// </summary>
     /// <param name="builder">The client builder.</param>

@@ -3,7 +3,7 @@ using S3S2.Sharing;
 using S3S2.Sharing.DependencyInjection;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
-using S3S2.Sharing.Upload;
+using S3S2.Sharing.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +15,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <c>OpenPgp:Compression</c> (None|Zlib), <c>Signing:KeyFile</c>, <c>Signing:PassphraseEnvironmentVariable</c>,
 /// <c>Signing:Fingerprint</c> (the partner's signing key, see <c>AddShareSigning</c>), <c>AllowBucketRoot</c>, <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:RoleArn</c>, <c>S3:RoleExternalId</c>,
 /// <c>S3:RoleSessionName</c> (a role to assume for the uploads), <c>S3:MultipartThreshold</c>,
-/// <c>S3:PartSize</c>, <c>S3:MaxConcurrentParts</c>, <c>LocalFolder</c> (a folder store instead of S3).
+/// <c>S3:PartSize</c>, <c>S3:MaxConcurrentParts</c>, <c>LocalFolder</c> (a folder store instead of S3),
+/// <c>ServerSideEncryption:Method</c> (None|S3Managed|Kms), <c>ServerSideEncryption:KmsKeyId</c>,
+/// <c>ServerSideEncryption:Required</c>, <c>ServerSideEncryption:AllowedKmsKeyIds:N</c>.
 /// Values set in configuration override the profile's bucket and prefix; a profile's pinned fingerprints stay.
 /// Validation errors name the full configuration key (for example <c>S3S2:OpenPgp:RecipientKeyFiles:0</c>), and an
 /// unknown enum value is an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> listing the allowed values.
@@ -49,9 +51,20 @@ public static class S3S2SharingConfigurationExtensions
             configuration,
             client,
             FullKey,
-            [("RequiredServerSideEncryption", typeof(ServerSideEncryptionMethod)), ("ServerSideEncryption:Method", typeof(ServerSideEncryptionMethod)), ("OpenPgp:Compression", typeof(OpenPgpCompression))],
+            [("ServerSideEncryption:Method", typeof(ServerSideEncryptionMethod)), ("OpenPgp:Compression", typeof(OpenPgpCompression))],
             errors,
             invalid);
+
+        // Keys of the settings ServerSideEncryption replaced: ignoring them would silently drop a requirement.
+        if (configuration["RequiredServerSideEncryption"] is { Length: > 0 } oldRequired)
+        {
+            errors.Add($"{client}: {FullKey("RequiredServerSideEncryption")} '{oldRequired}' is no longer read. Set {FullKey("ServerSideEncryption:Required")} = true with {FullKey("ServerSideEncryption:Method")} = {oldRequired} instead.");
+        }
+
+        if (configuration.GetSection("AllowedSseKmsKeyIds").GetChildren().Any())
+        {
+            errors.Add($"{client}: {FullKey("AllowedSseKmsKeyIds")} is no longer read. List the keys under {FullKey("ServerSideEncryption:AllowedKmsKeyIds")} instead.");
+        }
         builder.Register(r =>
         {
             r.ConfigurationPath = path;
@@ -67,13 +80,13 @@ public static class S3S2SharingConfigurationExtensions
         }
         else if (localFolder is null && s3.Exists())
         {
-            builder.AddS3Uploader();
+            builder.AddS3Store();
         }
 
         services.Configure<ShareClientOptions>(name, bindable);
         if (s3.Exists())
         {
-            services.Configure<S3UploaderOptions>(name, s3);
+            services.Configure<S3StoreOptions>(name, s3);
         }
 
         var openPgp = configuration.GetSection("OpenPgp");

@@ -51,9 +51,9 @@ internal sealed class ShareClientFactory(
     {
         var options = clientOptions.Get(name);
         var registration = registrations.Get(name);
-        if (registration.Encryptions.Count == 0 || registration.Uploaders.Count == 0)
+        if (registration.Encryptions.Count == 0 || registration.Stores.Count == 0)
         {
-            throw new InvalidOperationException($"S3S2 client '{name}' is configured for receiving only and cannot share. Add AddOpenPgpEncryption(...) and AddS3Uploader(...) or AddLocalFolderStore(path) to share with it.");
+            throw new InvalidOperationException($"S3S2 client '{name}' is configured for receiving only and cannot share. Add AddOpenPgpEncryption(...) and AddS3Store(...) or AddLocalFolderStore(path) to share with it.");
         }
 
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
@@ -71,10 +71,9 @@ internal sealed class ShareClientFactory(
             encryptor = new ManifestSigningEncryptor(encryptor, signer);
         }
 
-        var createUploader = registration.Uploaders[0].Create;
+        var createUploader = registration.Stores[0].CreateUploader;
         var bucket = options.Bucket;
-        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>(),
-            options.RequiredServerSideEncryption, options.AllowedSseKmsKeyIds.ToArray());
+        var policy = new SharePolicy(name, bucket, ObjectKeys.NormalizePrefix(options.Prefix), rule, options.ServerSideEncryption, loggerFactory.CreateLogger<SharePolicy>());
         var uploader = createUploader(services, name);
         return (new ShareClient(name, options, encryptor, policy, uploader, time, loggerFactory.CreateLogger<ShareClient>(), loggerFactory.CreateLogger<ShareSession>(), signer?.Identity), uploader);
     }

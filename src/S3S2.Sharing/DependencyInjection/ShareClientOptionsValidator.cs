@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.DependencyInjection;
 
@@ -32,19 +33,19 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{client}: AddEncryptor(...) was called {registration.CustomEncryptors.Count} times; a client encrypts one way. Keep one."));
         }
 
-        if (registration.Uploaders.Count == 0 && !registration.Receives)
+        if (registration.Stores.Count == 0 && !registration.Receives)
         {
-            errors.Add($"{client}: no uploader is configured. Call AddS3Uploader(...) or AddLocalFolderStore(path).");
+            errors.Add($"{client}: no store is configured (where shares live). Call AddS3Store(...) or AddLocalFolderStore(path).");
         }
-        else if (registration.Uploaders.Count > 1)
+        else if (registration.Stores.Count > 1)
         {
-            errors.Add($"{client}: {registration.Uploaders.Count} uploaders are configured ({string.Join(", ", registration.Uploaders.Select(u => u.Description))}). Keep one.");
+            errors.Add($"{client}: {registration.Stores.Count} stores are configured ({string.Join(", ", registration.Stores.Select(u => u.Description))}). Keep one.");
         }
-        else if (registration.Uploaders.Count == 1 && registration.Uploaders[0].RequiresBucket && string.IsNullOrWhiteSpace(options.Bucket))
+        else if (registration.Stores.Count == 1 && registration.Stores[0].RequiresBucket && string.IsNullOrWhiteSpace(options.Bucket))
         {
             errors.Add(registration.ConfigurationPath is null
-                ? $"{client}: Bucket is not set but the S3 uploader needs one. Set options.Bucket to the receiver's bucket name."
-                : $"{client}: {registration.KeyOf("Bucket", "Bucket")} is not set but the S3 uploader needs one. Set {registration.KeyOf("Bucket", "Bucket")} in the configuration to the receiver's bucket name.");
+                ? $"{client}: Bucket is not set but the S3 store needs one. Set options.Bucket to the receiver's bucket name."
+                : $"{client}: {registration.KeyOf("Bucket", "Bucket")} is not set but the S3 store needs one. Set {registration.KeyOf("Bucket", "Bucket")} in the configuration to the receiver's bucket name.");
         }
 
         if (registration.RequiredSigner is { } signer && !registration.Signs)
@@ -57,7 +58,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             var shares = registration.Encryptions.Count > 0 || registration.CustomEncryptors.Count > 0;
             var prefix = ObjectKeys.NormalizePrefix(options.Prefix);
             if (shares && prefix.Length == 0 && !options.AllowBucketRoot
-                && registration.Uploaders.Count == 1 && registration.Uploaders[0].RequiresBucket)
+                && registration.Stores.Count == 1 && registration.Stores[0].RequiresBucket)
             {
                 errors.Add($"{client}: {registration.KeyOf("Prefix", "Prefix")} is empty, so shares would be written at the top of bucket '{options.Bucket}' (a misspelt configuration key has the same effect). Set it to the prefix the receiver gave you (for example 'partners/acme'), or set {registration.KeyOf("AllowBucketRoot", "AllowBucketRoot")} = true to write at the top on purpose.");
             }
@@ -78,15 +79,7 @@ internal sealed class ShareClientOptionsValidator(IOptionsMonitor<ShareClientReg
             errors.Add($"{client}: {registration.KeyOf("SenderName", "SenderName")} is empty. Set it to the partner's name (it is written into each manifest).");
         }
 
-        if (options.RequiredServerSideEncryption is { } required && options.ServerSideEncryption?.Method != required)
-        {
-            errors.Add($"{client}: server-side encryption {required} is required (RequiredServerSideEncryption) but ServerSideEncryption is {options.ServerSideEncryption?.Method.ToString() ?? "not set"}. Set ServerSideEncryption to {(required == Upload.ServerSideEncryptionMethod.Kms ? "ServerSideEncryption.Kms(\"<key ARN>\")" : "ServerSideEncryption.S3Managed")}.");
-        }
-
-        if (options.ServerSideEncryption is { Method: Upload.ServerSideEncryptionMethod.Kms, KmsKeyId: var sseKey } && options.AllowedSseKmsKeyIds.Count > 0 && !options.AllowedSseKmsKeyIds.Contains(sseKey!))
-        {
-            errors.Add($"{client}: SSE-KMS key '{sseKey}' is not among AllowedSseKmsKeyIds [{string.Join(", ", options.AllowedSseKmsKeyIds)}]. Use one of them.");
-        }
+        ServerSideEncryptionRules.Validate(client, options.ServerSideEncryption, property => registration.KeyOf("ServerSideEncryption:" + property, "ServerSideEncryption." + property), errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,6 +1,4 @@
 using S3S2.Sharing.Encryption;
-using S3S2.Sharing.Receiving;
-using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.DependencyInjection;
 
@@ -13,11 +11,8 @@ internal sealed class ShareClientRegistration
     /// <summary>Gets the host's encryptor factories added with <c>AddEncryptor(...)</c>; each replaces the built-in implementation of the configured format.</summary>
     public List<Func<IServiceProvider, IEncryptor>> CustomEncryptors { get; } = [];
 
-    /// <summary>Gets the uploaders added, in order, with their factories.</summary>
-    public List<(string Description, bool RequiresBucket, Func<IServiceProvider, string, IUploader> Create)> Uploaders { get; } = [];
-
-    /// <summary>Gets the stores shares are read back from, added with the uploaders (the same bucket or folder).</summary>
-    public List<(string Description, Func<IServiceProvider, string, IShareStore> Create)> Stores { get; } = [];
+    /// <summary>Gets the stores added (<c>AddS3Store</c>, <c>AddLocalFolderStore</c>, <c>AddUploader</c>), in order: where shares are written and read back.</summary>
+    public List<StoreRegistration> Stores { get; } = [];
 
     /// <summary>Gets or sets a value indicating whether <c>AddShareSigning(...)</c> was called: each share's manifest is signed.</summary>
     public bool Signs { get; set; }

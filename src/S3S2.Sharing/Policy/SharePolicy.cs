@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using S3S2.Sharing.IO;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Policy;
@@ -25,28 +26,22 @@ internal sealed partial class SharePolicy
     private readonly string? _bucket;
     private readonly string _prefix;
     private readonly IBodyRule _bodyRule;
-    private readonly ServerSideEncryption? _serverSideEncryption;
+    private readonly ServerSideEncryptionOptions _serverSideEncryption;
     private readonly ILogger _logger;
-    private readonly ServerSideEncryptionMethod? _requiredServerSideEncryption;
-    private readonly IReadOnlyCollection<string> _allowedSseKmsKeyIds;
 
     public SharePolicy(
         string clientName,
         string? bucket,
         string prefix,
         IBodyRule bodyRule,
-        ServerSideEncryption? serverSideEncryption,
-        ILogger logger,
-        ServerSideEncryptionMethod? requiredServerSideEncryption = null,
-        IReadOnlyCollection<string>? allowedSseKmsKeyIds = null)
+        ServerSideEncryptionOptions? serverSideEncryption,
+        ILogger logger)
     {
-        _requiredServerSideEncryption = requiredServerSideEncryption;
-        _allowedSseKmsKeyIds = allowedSseKmsKeyIds ?? [];
         _clientName = clientName;
         _bucket = bucket;
         _prefix = prefix;
         _bodyRule = bodyRule;
-        _serverSideEncryption = serverSideEncryption;
+        _serverSideEncryption = serverSideEncryption is null ? new ServerSideEncryptionOptions() : ServerSideEncryptionRules.Copy(serverSideEncryption);
         _logger = logger;
     }
 
@@ -59,7 +54,7 @@ internal sealed partial class SharePolicy
             throw Refuse(key, targetProblem);
         }
 
-        if (CheckServerSideEncryption() is { } sseProblem)
+        if (ServerSideEncryptionRules.UploadProblem(_serverSideEncryption) is { } sseProblem)
         {
             throw Refuse(key, sseProblem);
         }
@@ -82,7 +77,7 @@ internal sealed partial class SharePolicy
         var rest = isWholeBody ? body : new CheckedBodyStream(body, validator, problem => Refuse(key, problem, NothingStoredMidStream));
 
         // The policy names the bucket itself: no caller can point an upload elsewhere.
-        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption, new PrefixedStream(head, length, rest));
+        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption.Method, _serverSideEncryption.KmsKeyId, new PrefixedStream(head, length, rest));
     }
 
     private string? CheckTarget(string key)
@@ -100,26 +95,6 @@ internal sealed partial class SharePolicy
         return key.EndsWith(_bodyRule.ObjectKeySuffix, StringComparison.Ordinal)
             ? null
             : $"object key '{key}' does not end in '{_bodyRule.ObjectKeySuffix}', the extension of the configured format";
-    }
-
-    private string? CheckServerSideEncryption()
-    {
-        if (_requiredServerSideEncryption is { } required && _serverSideEncryption?.Method != required)
-        {
-            var actual = _serverSideEncryption is null ? "none" : _serverSideEncryption.Method.ToString();
-            var fix = required == ServerSideEncryptionMethod.Kms
-                ? "Set ShareClientOptions.ServerSideEncryption = ServerSideEncryption.Kms(\"<key ARN>\") (CLI: --sse-kms-key ARN)"
-                : "Set ShareClientOptions.ServerSideEncryption = ServerSideEncryption.S3Managed (CLI: --sse-s3)";
-            return $"server-side encryption {required} is required but the upload asks for {actual}. {fix}";
-        }
-
-        if (_serverSideEncryption is { Method: ServerSideEncryptionMethod.Kms } sse && _allowedSseKmsKeyIds.Count > 0
-            && !_allowedSseKmsKeyIds.Contains(sse.KmsKeyId, StringComparer.Ordinal))
-        {
-            return $"SSE-KMS key '{sse.KmsKeyId}' is not among the allowed keys [{string.Join(", ", _allowedSseKmsKeyIds)}]. Use one of them";
-        }
-
-        return null;
     }
 
     private SharePolicyException Refuse(string key, string reason, string outcome = NothingSent)

@@ -1,7 +1,7 @@
 using S3S2.Sharing;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
-using S3S2.Sharing.Upload;
+using S3S2.Sharing.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,16 +44,15 @@ public static class ProfileSharingBuilderExtensions
             // The receiver wrote the profile: an empty prefix there is its decision, not a misspelt key.
             o.AllowBucketRoot = o.AllowBucketRoot || (profile.Prefix ?? string.Empty).Trim('/').Length == 0;
         });
-        if (profile.RequiredSseKmsKeyId is { } sseKey)
+        if (profile.ServerSideEncryption is { Required: true } required)
         {
             // After all configuration (PostConfigure), so that no setting can lift the receiver's requirement.
-            builder.Services.PostConfigure<ShareClientOptions>(builder.Name, o =>
-            {
-                o.ServerSideEncryption = ServerSideEncryption.Kms(sseKey);
-                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
-                o.AllowedSseKmsKeyIds.Clear();
-                o.AllowedSseKmsKeyIds.Add(sseKey);
-            });
+            builder.Services.PostConfigure<ShareClientOptions>(builder.Name, o => ServerSideEncryptionRules.CopyTo(required, o.ServerSideEncryption));
+        }
+        else if (profile.ServerSideEncryption is { } requested)
+        {
+            // Only asked for: the partner's own configuration may change it.
+            builder.Services.Configure<ShareClientOptions>(builder.Name, o => ServerSideEncryptionRules.CopyTo(requested, o.ServerSideEncryption));
         }
 
         if (profile.Encryption.Mode == ShareProfileEncryption.KmsEnvelopeMode)
@@ -88,7 +87,7 @@ public static class ProfileSharingBuilderExtensions
 
         if (includeUploader)
         {
-            builder.AddS3Uploader(o =>
+            builder.AddS3Store(o =>
             {
                 o.Region = profile.Region;
                 o.ServiceUrl = profile.ServiceUrl;

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using S3S2.Sharing.Storage;
+
 namespace S3S2.Sharing.Profiles;
 
 /// <summary>
@@ -37,8 +40,20 @@ public sealed class ShareProfile
     /// </summary>
     public ShareProfileRole? AssumeRole { get; set; }
 
-    /// <summary>Gets or sets the KMS key S3 must use for server-side encryption (SSE-KMS), or <see langword="null"/>.</summary>
-    public string? RequiredSseKmsKeyId { get; set; }
+    /// <summary>
+    /// Gets or sets the server-side encryption the partner asks S3 for, or <see langword="null"/> for none. With
+    /// <see cref="ServerSideEncryptionOptions.Required"/> no setting of the partner's can lift it (for example SSE-KMS with
+    /// the receiver's key, which the bucket policy made by <c>s3s2 policy --sse-kms-key</c> demands).
+    /// </summary>
+    public ServerSideEncryptionOptions? ServerSideEncryption { get; set; }
+
+    /// <summary>
+    /// Gets or sets the field profiles of format 1 before <see cref="ServerSideEncryption"/> used (<c>requiredSseKmsKeyId</c>):
+    /// partners hold such files, so it is still read (as SSE-KMS with that key, required) but never written.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("requiredSseKmsKeyId")]
+    internal string? LegacyRequiredSseKmsKeyId { get; set; }
 
     /// <summary>
     /// Gets or sets the fingerprint of the partner's signing key (40 hex digits), or <see langword="null"/>. When set,

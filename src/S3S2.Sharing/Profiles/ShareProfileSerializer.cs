@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Profiles;
 
@@ -123,14 +124,52 @@ public static partial class ShareProfileSerializer
             errors.Add($"signingKeyFingerprint '{signer}' is not 40 hex digits");
         }
 
-        if (profile.RequiredSseKmsKeyId is { } sse && string.IsNullOrWhiteSpace(sse))
+        if (profile.LegacyRequiredSseKmsKeyId is { } legacy)
         {
-            errors.Add("requiredSseKmsKeyId is blank; give a KMS key ARN or leave it out");
+            if (string.IsNullOrWhiteSpace(legacy))
+            {
+                errors.Add("requiredSseKmsKeyId is blank; give a KMS key ARN or leave it out");
+            }
+            else if (profile.ServerSideEncryption is not null)
+            {
+                errors.Add("the profile has both requiredSseKmsKeyId (the older form) and serverSideEncryption; keep serverSideEncryption");
+            }
+            else
+            {
+                // The older form meant exactly this; from here on the profile has one form only.
+                profile.ServerSideEncryption = new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = legacy, Required = true };
+            }
+
+            profile.LegacyRequiredSseKmsKeyId = null;
         }
 
-        if (profile.AssumeRole is { } role && !Upload.AssumedRole.IsRoleArn(role.RoleArn))
+        if (profile.ServerSideEncryption is { Required: true, Method: ServerSideEncryptionMethod.Kms, KmsKeyId: { } requiredKey, AllowedKmsKeyIds.Count: 0 } required)
+        {
+            // A required key is the only one allowed unless the receiver listed others: a partner's setting cannot swap it.
+            required.AllowedKmsKeyIds.Add(requiredKey);
+        }
+
+        if (profile.ServerSideEncryption is { } sse)
+        {
+            var sseErrors = new List<string>();
+            ServerSideEncryptionRules.Validate("serverSideEncryption", sse, property => "serverSideEncryption." + char.ToLowerInvariant(property[0]) + property[1..], sseErrors);
+            errors.AddRange(sseErrors.Select(error => error["serverSideEncryption: ".Length..].TrimEnd('.')));
+        }
+
+        if (profile.AssumeRole is { } role && !AssumedRole.IsRoleArn(role.RoleArn))
         {
             errors.Add($"assumeRole.roleArn '{role.RoleArn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME); ask the receiver for the role's ARN");
+        }
+
+        if (profile.AssumeRole is { ExternalId: { } externalId } && !AssumedRole.IsExternalId(externalId))
+        {
+            // Not echoed: the external id is the receiver's shared secret with this partner.
+            errors.Add("assumeRole.externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-; ask the receiver for the external id");
+        }
+
+        if (profile.AssumeRole is { SessionName: { } sessionName } && !AssumedRole.IsSessionName(sessionName))
+        {
+            errors.Add($"assumeRole.sessionName '{sessionName}' must be 2 to 64 characters of letters, digits and +=,.@-");
         }
 
         var encryption = profile.Encryption ?? new ShareProfileEncryption();

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Queue;
@@ -20,6 +21,7 @@ namespace S3S2.Sharing.Queue;
 internal sealed class S3ShareDestination : IReceivedShareHandler, IDisposable
 {
     private readonly S3ShareDestinationOptions _options;
+    private readonly ServerSideEncryptionOptions _serverSideEncryption;
     private readonly string _prefix;
     private readonly IAmazonS3 _s3;
     private readonly S3Uploader _uploader;
@@ -27,8 +29,9 @@ internal sealed class S3ShareDestination : IReceivedShareHandler, IDisposable
     public S3ShareDestination(S3ShareDestinationOptions options, ILogger logger)
     {
         _options = options;
+        _serverSideEncryption = ServerSideEncryptionRules.Copy(options.ServerSideEncryption);
         _prefix = options.Prefix.Trim('/');
-        var s3Options = new S3UploaderOptions { ServiceUrl = options.ServiceUrl, Region = options.Region, Credentials = options.Credentials };
+        var s3Options = new S3StoreOptions { ServiceUrl = options.ServiceUrl, Region = options.Region, Credentials = options.Credentials };
         _s3 = S3ClientFactory.Create(s3Options);
         _uploader = new S3Uploader(_s3, ownsClient: false, s3Options, logger);
     }
@@ -43,19 +46,19 @@ internal sealed class S3ShareDestination : IReceivedShareHandler, IDisposable
             return;
         }
 
-        var encryption = ServerSideEncryption.Kms(_options.KmsKeyId!);
+        var encryption = _serverSideEncryption;
         foreach (var file in share.Files)
         {
             var body = new FileStream(share.PathOf(file), FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
             await using (body.ConfigureAwait(false))
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["s3s2-share-id"] = share.ShareId, ["s3s2-sha256"] = file.Sha256 };
-                await _uploader.UploadAsync(new UploadRequest(_options.Bucket, $"{root}/{file.Path}", "application/octet-stream", metadata, encryption, body), cancellationToken).ConfigureAwait(false);
+                await _uploader.UploadAsync(new UploadRequest(_options.Bucket, $"{root}/{file.Path}", "application/octet-stream", metadata, encryption.Method, encryption.KmsKeyId, body), cancellationToken).ConfigureAwait(false);
             }
         }
 
         using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(share.ManifestKey + "\n"));
-        await _uploader.UploadAsync(new UploadRequest(_options.Bucket, marker, "text/plain", new Dictionary<string, string>(), encryption, content), cancellationToken).ConfigureAwait(false);
+        await _uploader.UploadAsync(new UploadRequest(_options.Bucket, marker, "text/plain", new Dictionary<string, string>(), encryption.Method, encryption.KmsKeyId, content), cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()

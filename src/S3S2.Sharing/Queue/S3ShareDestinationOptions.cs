@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Queue;
 
@@ -17,11 +18,12 @@ public sealed class S3ShareDestinationOptions
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>
-    /// Gets or sets the receiver's KMS key (ARN or id) every object is encrypted under (SSE-KMS). Required: the
-    /// plaintext of a share is never stored without encryption under a key the receiver chose.
+    /// Gets the server-side encryption every object is stored under: SSE-KMS with the receiver's key, required. Set
+    /// <see cref="ServerSideEncryptionOptions.KmsKeyId"/> to the key's ARN: the plaintext of a share is never stored
+    /// without encryption under a key the receiver chose, so another method, or no key, is refused.
     /// </summary>
-    /// <value>Required.</value>
-    public string? KmsKeyId { get; set; }
+    /// <value>Method <see cref="ServerSideEncryptionMethod.Kms"/>, required; no key (one must be set).</value>
+    public ServerSideEncryptionOptions ServerSideEncryption { get; } = new() { Method = ServerSideEncryptionMethod.Kms, Required = true };
 
     /// <summary>Gets or sets the endpoint of an S3-compatible store.</summary>
     /// <value><see langword="null"/>: Amazon S3.</value>

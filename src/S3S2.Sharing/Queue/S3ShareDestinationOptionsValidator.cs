@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Queue;
 
@@ -16,10 +17,17 @@ internal sealed class S3ShareDestinationOptionsValidator : IValidateOptions<S3Sh
             errors.Add($"{who}: no bucket is configured. Set Bucket to where verified shares are re-uploaded.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.KmsKeyId))
+        var sse = options.ServerSideEncryption;
+        if (sse.Method != ServerSideEncryptionMethod.Kms || !sse.Required)
         {
-            errors.Add($"{who}: no KMS key is configured. Set KmsKeyId to the receiver's KMS key ARN: received plaintext is stored only under SSE-KMS with a key you chose.");
+            errors.Add($"{who}: ServerSideEncryption is {sse.Method}{(sse.Required ? string.Empty : ", not required")}. Received plaintext is stored only under SSE-KMS, required: leave ServerSideEncryption.Method = Kms and Required = true, and set ServerSideEncryption.KmsKeyId.");
         }
+        else if (sse.KmsKeyId is null)
+        {
+            errors.Add($"{who}: no KMS key is configured. Set ServerSideEncryption.KmsKeyId to the receiver's KMS key ARN: received plaintext is stored only under SSE-KMS with a key you chose.");
+        }
+
+        ServerSideEncryptionRules.Validate(who, sse, property => "ServerSideEncryption." + property, errors);
 
         var prefix = options.Prefix.Trim('/');
         if (prefix.Length > 0 && ObjectKeys.FindProblem(prefix) is { } problem)

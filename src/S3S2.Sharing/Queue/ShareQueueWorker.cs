@@ -55,7 +55,7 @@ internal sealed partial class ShareQueueWorker : BackgroundService
         _options = _services.GetRequiredService<IOptionsMonitor<ShareQueueWorkerOptions>>().Get(_name);
         var client = _services.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(_name);
         _bucket = client.Bucket ?? throw new InvalidOperationException(
-            $"S3S2 share queue worker '{_name}': the client has no bucket, so no message could be checked against it. Set the bucket the notifications come from (AddS3S2Sharing(o => o.Bucket = ...), CLI: --bucket) and read it with AddS3Uploader(...).");
+            $"S3S2 share queue worker '{_name}': the client has no bucket, so no message could be checked against it. Set the bucket the notifications come from (AddS3S2Sharing(o => o.Bucket = ...), CLI: --bucket) and read it with AddS3Store(...).");
         _prefix = ObjectKeys.NormalizePrefix(client.Prefix);
         _client = _services.GetRequiredService<IReceiveClientFactory>().CreateClient(_name) as ReceiveClient ?? throw new InvalidOperationException(
             $"S3S2 share queue worker '{_name}': the registered IReceiveClientFactory is not the library's; the worker receives through the library's pipeline only. Remove the replacement.");

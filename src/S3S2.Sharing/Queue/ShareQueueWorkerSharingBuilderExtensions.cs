@@ -11,7 +11,7 @@ public static class ShareQueueWorkerSharingBuilderExtensions
 {
     /// <summary>
     /// Runs a hosted worker that takes the bucket's event notifications for new manifests from an SQS queue and receives
-    /// each share with this client's receive pipeline (call <c>AddReceiving(...)</c> and <c>AddS3Uploader(...)</c> on the
+    /// each share with this client's receive pipeline (call <c>AddReceiving(...)</c> and <c>AddS3Store(...)</c> on the
     /// same builder), writing it to <see cref="ShareQueueWorkerOptions.OutputDirectory"/> and then calling every
     /// registered <see cref="IReceivedShareHandler"/>. Any number of workers, in one host or many, may share a queue.
     /// </summary>

@@ -7,6 +7,7 @@ using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Upload;
 
 namespace S3S2.Sharing.Receiving;
@@ -44,7 +45,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     }
 
     private IShareStore Store => _store ?? throw new InvalidOperationException(
-        $"S3S2 receive client '{_name}': no store is configured to read shares from. Call AddS3Uploader(...) or AddLocalFolderStore(folder) on the same builder.");
+        $"S3S2 receive client '{_name}': no store it can read shares from is configured (a store added with AddUploader(...) is write-only). Call AddS3Store(...) or AddLocalFolderStore(folder) on the same builder.");
 
     public async Task<ShareListing> ListSharesAsync(CancellationToken cancellationToken = default)
     {

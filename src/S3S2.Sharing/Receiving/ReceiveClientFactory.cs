@@ -8,6 +8,7 @@ using Amazon.KeyManagementService;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Receiving;
 
@@ -59,7 +60,7 @@ internal sealed class ReceiveClientFactory(
         var options = clientOptions.Get(name);
         var receive = receiveOptions.Get(name);
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        var store = registration.Stores.Count == 0 ? null : registration.Stores[0].Create(services, name);
+        var store = registration.Stores.Count == 0 ? null : registration.Stores[0].CreateReader?.Invoke(services, name);
         var passphrase = receive.Passphrase ?? (receive.PassphraseEnvironmentVariable is { } variable
             ? () => Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"S3S2 receive client '{name}': the environment variable '{variable}' (PassphraseEnvironmentVariable) is not set. Set it to the secret key's passphrase.")
             : null);

@@ -4,7 +4,7 @@ namespace S3S2.Sharing.Receiving;
 
 /// <summary>
 /// Options of the receive client. Where shares are read from is the store the same builder was given
-/// (<c>AddS3Uploader(...)</c> or <c>AddLocalFolderStore(folder)</c>), under the client's bucket and prefix.
+/// (<c>AddS3Store(...)</c> or <c>AddLocalFolderStore(folder)</c>), under the client's bucket and prefix.
 /// </summary>
 public sealed class ReceiveClientOptions
 {

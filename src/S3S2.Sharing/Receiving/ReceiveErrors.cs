@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using S3S2.Sharing.Encryption;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Receiving;
 

@@ -11,7 +11,7 @@ public static class ReceivingSharingBuilderExtensions
 {
     /// <summary>
     /// Lets the client receive shares (resolved as <see cref="IReceiveClient"/>, or by name through <see cref="IReceiveClientFactory"/>):
-    /// it reads from the store the builder was given (<c>AddS3Uploader(...)</c> for the client's bucket, or
+    /// it reads from the store the builder was given (<c>AddS3Store(...)</c> for the client's bucket, or
     /// <c>AddLocalFolderStore(folder)</c>) under the client's prefix, and decrypts with the receiver's secret keys.
     /// A client that only receives needs no encryption.
     /// </summary>

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using S3S2.Sharing.Storage;
+using ServerSideEncryptionMethod = S3S2.Sharing.Storage.ServerSideEncryptionMethod;
 using SseMethod = Amazon.S3.ServerSideEncryptionMethod;
 
 namespace S3S2.Sharing.Upload;
@@ -21,10 +23,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
 
     private readonly IAmazonS3 _s3;
     private readonly bool _ownsClient;
-    private readonly S3UploaderOptions _options;
+    private readonly S3StoreOptions _options;
     private readonly ILogger _logger;
 
-    public S3Uploader(IAmazonS3 s3, bool ownsClient, S3UploaderOptions options, ILogger logger)
+    public S3Uploader(IAmazonS3 s3, bool ownsClient, S3StoreOptions options, ILogger logger)
     {
         _s3 = s3;
         _ownsClient = ownsClient;
@@ -85,10 +87,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             put.Metadata.Add(name, value);
         }
 
-        if (request.ServerSideEncryption is { } sse)
+        if (request.ServerSideEncryptionMethod != ServerSideEncryptionMethod.None)
         {
-            put.ServerSideEncryptionMethod = ToSdk(sse.Method);
-            put.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+            put.ServerSideEncryptionMethod = ToSdk(request.ServerSideEncryptionMethod);
+            put.ServerSideEncryptionKeyManagementServiceKeyId = request.ServerSideEncryptionKmsKeyId;
         }
 
         await _s3.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
@@ -107,10 +109,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
             initiate.Metadata.Add(name, value);
         }
 
-        if (request.ServerSideEncryption is { } sse)
+        if (request.ServerSideEncryptionMethod != ServerSideEncryptionMethod.None)
         {
-            initiate.ServerSideEncryptionMethod = ToSdk(sse.Method);
-            initiate.ServerSideEncryptionKeyManagementServiceKeyId = sse.KmsKeyId;
+            initiate.ServerSideEncryptionMethod = ToSdk(request.ServerSideEncryptionMethod);
+            initiate.ServerSideEncryptionKeyManagementServiceKeyId = request.ServerSideEncryptionKmsKeyId;
         }
 
         string uploadId;

@@ -1,3 +1,5 @@
+using S3S2.Sharing.Storage;
+
 namespace S3S2.Sharing.Upload;
 
 /// <summary>
@@ -6,13 +8,14 @@ namespace S3S2.Sharing.Upload;
 /// </summary>
 public sealed class UploadRequest
 {
-    internal UploadRequest(string? bucket, string key, string contentType, IReadOnlyDictionary<string, string> metadata, ServerSideEncryption? serverSideEncryption, Stream body)
+    internal UploadRequest(string? bucket, string key, string contentType, IReadOnlyDictionary<string, string> metadata, ServerSideEncryptionMethod serverSideEncryptionMethod, string? serverSideEncryptionKmsKeyId, Stream body)
     {
         Bucket = bucket;
         Key = key;
         ContentType = contentType;
         Metadata = metadata;
-        ServerSideEncryption = serverSideEncryption;
+        ServerSideEncryptionMethod = serverSideEncryptionMethod;
+        ServerSideEncryptionKmsKeyId = serverSideEncryptionKmsKeyId;
         Body = body;
     }
 
@@ -28,8 +31,11 @@ public sealed class UploadRequest
     /// <summary>Gets the user metadata (never secret: share id and mode).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>Gets the server-side encryption to request, or <see langword="null"/> for none.</summary>
-    public ServerSideEncryption? ServerSideEncryption { get; }
+    /// <summary>Gets the server-side encryption to request (<see cref="ServerSideEncryptionOptions.Method"/>), <see cref="ServerSideEncryptionMethod.None"/> for none.</summary>
+    public ServerSideEncryptionMethod ServerSideEncryptionMethod { get; }
+
+    /// <summary>Gets the KMS key to request with <see cref="ServerSideEncryptionMethod.Kms"/>, or <see langword="null"/>.</summary>
+    public string? ServerSideEncryptionKmsKeyId { get; }
 
     /// <summary>Gets the encrypted body, read once to its end; its length is not known in advance.</summary>
     public Stream Body { get; }

@@ -13,7 +13,7 @@ internal static class BucketAudit
         // begin-snippet: bucket-audit
         var services = new ServiceCollection();
         services.AddS3S2Sharing()
-            .AddS3Uploader(o => o.Region = "eu-west-1")
+            .AddS3Store(o => o.Region = "eu-west-1")
             .AddBucketAuditor(o =>
             {
                 o.Bucket = "awesomeai-inbox";

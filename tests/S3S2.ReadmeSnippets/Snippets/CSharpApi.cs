@@ -22,7 +22,7 @@ internal static class CSharpApi
                 o.RecipientKeys.Add(OpenPgpKeySource.FromFile("awesomeai.pub.asc"));
                 o.PinnedFingerprints.Add("766916BCFE9338FB1399E2C7C12B823FAAE4091E"); // told by the receiver
             })
-            .AddS3Uploader(o => o.Region = "eu-west-1");
+            .AddS3Store(o => o.Region = "eu-west-1");
 
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IShareClient>();

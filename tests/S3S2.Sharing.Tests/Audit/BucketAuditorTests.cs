@@ -76,7 +76,7 @@ public sealed class BucketAuditorTests
         var moto = LocalMotoServer.Instance;
         var bucket = await moto.CreateBucketAsync();
         var logs = await moto.CreateBucketAsync();
-        var generator = new BucketPolicyOptions { Bucket = bucket, SseKmsKeyArn = ReceiverKey };
+        var generator = new BucketPolicyOptions { Bucket = bucket, ServerSideEncryption = { Method = S3S2.Sharing.Storage.ServerSideEncryptionMethod.Kms, KmsKeyId = ReceiverKey } };
         generator.Partners["BigDataRider"] = Rider;
         generator.Partners["CustomDataSurfer"] = Surfer;
         var generated = BucketPolicyGenerator.Generate(generator);
@@ -100,7 +100,7 @@ public sealed class BucketAuditorTests
         var bucket = await moto.CreateBucketAsync();
         var services = new ServiceCollection();
         services.AddS3S2Sharing()
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = moto.Endpoint;
                 o.Region = LocalMotoServer.Region;

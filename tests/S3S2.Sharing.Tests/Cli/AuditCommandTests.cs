@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using S3S2.Sharing.Audit.Generation;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Audit;
 using S3S2.Sharing.Tests.Infrastructure;
 
@@ -82,7 +83,7 @@ public sealed class AuditCommandTests
 
     private static BucketPolicyOptions Options(string bucket)
     {
-        var options = new BucketPolicyOptions { Bucket = bucket, SseKmsKeyArn = Key };
+        var options = new BucketPolicyOptions { Bucket = bucket, ServerSideEncryption = { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = Key } };
         options.Partners["BigDataRider"] = Rider;
         return options;
     }

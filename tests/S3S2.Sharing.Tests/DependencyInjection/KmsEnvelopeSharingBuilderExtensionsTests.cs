@@ -5,10 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
 using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Encryption.Kms;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
-using ServerSideEncryptionMethod = S3S2.Sharing.Upload.ServerSideEncryptionMethod;
+using ServerSideEncryptionMethod = S3S2.Sharing.Storage.ServerSideEncryptionMethod;
 
 namespace S3S2.Sharing.Tests.DependencyInjection;
 
@@ -58,12 +59,13 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
             {
                 o.Bucket = "awesomeai-inbox";
                 o.AllowBucketRoot = true;
-                o.ServerSideEncryption = ServerSideEncryption.Kms(sseKey);
-                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms;
-                o.AllowedSseKmsKeyIds.Add(sseKey);
+                o.ServerSideEncryption.Method = ServerSideEncryptionMethod.Kms;
+                o.ServerSideEncryption.KmsKeyId = sseKey;
+                o.ServerSideEncryption.Required = true;
+                o.ServerSideEncryption.AllowedKmsKeyIds.Add(sseKey);
             })
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
-            .AddS3Uploader();
+            .AddS3Store();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Csv(10)), "a.csv");
@@ -93,11 +95,11 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
             {
                 o.Bucket = "awesomeai-inbox";
                 o.AllowBucketRoot = true;
-                o.ServerSideEncryption = ServerSideEncryption.S3Managed;
-                o.RequiredServerSideEncryption = ServerSideEncryptionMethod.S3Managed;
+                o.ServerSideEncryption.Method = ServerSideEncryptionMethod.S3Managed;
+                o.ServerSideEncryption.Required = true;
             })
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
-            .AddS3Uploader(o => (o.MultipartThreshold, o.PartSize) = (S3UploaderOptions.MinimumPartSize, S3UploaderOptions.MinimumPartSize));
+            .AddS3Store(o => (o.MultipartThreshold, o.PartSize) = (S3StoreOptions.MinimumPartSize, S3StoreOptions.MinimumPartSize));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(TestData.Random(7 * 1024 * 1024, 3)), "big.bin");
@@ -109,7 +111,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
     public async Task AddKmsEnvelopeEncryption_InvalidOptions_ListsEveryProblemAtStart()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing(o => o.RequiredServerSideEncryption = ServerSideEncryptionMethod.Kms)
+        services.AddS3S2Sharing(o => o.ServerSideEncryption.Required = true)
             .AddKmsEnvelopeEncryption(o =>
             {
                 o.KeyIds.Add("alias/receiver");
@@ -122,7 +124,7 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
         var kmsErrors = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<KmsEnvelopeEncryptionOptions>>().Get(ShareClientOptions.DefaultName));
 
-        Assert.That(error!.Message, Does.Contain("server-side encryption Kms is required"));
+        Assert.That(error!.Message, Does.Contain("server-side encryption is required (ServerSideEncryption.Required = true) but ServerSideEncryption.Method is None"));
         Assert.That(kmsErrors!.Failures, Has.Exactly(1).Contains("'alias/receiver' is not a key ARN"));
         Assert.That(kmsErrors.Failures, Has.Exactly(1).Contains("FrameLength 10 must be between 1024 and 16777216"));
         Assert.That(kmsErrors.Failures, Has.Exactly(1).Contains("'aws-crypto-public-key' is reserved"));

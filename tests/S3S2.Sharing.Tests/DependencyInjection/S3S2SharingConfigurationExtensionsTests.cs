@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.DependencyInjection;
@@ -11,6 +12,8 @@ namespace S3S2.Sharing.Tests.DependencyInjection;
 [TestFixture]
 public sealed class S3S2SharingConfigurationExtensionsTests
 {
+    private const string SseKey = "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5";
+
     [Test]
     public void AddS3S2Sharing_MissingKeyFileWithPins_StartupValidationNamesTheConfigurationKey()
     {
@@ -43,13 +46,65 @@ public sealed class S3S2SharingConfigurationExtensionsTests
         {
             ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
             ["S3S2:OpenPgp:Compression"] = "gzip",
-            ["S3S2:RequiredServerSideEncryption"] = "SSE-KMS",
+            ["S3S2:ServerSideEncryption:Method"] = "SSE-KMS",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.That(error!.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:OpenPgp:Compression 'gzip' is not one of the allowed values: None, Zlib. Fix the value in the configuration."));
-        Assert.That(error.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:RequiredServerSideEncryption 'SSE-KMS' is not one of the allowed values: S3Managed, Kms. Fix the value in the configuration."));
+        Assert.That(error.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:ServerSideEncryption:Method 'SSE-KMS' is not one of the allowed values: None, S3Managed, Kms. Fix the value in the configuration."));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_ServerSideEncryptionSection_BindsWhatIsRequestedAndRequired()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:ServerSideEncryption:Method"] = "kms",
+            ["S3S2:ServerSideEncryption:KmsKeyId"] = SseKey,
+            ["S3S2:ServerSideEncryption:Required"] = "true",
+            ["S3S2:ServerSideEncryption:AllowedKmsKeyIds:0"] = SseKey,
+        });
+
+        var sse = provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName).ServerSideEncryption;
+
+        Assert.That((sse.Method, sse.KmsKeyId, sse.Required, sse.AllowedKmsKeyIds), Is.EqualTo((ServerSideEncryptionMethod.Kms, SseKey, true, new[] { SseKey })));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_RequiredButNoneRequested_ValidationNamesTheConfigurationKeys()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:ServerSideEncryption:Required"] = "true",
+            ["S3S2:ServerSideEncryption:KmsKeyId"] = SseKey,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Failures, Has.Some.EqualTo($"S3S2 client 'default': S3S2:ServerSideEncryption:KmsKeyId '{SseKey}' is set but S3S2:ServerSideEncryption:Method is None. Set S3S2:ServerSideEncryption:Method = Kms to use the key, or remove S3S2:ServerSideEncryption:KmsKeyId."));
+        Assert.That(error.Failures, Has.Some.EqualTo("S3S2 client 'default': server-side encryption is required (S3S2:ServerSideEncryption:Required = true) but S3S2:ServerSideEncryption:Method is None. Set S3S2:ServerSideEncryption:Method to Kms (with S3S2:ServerSideEncryption:KmsKeyId) or S3Managed."));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_OldServerSideEncryptionKeys_RefusedNamingTheNewKeys()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:RequiredServerSideEncryption"] = "Kms",
+            ["S3S2:AllowedSseKmsKeyIds:0"] = SseKey,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:RequiredServerSideEncryption 'Kms' is no longer read. Set S3S2:ServerSideEncryption:Required = true with S3S2:ServerSideEncryption:Method = Kms instead."));
+        Assert.That(error.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:AllowedSseKmsKeyIds is no longer read. List the keys under S3S2:ServerSideEncryption:AllowedKmsKeyIds instead."));
     }
 
     [Test]
@@ -104,7 +159,7 @@ public sealed class S3S2SharingConfigurationExtensionsTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.PinnedFingerprints.Add(TestKeys.Attacker.Fingerprint);
             })
-            .AddS3Uploader();
+            .AddS3Store();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());

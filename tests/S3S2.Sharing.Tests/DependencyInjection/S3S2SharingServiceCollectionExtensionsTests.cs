@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.DependencyInjection;
@@ -12,7 +13,7 @@ namespace S3S2.Sharing.Tests.DependencyInjection;
 public sealed class S3S2SharingServiceCollectionExtensionsTests
 {
     [Test]
-    public void GetService_NoEncryptorNoUploader_ListsEveryProblemWithItsFix()
+    public void GetService_NoEncryptorNoStore_ListsEveryProblemWithItsFix()
     {
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Prefix = "a/../b");
@@ -23,7 +24,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         Assert.That(error!.Failures, Is.EquivalentTo(new[]
         {
             "S3S2 client 'default': no encryptor is configured. Call AddOpenPgpEncryption(...) or AddKmsEnvelopeEncryption(...).",
-            "S3S2 client 'default': no uploader is configured. Call AddS3Uploader(...) or AddLocalFolderStore(path).",
+            "S3S2 client 'default': no store is configured (where shares live). Call AddS3Store(...) or AddLocalFolderStore(path).",
             "S3S2 client 'default': Prefix 'a/../b' has an empty, '.' or '..' segment. Use segments separated by '/', for example 'partners/acme'.",
         }));
     }
@@ -32,7 +33,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
     public void GetService_S3UploaderWithoutBucket_NamesTheFix()
     {
         var services = new ServiceCollection();
-        services.AddS3S2Sharing().AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored))).AddS3Uploader();
+        services.AddS3S2Sharing().AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored))).AddS3Store();
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
@@ -46,14 +47,14 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Bucket = "b")
             .AddOpenPgpEncryption(o => o.PinnedFingerprints.Add("ABCD"))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.PartSize = 1024;
                 o.MaxConcurrentParts = 0;
             });
         using var provider = services.BuildServiceProvider();
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>();
-        var s3 = provider.GetRequiredService<IOptionsMonitor<S3S2.Sharing.Upload.S3UploaderOptions>>();
+        var s3 = provider.GetRequiredService<IOptionsMonitor<S3S2.Sharing.Storage.S3StoreOptions>>();
 
         var openPgpError = Assert.Throws<OptionsValidationException>(() => openPgp.Get(ShareClientOptions.DefaultName));
         var s3Error = Assert.Throws<OptionsValidationException>(() => s3.Get(ShareClientOptions.DefaultName));
@@ -63,18 +64,18 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void GetService_TwoUploaders_IsAnError()
+    public void GetService_TwoStores_IsAnError()
     {
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Bucket = "b")
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader()
+            .AddS3Store()
             .AddLocalFolderStore("store-x");
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
 
-        Assert.That(error!.Message, Does.Contain("2 uploaders are configured (S3, local folder 'store-x')"));
+        Assert.That(error!.Message, Does.Contain("2 stores are configured (S3, local folder 'store-x')"));
     }
 
     [Test]
@@ -106,7 +107,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
                 o.AllowBucketRoot = true;
             })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader();
+            .AddS3Store();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream([1, 2, 3]), "a.bin");

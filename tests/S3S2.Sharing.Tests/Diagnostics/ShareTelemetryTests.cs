@@ -176,7 +176,7 @@ public sealed class ShareTelemetryTests : IDisposable
                 o.Prefix = "partners/acme";
             })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

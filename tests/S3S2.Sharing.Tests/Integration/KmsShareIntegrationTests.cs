@@ -81,7 +81,7 @@ public sealed class KmsShareIntegrationTests
                 o.ServiceUrl = LocalKmsServer.Instance.Endpoint;
                 o.Credentials = LocalKmsServer.Credentials;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

@@ -85,7 +85,7 @@ public sealed class S3ShareIntegrationTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.Compression = OpenPgpCompression.None;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.MultipartThreshold = Threshold;
                 o.PartSize = Threshold;
@@ -114,7 +114,7 @@ public sealed class S3ShareIntegrationTests
                 o.PinnedFingerprints.Add(TestKeys.Receiver.Fingerprint);
                 o.Compression = compression;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

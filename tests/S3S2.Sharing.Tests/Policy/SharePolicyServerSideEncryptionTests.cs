@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using S3S2.Sharing.Policy;
-using S3S2.Sharing.Upload;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Tests.Policy;
 
@@ -13,26 +13,41 @@ public sealed class SharePolicyServerSideEncryptionTests
     public async Task AuthorizeAsync_RequiredSseKmsMissing_RefusesBeforeReadingTheBody()
     {
         var body = new TrackingStream();
-        var policy = Policy(sse: null, required: ServerSideEncryptionMethod.Kms);
+        var policy = Policy(new ServerSideEncryptionOptions { Required = true });
 
         var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.csv.encrypted", new Dictionary<string, string>(), body, CancellationToken.None));
 
-        Assert.That(error!.Message, Does.Contain("server-side encryption Kms is required but the upload asks for none").And.Contain("--sse-kms-key"));
+        Assert.That(error!.Message, Does.Contain("server-side encryption is required but the upload asks for none").And.Contain("--sse-kms-key"));
         Assert.That(body.WasRead, Is.False);
     }
 
     [Test]
-    public async Task AuthorizeAsync_RequiredKmsButS3Managed_Refuses()
+    public async Task AuthorizeAsync_SseKmsWithAllowedKeysButNoKey_Refuses()
     {
-        var policy = Policy(ServerSideEncryption.S3Managed, required: ServerSideEncryptionMethod.Kms);
+        var policy = Policy(new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, Required = true, AllowedKmsKeyIds = { SseKey } });
 
-        await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("AWS-managed key").And.Contain(SseKey));
+    }
+
+    [Test]
+    public async Task AuthorizeAsync_SettingsChangedAfterTheClientWasBuilt_PolicyKeepsWhatItWasGiven()
+    {
+        var settings = new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = SseKey, Required = true };
+        var policy = Policy(settings);
+        settings.Method = ServerSideEncryptionMethod.None;
+        settings.KmsKeyId = null;
+
+        var request = await policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
+
+        Assert.That((request.ServerSideEncryptionMethod, request.ServerSideEncryptionKmsKeyId), Is.EqualTo((ServerSideEncryptionMethod.Kms, SseKey)));
     }
 
     [Test]
     public async Task AuthorizeAsync_SseKmsKeyNotAllowed_RefusesNamingTheKey()
     {
-        var policy = Policy(ServerSideEncryption.Kms("arn:aws:kms:eu-west-1:111122223333:key/other"), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
+        var policy = Policy(new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = "arn:aws:kms:eu-west-1:111122223333:key/other", Required = true, AllowedKmsKeyIds = { SseKey } });
 
         var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
 
@@ -42,15 +57,15 @@ public sealed class SharePolicyServerSideEncryptionTests
     [Test]
     public async Task AuthorizeAsync_RequiredSsePresent_PassesItOnTheRequest()
     {
-        var policy = Policy(ServerSideEncryption.Kms(SseKey), required: ServerSideEncryptionMethod.Kms, allowed: [SseKey]);
+        var policy = Policy(new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = SseKey, Required = true, AllowedKmsKeyIds = { SseKey } });
 
         var request = await policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream([1]), CancellationToken.None);
 
-        Assert.That(request.ServerSideEncryption, Is.EqualTo(ServerSideEncryption.Kms(SseKey)));
+        Assert.That((request.ServerSideEncryptionMethod, request.ServerSideEncryptionKmsKeyId), Is.EqualTo((ServerSideEncryptionMethod.Kms, SseKey)));
     }
 
-    private static SharePolicy Policy(ServerSideEncryption? sse, ServerSideEncryptionMethod? required, string[]? allowed = null) =>
-        new("test", "bucket", "p", new AllowAllRule(), sse, NullLogger.Instance, required, allowed);
+    private static SharePolicy Policy(ServerSideEncryptionOptions sse) =>
+        new("test", "bucket", "p", new AllowAllRule(), sse, NullLogger.Instance);
 
     private sealed class AllowAllRule : IBodyRule
     {

@@ -7,6 +7,7 @@ using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -75,7 +76,7 @@ public sealed class SharePolicyTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Attacker.PublicKeyArmored));
                 o.PinnedFingerprints.Add(TestKeys.Receiver.Fingerprint);
             })
-            .AddS3Uploader();
+            .AddS3Store();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         // Checked when the client starts (ValidateOnStart), before any upload could be tried.
@@ -205,5 +206,5 @@ public sealed class SharePolicyTests
     private static SharePolicy Policy(OpenPgpGeneratedKey key) => PolicyTestClients.Policy(key);
 
     private static ShareClient Client(IEncryptor encryptor, IAmazonS3 s3, OpenPgpGeneratedKey pinned) =>
-        PolicyTestClients.Client(encryptor, new S3Uploader(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = Threshold, PartSize = Threshold }, NullLogger.Instance), pinned);
+        PolicyTestClients.Client(encryptor, new S3Uploader(s3, ownsClient: false, new S3StoreOptions { MultipartThreshold = Threshold, PartSize = Threshold }, NullLogger.Instance), pinned);
 }

@@ -6,6 +6,7 @@ using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -114,7 +115,7 @@ public sealed class SharePolicyWholeBodyTests
     private static PlaintextInSealedPacketEncryptor Rogue(int randomPrefix = 0, bool manifestOnly = false) =>
         new(TestKeys.Recipients(TestKeys.Receiver), randomPrefix, manifestOnly);
 
-    private static S3UploaderOptions Options() => new() { MultipartThreshold = Threshold, PartSize = Threshold, MaxConcurrentParts = 2 };
+    private static S3StoreOptions Options() => new() { MultipartThreshold = Threshold, PartSize = Threshold, MaxConcurrentParts = 2 };
 
     private static ShareClient Client(IEncryptor encryptor, IUploader uploader, string? bucket = "inbox") =>
         PolicyTestClients.Client(encryptor, uploader, TestKeys.Receiver, bucket);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -20,11 +21,31 @@ public sealed class ProfileSharingBuilderExtensionsTests
 
         var client = provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName);
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
-        var s3 = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+        var s3 = provider.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(ShareClientOptions.DefaultName);
 
         Assert.That((client.Bucket, client.Prefix, s3.Region), Is.EqualTo(("awesomeai-inbox", "partners/bigdatarider", "eu-west-1")));
         Assert.That(openPgp.PinnedFingerprints, Is.EqualTo(new[] { TestKeys.Receiver.Fingerprint }));
         Assert.DoesNotThrow(() => provider.GetRequiredService<IShareClient>(), "the whole configuration validates and the client builds");
+    }
+
+    [Test]
+    public void UseProfile_OldFormatRequiredSseKey_NoSettingLiftsIt()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ShareProfileSerializerTests.Serialize(ShareProfileSerializerTests.Valid()))!;
+        json["requiredSseKmsKeyId"] = ShareProfileSerializerTests.SseKey;
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o =>
+            {
+                o.ServerSideEncryption.Method = ServerSideEncryptionMethod.S3Managed;
+                o.ServerSideEncryption.Required = false;
+            })
+            .UseProfile(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
+        services.Configure<ShareClientOptions>(o => o.ServerSideEncryption.KmsKeyId = "arn:aws:kms:eu-west-1:111122223333:key/other");
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var sse = provider.GetRequiredService<IOptionsMonitor<ShareClientOptions>>().Get(ShareClientOptions.DefaultName).ServerSideEncryption;
+
+        Assert.That((sse.Method, sse.KmsKeyId, sse.Required, sse.AllowedKmsKeyIds), Is.EqualTo((ServerSideEncryptionMethod.Kms, ShareProfileSerializerTests.SseKey, true, new[] { ShareProfileSerializerTests.SseKey })));
     }
 
     [Test]
@@ -84,7 +105,7 @@ public sealed class ProfileSharingBuilderExtensionsTests
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var openPgp = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
-        var s3 = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+        var s3 = provider.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(ShareClientOptions.DefaultName);
 
         Assert.That((openPgp.RecipientKeys.Single().Description, openPgp.Compression), Is.EqualTo(($"key file '{key}' (OpenPgp:RecipientKeyFiles:0)", OpenPgpCompression.None)));
         Assert.That((s3.Region, s3.PartSize), Is.EqualTo(("eu-central-1", 6291456)));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.Profiles;
@@ -10,6 +11,8 @@ namespace S3S2.Sharing.Tests.Profiles;
 [TestFixture]
 public sealed class ShareProfileSerializerTests
 {
+    internal const string SseKey = "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5";
+
     [Test]
     public void Read_WhatWriteWrote_RoundTrips()
     {
@@ -107,6 +110,58 @@ public sealed class ShareProfileSerializerTests
         var error = Assert.Throws<ShareProfileException>(() => ShareProfileSerializer.Read("/nonexistent/profile.json"));
 
         Assert.That(error!.Message, Does.Contain("/nonexistent/profile.json"));
+    }
+
+    [Test]
+    public void Read_OldFormatRequiredSseKmsKeyId_ReadsAsRequiredSseKmsAndWritesTheNewForm()
+    {
+        // A profile as 's3s2 init --sse-kms-key' wrote it before ServerSideEncryption existed; partners hold such files.
+        var json = JsonNode.Parse(Serialize(Valid()))!.AsObject();
+        json["requiredSseKmsKeyId"] = SseKey;
+
+        var read = ShareProfileSerializer.Read(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString())));
+        var written = JsonNode.Parse(Serialize(read))!.AsObject();
+
+        var sse = read.ServerSideEncryption!;
+        Assert.That((sse.Method, sse.KmsKeyId, sse.Required, sse.AllowedKmsKeyIds), Is.EqualTo((ServerSideEncryptionMethod.Kms, SseKey, true, new[] { SseKey })));
+        Assert.That(written.ContainsKey("requiredSseKmsKeyId"), Is.False);
+        Assert.That(written["serverSideEncryption"]!.ToJsonString(), Is.EqualTo($"{{\"method\":\"Kms\",\"kmsKeyId\":\"{SseKey}\",\"required\":true,\"allowedKmsKeyIds\":[\"{SseKey}\"]}}"));
+    }
+
+    [Test]
+    public void Read_NewFormServerSideEncryption_RoundTrips()
+    {
+        var profile = Valid();
+        profile.ServerSideEncryption = new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.S3Managed, Required = true };
+
+        var read = ShareProfileSerializer.Read(new MemoryStream(Serialize(profile)));
+
+        Assert.That((read.ServerSideEncryption!.Method, read.ServerSideEncryption.KmsKeyId, read.ServerSideEncryption.Required), Is.EqualTo((ServerSideEncryptionMethod.S3Managed, (string?)null, true)));
+    }
+
+    [TestCase("{\"method\":\"Kms\",\"kmsKeyId\":\"   \"}", "serverSideEncryption.kmsKeyId is blank")]
+    [TestCase("{\"method\":\"None\",\"required\":true}", "server-side encryption is required (serverSideEncryption.required = true) but serverSideEncryption.method is None")]
+    [TestCase("{\"method\":\"S3Managed\",\"kmsKeyId\":\"k\"}", "serverSideEncryption.kmsKeyId 'k' is set but serverSideEncryption.method is S3Managed")]
+    public void Read_BadServerSideEncryption_NamesTheField(string sse, string expected)
+    {
+        var json = JsonNode.Parse(Serialize(Valid()))!;
+        json["serverSideEncryption"] = JsonNode.Parse(sse);
+
+        var error = Assert.Throws<ShareProfileException>(() => ShareProfileSerializer.Read(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()))));
+
+        Assert.That(error!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Read_BothOldAndNewServerSideEncryption_IsRefused()
+    {
+        var json = JsonNode.Parse(Serialize(Valid()))!;
+        json["requiredSseKmsKeyId"] = SseKey;
+        json["serverSideEncryption"] = JsonNode.Parse("{\"method\":\"S3Managed\"}");
+
+        var error = Assert.Throws<ShareProfileException>(() => ShareProfileSerializer.Read(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()))));
+
+        Assert.That(error!.Message, Does.Contain("both requiredSseKmsKeyId (the older form) and serverSideEncryption; keep serverSideEncryption"));
     }
 
     internal static ShareProfile Valid() => new()

@@ -120,7 +120,7 @@ internal sealed class QueueTestBed : IDisposable
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.PinnedFingerprints.Add(TestKeys.Receiver.Fingerprint);
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = Server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;
@@ -151,7 +151,7 @@ internal sealed class QueueTestBed : IDisposable
                 o.Prefix = Prefix;
             })
             .AddReceiving(o => o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = Server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;

@@ -177,7 +177,7 @@ public sealed class ShareQueueWorkerTests
                 o.Prefix = QueueTestBed.Prefix;
             })
             .AddReceiving(o => o.SecretKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = bed.Server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;
@@ -194,7 +194,7 @@ public sealed class ShareQueueWorkerTests
             {
                 o.Bucket = processed;
                 o.Prefix = "processed";
-                o.KmsKeyId = KeyArn;
+                o.ServerSideEncryption.KmsKeyId = KeyArn;
                 o.ServiceUrl = bed.Server.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;
             });

@@ -89,7 +89,7 @@ public sealed class KmsEnvelopeReceiveTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddKmsEnvelopeEncryption(o => o.KeyIds.Add(key))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;
@@ -124,7 +124,7 @@ public sealed class KmsEnvelopeReceiveTests
                 o.ServiceUrl = LocalKmsServer.Instance.Endpoint;
                 o.Credentials = LocalKmsServer.Credentials;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

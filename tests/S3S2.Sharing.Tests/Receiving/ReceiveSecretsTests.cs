@@ -61,7 +61,7 @@ public sealed class ReceiveSecretsTests
                 o.ServiceUrl = kms.Endpoint;
                 o.Credentials = LocalKmsServer.Credentials;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

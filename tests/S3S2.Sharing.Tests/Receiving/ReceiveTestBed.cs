@@ -217,7 +217,7 @@ internal sealed class ReceiveTestBed : IDisposable
             return;
         }
 
-        builder.AddS3Uploader(o =>
+        builder.AddS3Store(o =>
         {
             if (!countRequests)
             {

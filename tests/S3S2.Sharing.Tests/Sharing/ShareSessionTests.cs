@@ -232,7 +232,7 @@ public sealed class ShareSessionTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.Compression = OpenPgpCompression.None;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.MultipartThreshold = PartSize;
                 o.PartSize = PartSize;
@@ -349,7 +349,7 @@ public sealed class ShareSessionTests
                 o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
                 o.Compression = OpenPgpCompression.None;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = moto.Endpoint;
                 o.Credentials = LocalMotoServer.Credentials;

@@ -96,7 +96,7 @@ public sealed class SignedKmsShareTests
                 o.ServiceUrl = LocalKmsServer.Instance.Endpoint;
                 o.Credentials = LocalKmsServer.Credentials;
             })
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;

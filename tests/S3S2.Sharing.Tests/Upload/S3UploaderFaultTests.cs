@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -113,7 +114,7 @@ public sealed class S3UploaderFaultTests
         var recipients = TestKeys.Recipients(TestKeys.Receiver);
         var options = new ShareClientOptions { Bucket = bucket, Prefix = "partners/acme", MaxConcurrentFiles = 2 };
         var policy = new SharePolicy("default", bucket, "partners/acme", new OpenPgpMessageRule(recipients, []), null, NullLogger.Instance);
-        var uploader = new S3Uploader(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = PartSize, PartSize = PartSize, MaxConcurrentParts = 2 }, NullLogger.Instance);
+        var uploader = new S3Uploader(s3, ownsClient: false, new S3StoreOptions { MultipartThreshold = PartSize, PartSize = PartSize, MaxConcurrentParts = 2 }, NullLogger.Instance);
         return new ShareClient("default", options, new OpenPgpEncryptor(recipients, OpenPgpCompression.None), policy, uploader, TimeProvider.System, NullLogger.Instance);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -66,7 +67,7 @@ public sealed class S3UploaderTests
             .ReturnsAsync(new AbortMultipartUploadResponse());
 
         // Tiny parts (the options validator would refuse them) reach the 10,000-part limit with a small body.
-        var uploader = new S3Uploader(s3.Object, ownsClient: false, new S3UploaderOptions { MultipartThreshold = 1, PartSize = 1, MaxConcurrentParts = 8 }, new ListLogger());
+        var uploader = new S3Uploader(s3.Object, ownsClient: false, new S3StoreOptions { MultipartThreshold = 1, PartSize = 1, MaxConcurrentParts = 8 }, new ListLogger());
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => uploader.UploadAsync(Request(S3Uploader.MaxParts + 5)));
 
@@ -128,10 +129,10 @@ public sealed class S3UploaderTests
     }
 
     private static S3Uploader Uploader(IAmazonS3 s3, ILogger logger) =>
-        new(s3, ownsClient: false, new S3UploaderOptions { MultipartThreshold = PartSize, PartSize = PartSize, MaxConcurrentParts = 2 }, logger);
+        new(s3, ownsClient: false, new S3StoreOptions { MultipartThreshold = PartSize, PartSize = PartSize, MaxConcurrentParts = 2 }, logger);
 
     private static UploadRequest Request(int length) => Request(new MemoryStream(TestData.Random(length, 9)));
 
     private static UploadRequest Request(Stream body) =>
-        new("inbox", "p/k.gpg", "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
+        new("inbox", "p/k.gpg", "application/octet-stream", new Dictionary<string, string>(), S3S2.Sharing.Storage.ServerSideEncryptionMethod.None, null, new PrefixedStream([], 0, body));
 }

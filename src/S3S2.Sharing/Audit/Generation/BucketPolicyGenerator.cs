@@ -51,7 +51,7 @@ public static class BucketPolicyGenerator
             // Explicit denies keep a partner write-only even if an identity policy in the bucket's own account grants more.
             statements.Add(Statement(sid + "DenyOutsideOwnPrefix", "Deny", aws.DeepClone(), "Action", "s3:*", "NotResource", prefixArn));
             statements.Add(Statement(sid + "DenyOtherActions", "Deny", aws.DeepClone(), "NotAction", Array(UploadActions), "Resource", new JsonArray(bucketArn, bucketArn + "/*")));
-            var key = PartnerSettings.KeyFor(name, options.SseKmsKeyArn, options.PartnerKmsKeys);
+            var key = PartnerSettings.KeyFor(name, options.RequiredKmsKeyArn, options.PartnerKmsKeys);
             if (key is not null)
             {
                 statements.Add(Statement(sid + "DenyWithoutSseKms", "Deny", aws.DeepClone(), "Action", "s3:PutObject", "Resource", prefixArn,
@@ -63,7 +63,7 @@ public static class BucketPolicyGenerator
             partnerPolicies[name] = PartnerPolicy(sid, prefixArn, key);
             if (options.PartnerKmsKeys.ContainsKey(name))
             {
-                var receiver = options.ReceiverAccountId ?? options.SseKmsKeyArn!.Split(':')[4];
+                var receiver = options.ReceiverAccountId ?? options.RequiredKmsKeyArn!.Split(':')[4];
                 partnerKeyStatements[name] = Write(KeyStatement("AllowS3S2ReceiverToDecrypt", $"arn:aws:iam::{receiver}:root", ["kms:Decrypt", "kms:DescribeKey"]));
             }
             else if (key is not null)

@@ -1,3 +1,5 @@
+using S3S2.Sharing.Storage;
+
 namespace S3S2.Sharing.Audit.Generation;
 
 /// <summary>What <see cref="BucketPolicyGenerator"/> writes the bucket policy, lifecycle and partner policies from.</summary>
@@ -15,9 +17,17 @@ public sealed class BucketPolicyOptions
     /// <value><c>partners</c>.</value>
     public string PrefixRoot { get; set; } = BucketAuditOptions.DefaultPrefixRoot;
 
-    /// <summary>Gets or sets the receiver's KMS key ARN that every upload must name for SSE-KMS.</summary>
-    /// <value><see langword="null"/>: uploads are not required to use SSE-KMS (except partners in <see cref="PartnerKmsKeys"/>).</value>
-    public string? SseKmsKeyArn { get; set; }
+    /// <summary>
+    /// Gets the server-side encryption the bucket policy demands of every upload. A bucket policy can only deny, so what
+    /// it writes is a requirement: with <see cref="ServerSideEncryptionMethod.Kms"/> and <see cref="ServerSideEncryptionOptions.KmsKeyId"/>
+    /// (the receiver's key ARN), every PUT without SSE-KMS or naming another key is denied. SSE-S3 is not demanded by the
+    /// generated policy (use the bucket's default encryption), so only None or Kms is accepted.
+    /// </summary>
+    /// <value>None: uploads are not required to use SSE-KMS (except partners in <see cref="PartnerKmsKeys"/>).</value>
+    public ServerSideEncryptionOptions ServerSideEncryption { get; } = new();
+
+    /// <summary>The receiver's key every upload must name, or <see langword="null"/>.</summary>
+    internal string? RequiredKmsKeyArn => ServerSideEncryption.Method == ServerSideEncryptionMethod.Kms ? ServerSideEncryption.KmsKeyId : null;
 
     /// <summary>Gets the partners that bring their own KMS key: name → key ARN. Their uploads must name that key instead.</summary>
     public IDictionary<string, string> PartnerKmsKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -27,7 +37,7 @@ public sealed class BucketPolicyOptions
     public int ExpireDays { get; set; } = 30;
 
     /// <summary>Gets or sets the receiver's AWS account id, named in the key-policy statement a partner adds to its own key.</summary>
-    /// <value><see langword="null"/>: the account of <see cref="SseKmsKeyArn"/>; required when partners bring their own keys and no key is given.</value>
+    /// <value><see langword="null"/>: the account of the <see cref="ServerSideEncryption"/> key; required when partners bring their own keys and no key is given.</value>
     public string? ReceiverAccountId { get; set; }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Audit.Generation;
 
@@ -16,7 +17,22 @@ internal sealed class BucketPolicyOptionsValidator : IValidateOptions<BucketPoli
             errors.Add($"{who}: no partner is given. Add at least one (--partner NAME=ARN).");
         }
 
-        PartnerSettings.Validate(who, options.Bucket, options.Partners, options.PrefixRoot, options.SseKmsKeyArn, options.PartnerKmsKeys, errors);
+        PartnerSettings.Validate(who, options.Bucket, options.Partners, options.PrefixRoot, options.RequiredKmsKeyArn, options.PartnerKmsKeys, errors);
+        var sse = options.ServerSideEncryption;
+        ServerSideEncryptionRules.Validate(who, sse, property => "ServerSideEncryption." + property, errors);
+        if (sse.Method == ServerSideEncryptionMethod.S3Managed)
+        {
+            errors.Add($"{who}: the generated policy demands SSE-KMS only; ServerSideEncryption.Method S3Managed is left to the bucket's default encryption. Set Method = Kms with KmsKeyId (--sse-kms-key ARN), or None.");
+        }
+        else if (sse.Method == ServerSideEncryptionMethod.Kms && sse.KmsKeyId is null)
+        {
+            errors.Add($"{who}: ServerSideEncryption.Method is Kms but no key is given; the policy must name the key uploads use. Set ServerSideEncryption.KmsKeyId to the key ARN (--sse-kms-key ARN).");
+        }
+
+        if (sse.AllowedKmsKeyIds.Count > 0)
+        {
+            errors.Add($"{who}: ServerSideEncryption.AllowedKmsKeyIds is not used by the bucket policy. Give the one receiver key as KmsKeyId, and partners' own keys in PartnerKmsKeys (--partner-kms-key NAME=ARN).");
+        }
         if (options.ExpireDays is < 1 or > 3650)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{who}: expiry {options.ExpireDays} days must be between 1 and 3650."));
@@ -27,7 +43,7 @@ internal sealed class BucketPolicyOptionsValidator : IValidateOptions<BucketPoli
             errors.Add($"{who}: receiver account id '{account}' must be 12 digits.");
         }
 
-        if (options.PartnerKmsKeys.Count > 0 && options.ReceiverAccountId is null && options.SseKmsKeyArn is null)
+        if (options.PartnerKmsKeys.Count > 0 && options.ReceiverAccountId is null && options.RequiredKmsKeyArn is null)
         {
             errors.Add($"{who}: partners bring their own KMS keys, so their key policies must let the receiver decrypt, but the receiver's account is unknown. Set the receiver account id (--receiver-account 123456789012) or the receiver's key (--sse-kms-key ARN).");
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using S3S2.Sharing.Audit;
 using S3S2.Sharing.Audit.Evaluation;
 using S3S2.Sharing.Audit.Generation;
+using S3S2.Sharing.Storage;
 
 namespace S3S2.Sharing.Tests.Audit.Generation;
 
@@ -87,10 +88,29 @@ public sealed class BucketPolicyGeneratorTests
     }
 
     [Test]
+    public void Generate_ServerSideEncryptionTheGeneratorCannotDemand_ListsEachProblem()
+    {
+        var s3Managed = Options();
+        s3Managed.ServerSideEncryption.Method = ServerSideEncryptionMethod.S3Managed;
+        s3Managed.ServerSideEncryption.KmsKeyId = null;
+        var kmsWithoutKey = Options();
+        kmsWithoutKey.ServerSideEncryption.KmsKeyId = null;
+        kmsWithoutKey.ServerSideEncryption.AllowedKmsKeyIds.Add(ReceiverKey);
+
+        var s3ManagedError = Assert.Throws<OptionsValidationException>(() => BucketPolicyGenerator.Generate(s3Managed));
+        var kmsError = Assert.Throws<OptionsValidationException>(() => BucketPolicyGenerator.Generate(kmsWithoutKey));
+
+        Assert.That(s3ManagedError!.Failures, Has.Exactly(1).Contains("demands SSE-KMS only; ServerSideEncryption.Method S3Managed is left to the bucket's default encryption"));
+        Assert.That(kmsError!.Failures, Has.Exactly(1).Contains("ServerSideEncryption.Method is Kms but no key is given"));
+        Assert.That(kmsError.Failures, Has.Exactly(1).Contains("ServerSideEncryption.AllowedKmsKeyIds is not used by the bucket policy"));
+    }
+
+    [Test]
     public void Generate_WithoutKey_NoSseConditionAndPutsWithoutHeadersAllowed()
     {
         var options = Options();
-        options.SseKmsKeyArn = null;
+        options.ServerSideEncryption.Method = ServerSideEncryptionMethod.None;
+        options.ServerSideEncryption.KmsKeyId = null;
         options.PartnerKmsKeys.Clear();
 
         var generated = BucketPolicyGenerator.Generate(options);
@@ -177,7 +197,7 @@ public sealed class BucketPolicyGeneratorTests
     [Test]
     public void Generate_BadOptions_ListsEveryProblem()
     {
-        var options = new BucketPolicyOptions { Bucket = "Bad_Bucket", PrefixRoot = "part*ners", SseKmsKeyArn = "alias/mine", ExpireDays = 0 };
+        var options = new BucketPolicyOptions { Bucket = "Bad_Bucket", PrefixRoot = "part*ners", ServerSideEncryption = { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = "alias/mine" }, ExpireDays = 0 };
         options.Partners["Big Data"] = "not-an-arn";
         options.PartnerKmsKeys["Nobody"] = SurferKey;
 
@@ -197,7 +217,8 @@ public sealed class BucketPolicyGeneratorTests
     public void Generate_PartnerKeyWithoutReceiverAccount_AsksForIt()
     {
         var options = Options();
-        options.SseKmsKeyArn = null;
+        options.ServerSideEncryption.Method = ServerSideEncryptionMethod.None;
+        options.ServerSideEncryption.KmsKeyId = null;
 
         var error = Assert.Throws<OptionsValidationException>(() => BucketPolicyGenerator.Generate(options));
 
@@ -249,7 +270,7 @@ public sealed class BucketPolicyGeneratorTests
 
     private static BucketPolicyOptions Options()
     {
-        var options = new BucketPolicyOptions { Bucket = Bucket, SseKmsKeyArn = ReceiverKey };
+        var options = new BucketPolicyOptions { Bucket = Bucket, ServerSideEncryption = { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = ReceiverKey } };
         options.Partners["BigDataRider"] = Rider;
         options.Partners["CustomDataSurfer"] = Surfer;
         options.PartnerKmsKeys["CustomDataSurfer"] = SurferKey;

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.Profiles;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Tests.Profiles;
 using S3S2.Sharing.Upload;
 
-namespace S3S2.Sharing.Tests.Upload;
+namespace S3S2.Sharing.Tests.Storage;
 
 /// <summary>
 /// Cross-account partners: a profile names a role in the receiver's account; the partner's own credentials assume it
@@ -40,7 +41,7 @@ public sealed partial class AssumedRoleTests
         {
             var services = new ServiceCollection();
             services.AddS3S2Sharing().UseProfile(new MemoryStream(ShareProfileSerializerTests.Serialize(profile)));
-            services.Configure<S3UploaderOptions>(ShareClientOptions.DefaultName, o => o.Credentials = LocalMotoServer.Credentials);
+            services.Configure<S3StoreOptions>(ShareClientOptions.DefaultName, o => o.Credentials = LocalMotoServer.Credentials);
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
             var receipt = await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream(content), "orders.csv");
@@ -71,7 +72,7 @@ public sealed partial class AssumedRoleTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.RoleArn = "arn:aws:iam::12345:user/BigDataRider";
                 o.RoleSessionName = "a session with spaces";
@@ -93,7 +94,7 @@ public sealed partial class AssumedRoleTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = ("awesomeai-inbox", "partners/bigdatarider"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(S3S2.Sharing.Encryption.OpenPgp.OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader(o => o.RoleExternalId = "acme-7d1f");
+            .AddS3Store(o => o.RoleExternalId = "acme-7d1f");
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IShareClient>());
@@ -131,12 +132,13 @@ public sealed partial class AssumedRoleTests
         services.AddS3S2Sharing(configuration.GetSection("S3S2"));
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(ShareClientOptions.DefaultName);
+        var options = provider.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(ShareClientOptions.DefaultName);
 
         Assert.That((options.RoleArn, options.RoleExternalId, options.RoleSessionName), Is.EqualTo((RoleArn, "acme-7d1f", "bigdatarider-nightly")));
     }
 
-    private static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;
+    /// <summary>The access key that signed a request, from its head as the proxy recorded it.</summary>
+    internal static string? AccessKeyOf(string head) => CredentialPattern().Match(head) is { Success: true } match ? match.Groups[1].Value : null;
 
     [GeneratedRegex(@"\r\nAuthorization: AWS4-HMAC-SHA256 Credential=([^/]+)/", RegexOptions.IgnoreCase)]
     private static partial Regex CredentialPattern();

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace S3S2.Sharing.Upload;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>
 /// Chooses the S3 client of a named client, when it is first built (so the order in which the host and the library
@@ -16,19 +16,19 @@ namespace S3S2.Sharing.Upload;
 internal static class S3ClientFactory
 {
     /// <summary>Whether the options ask for a client of their own rather than the host's.</summary>
-    public static bool NeedsOwnClient(S3UploaderOptions options) =>
+    public static bool NeedsOwnClient(S3StoreOptions options) =>
         options.ServiceUrl is not null || options.Region is not null || options.Credentials is not null || options.RoleArn is not null;
 
     /// <summary>The named client's S3 client, and whether it is the library's own (to dispose) rather than the host's.</summary>
-    public static (IAmazonS3 Client, bool Owned, S3UploaderOptions Options) For(IServiceProvider services, string name)
+    public static (IAmazonS3 Client, bool Owned, S3StoreOptions Options) For(IServiceProvider services, string name)
     {
-        var options = services.GetRequiredService<IOptionsMonitor<S3UploaderOptions>>().Get(name);
+        var options = services.GetRequiredService<IOptionsMonitor<S3StoreOptions>>().Get(name);
         return !NeedsOwnClient(options) && services.GetService<IAmazonS3>() is { } host
             ? (host, false, options)
             : (Create(options), true, options);
     }
 
-    public static IAmazonS3 Create(S3UploaderOptions options)
+    public static IAmazonS3 Create(S3StoreOptions options)
     {
         var config = new AmazonS3Config();
         if (options.ServiceUrl is not null)

@@ -1,6 +1,7 @@
 using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Upload;
 
-namespace S3S2.Sharing.Upload;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>
 /// The embedded default store: objects are files at <c>&lt;folder&gt;/&lt;object key&gt;</c>. Writing goes through a hidden

@@ -1,4 +1,4 @@
-namespace S3S2.Sharing.Receiving;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>Where shares are read from: an S3 bucket or a local folder store, addressed by object key.</summary>
 internal interface IShareStore

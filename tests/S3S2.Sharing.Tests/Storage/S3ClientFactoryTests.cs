@@ -5,9 +5,10 @@ using Amazon.S3;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 
-namespace S3S2.Sharing.Tests.Upload;
+namespace S3S2.Sharing.Tests.Storage;
 
 /// <summary>
 /// The host's AWS setup wins and stays the host's: the library registers no AWS client of its own in the host's container,
@@ -37,7 +38,7 @@ public sealed class S3ClientFactoryTests
                 o.Prefix = "partners/acme";
             })
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader()
+            .AddS3Store()
             .AddReceiving();
         if (!hostFirst)
         {
@@ -80,7 +81,7 @@ public sealed class S3ClientFactoryTests
         AddHostAws(services, server);
         services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;
@@ -104,14 +105,14 @@ public sealed class S3ClientFactoryTests
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => (o.Bucket, o.Prefix) = (bucket, "partners/acme"))
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
-            .AddS3Uploader(o =>
+            .AddS3Store(o =>
             {
                 o.ServiceUrl = server.Endpoint;
                 o.Credentials = LocalS3Server.Credentials;
             })
             .AddReceiving()
             .AddBucketAuditor(o => o.Bucket = bucket);
-        services.AddS3S2Sharing("kms").AddKmsEnvelopeEncryption(o => o.KeyIds.Add("arn:aws:kms:eu-west-1:111122223333:key/k")).AddS3Uploader();
+        services.AddS3S2Sharing("kms").AddKmsEnvelopeEncryption(o => o.KeyIds.Add("arn:aws:kms:eu-west-1:111122223333:key/k")).AddS3Store();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var receipt = await provider.GetRequiredService<IShareClient>().ShareStreamAsync(new MemoryStream([1, 2, 3]), "a.bin");

@@ -2,7 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-namespace S3S2.Sharing.Receiving;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>Reads shares from an S3 bucket: ListObjectsV2 with delimiter '/', GetObject streamed, DeleteObject.</summary>
 internal sealed class S3ShareStore : IShareStore, IDisposable

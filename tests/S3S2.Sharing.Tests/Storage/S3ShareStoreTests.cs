@@ -3,8 +3,9 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Moq;
 using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Storage;
 
-namespace S3S2.Sharing.Tests.Receiving;
+namespace S3S2.Sharing.Tests.Storage;
 
 [TestFixture]
 public sealed class S3ShareStoreTests

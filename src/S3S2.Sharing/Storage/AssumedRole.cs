@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace S3S2.Sharing.Upload;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>The credentials of an uploader that assumes an IAM role (cross-account partners), and the checks of its settings.</summary>
 internal static partial class AssumedRole
@@ -23,8 +23,14 @@ internal static partial class AssumedRole
     /// <summary>Whether <paramref name="value"/> has the form of an IAM role ARN.</summary>
     public static bool IsRoleArn(string? value) => value is not null && RoleArnPattern().IsMatch(value);
 
+    /// <summary>Whether <paramref name="value"/> is an external id STS accepts.</summary>
+    public static bool IsExternalId(string value) => ExternalIdPattern().IsMatch(value);
+
+    /// <summary>Whether <paramref name="value"/> is a role session name STS accepts.</summary>
+    public static bool IsSessionName(string value) => SessionNamePattern().IsMatch(value);
+
     /// <summary>Adds a message per problem of the role settings, naming the value and the fix.</summary>
-    public static void Validate(string client, S3UploaderOptions options, List<string> errors)
+    public static void Validate(string client, S3StoreOptions options, List<string> errors)
     {
         if (options.RoleArn is null)
         {
@@ -41,12 +47,12 @@ internal static partial class AssumedRole
             errors.Add($"{client}: S3 RoleArn '{options.RoleArn}' is not an IAM role ARN. Use the ARN the receiver gave, for example 'arn:aws:iam::111122223333:role/BigDataRider'.");
         }
 
-        if (options.RoleExternalId is not null && !ExternalIdPattern().IsMatch(options.RoleExternalId))
+        if (options.RoleExternalId is not null && !IsExternalId(options.RoleExternalId))
         {
             errors.Add($"{client}: S3 RoleExternalId must be 2 to 1224 characters of letters, digits and +=,.@:/-. Use the external id the receiver gave.");
         }
 
-        if (options.RoleSessionName is not null && !SessionNamePattern().IsMatch(options.RoleSessionName))
+        if (options.RoleSessionName is not null && !IsSessionName(options.RoleSessionName))
         {
             errors.Add($"{client}: S3 RoleSessionName '{options.RoleSessionName}' must be 2 to 64 characters of letters, digits and +=,.@-. Use for example '{DefaultSessionName}'.");
         }

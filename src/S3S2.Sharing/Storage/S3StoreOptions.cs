@@ -1,9 +1,9 @@
 using Amazon.Runtime;
 
-namespace S3S2.Sharing.Upload;
+namespace S3S2.Sharing.Storage;
 
 /// <summary>Options of the S3 uploader.</summary>
-public sealed class S3UploaderOptions
+public sealed class S3StoreOptions
 {
     /// <summary>The smallest part S3 accepts (except the last).</summary>
     public const int MinimumPartSize = 5 * 1024 * 1024;

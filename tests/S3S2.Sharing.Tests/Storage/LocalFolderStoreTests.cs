@@ -1,9 +1,10 @@
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
+using S3S2.Sharing.Storage;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
-namespace S3S2.Sharing.Tests.Upload;
+namespace S3S2.Sharing.Tests.Storage;
 
 [TestFixture]
 public sealed class LocalFolderStoreTests
@@ -44,5 +45,5 @@ public sealed class LocalFolderStoreTests
     }
 
     private static UploadRequest Request(string key, Stream body) =>
-        new(null, key, "application/octet-stream", new Dictionary<string, string>(), null, new PrefixedStream([], 0, body));
+        new(null, key, "application/octet-stream", new Dictionary<string, string>(), ServerSideEncryptionMethod.None, null, new PrefixedStream([], 0, body));
 }
