@@ -14,7 +14,7 @@ public sealed class S3S2ExceptionTests
     /// (like <see cref="FileNotFoundException"/>), which the receive path and its callers catch as such; a receive
     /// callback's own exception is carried through the pipeline and rethrown as the caller threw it.
     /// </summary>
-    private static readonly string[] KeepTheirNetBase = ["S3S2.Sharing.Receiving.ObjectNotFoundException", "S3S2.Sharing.Receiving.ReceiveCallbackFailedException"];
+    private static readonly string[] KeepTheirNetBase = ["S3S2.Sharing.Storage.ObjectNotFoundException", "S3S2.Sharing.Receiving.ReceiveCallbackFailedException"];
 
     [Test]
     public void LibraryExceptions_EveryOne_DerivesFromS3S2Exception()
