@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace S3S2.Sharing.CommandLine;
 
 /// <summary>How <see cref="S3S2Commands"/> builds the commands: their name and the host's services.</summary>
@@ -10,9 +12,17 @@ public sealed class S3S2CommandLineOptions
     /// <summary>
     /// Gets or sets the host's services. When set, the commands log through its <c>ILoggerFactory</c>, and use its
     /// <c>IConfiguration</c>, <c>IAmazonS3</c> and <c>IAmazonKeyManagementService</c> when it registered them (options
-    /// such as <c>--endpoint</c> or <c>--region</c> on the command line still make a client of the library's own), and
-    /// <c>share --client NAME</c> uses a share client the host registered with <c>AddS3S2Sharing(NAME, ...)</c>.
+    /// such as <c>--endpoint</c> or <c>--region</c> on the command line still make a client of the library's own).
     /// </summary>
     /// <value>Default <see langword="null"/>: console logging on standard error and the standard AWS chain.</value>
     public IServiceProvider? Services { get; set; }
+
+    /// <summary>
+    /// Gets or sets the console <c>share</c> draws its live progress on (per file and overall: bytes, rate, time left).
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: standard error when it is a terminal and the invocation's error writer is
+    /// <see cref="Console.Error"/>; otherwise plain progress lines on the invocation's error writer.
+    /// </value>
+    public IAnsiConsole? ProgressConsole { get; set; }
 }

@@ -21,7 +21,9 @@ switch (args)
     case ["bucket-audit"]:
         await BucketAudit.RunAsync();
         return 0;
+    case ["embedded-commands", .. var rest]:
+        return await EmbeddedCommands.RunAsync(rest);
     default:
-        await Console.Error.WriteLineAsync("usage: S3S2.ReadmeSnippets csharp-api|profile|configuration|kms-envelope|etl-session|bucket-audit");
+        await Console.Error.WriteLineAsync("usage: S3S2.ReadmeSnippets csharp-api|profile|configuration|kms-envelope|etl-session|bucket-audit|embedded-commands ARGS");
         return 2;
 }

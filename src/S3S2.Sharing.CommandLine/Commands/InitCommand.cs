@@ -26,6 +26,7 @@ internal static class InitCommand
         var roleExternalId = new Option<string?>("--role-external-id") { Description = "With --role-arn: the external id the role's trust policy requires (sts:ExternalId)." };
         var roleSessionName = new Option<string?>("--role-session-name") { Description = "With --role-arn: the session name you see in CloudTrail; default: s3s2-share." };
         var partnerSigningKey = new Option<string?>("--partner-signing-key") { Description = "The fingerprint of the partner's signing key ('s3s2 keygen --signing'): every share made with the profile must be signed with exactly that key." };
+        PathCompletions.AddTo(pgpKeys, output);
         var command = new Command("init", "Write a share profile for a partner: bucket, prefix, your public key pinned by fingerprint.\n\nExample:\n  s3s2 init --bucket awesomeai-inbox --prefix partners/bigdatarider --region eu-west-1 --pgp-key keys/awesomeai.pub.asc --expire-days 365 --out bigdatarider.profile.json")
         {
             bucket, prefix, partner, prefixRoot, region, endpoint, pgpKeys, kmsKeys, sseKmsKey, expireDays, receiver, output, partnerSigningKey, roleArn, roleExternalId, roleSessionName,

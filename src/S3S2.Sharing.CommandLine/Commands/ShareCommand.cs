@@ -37,6 +37,7 @@ internal static class ShareCommand
         var signKey = new Option<string?>("--sign-key") { Description = "Sign the share with your own OpenPGP secret key (from 's3s2 keygen --signing'), so the receiver can tell it comes from you." };
         var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the --sign-key passphrase." };
 
+        PathCompletions.AddTo(paths, to, pgpKeys, profile, signKey);
         var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --profile awesomeai.profile.json --sign-key bigdatarider.sec.asc --passphrase-env SIGN_PASSPHRASE\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
             paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
@@ -63,7 +64,7 @@ internal static class ShareCommand
                 result.GetValue(passphraseEnv));
             var json = run.Json;
             var silent = json || run.Quiet;
-            var receipt = await RunAsync(settings, run, cancellationToken, silent ? null : ConsoleProgress.CreateIfInteractive()).ConfigureAwait(false);
+            var receipt = await RunAsync(settings, run, cancellationToken, run.ShareProgressView(LocalFileSizes(settings.Paths))).ConfigureAwait(false);
             if (json)
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(receipt, CliJsonContext.Default.ShareReceipt));
@@ -78,7 +79,7 @@ internal static class ShareCommand
         return command;
     }
 
-    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, CommandRun run, CancellationToken cancellationToken, IProgress<ShareProgress>? progress = null)
+    public static async Task<ShareReceipt> RunAsync(ShareSettings settings, CommandRun run, CancellationToken cancellationToken, IShareProgressView? progress = null)
     {
         var fromStdin = settings.Paths.Contains(StdinPath);
         if (fromStdin && settings.Paths.Count > 1)
@@ -264,7 +265,9 @@ internal static class ShareCommand
         var client = provider.GetRequiredService<IShareClient>();
         if (!fromStdin)
         {
-            return await client.ShareAsync(settings.Paths, progress, cancellationToken).ConfigureAwait(false);
+            return progress is null
+                ? await client.ShareAsync(settings.Paths, null, cancellationToken).ConfigureAwait(false)
+                : await progress.RunAsync(p => client.ShareAsync(settings.Paths, p, cancellationToken)).ConfigureAwait(false);
         }
 
         var stdin = Console.OpenStandardInput();
@@ -272,7 +275,9 @@ internal static class ShareCommand
         {
             try
             {
-                return await client.ShareStreamAsync(stdin, settings.StdinName!, progress, cancellationToken).ConfigureAwait(false);
+                return progress is null
+                    ? await client.ShareStreamAsync(stdin, settings.StdinName!, null, cancellationToken).ConfigureAwait(false)
+                    : await progress.RunAsync(p => client.ShareStreamAsync(stdin, settings.StdinName!, p, cancellationToken)).ConfigureAwait(false);
             }
             catch (ArgumentException ex)
             {
@@ -280,6 +285,35 @@ internal static class ShareCommand
                 throw new UsageException($"--name '{settings.StdinName}' cannot be used: {ex.Message.Replace("Rename the file.", "Give another --name.", StringComparison.Ordinal)}");
             }
         }
+    }
+
+    /// <summary>
+    /// The sizes of the files a share of <paramref name="paths"/> reads, by the relative path the share reports (a
+    /// file by its name, a directory's files relative to it), looked up when the progress display first needs them.
+    /// </summary>
+    private static Func<string, long?> LocalFileSizes(IReadOnlyList<string> paths)
+    {
+        var sizes = new Lazy<Dictionary<string, long>>(() =>
+        {
+            var map = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var path in paths.Where(p => p != StdinPath))
+            {
+                if (File.Exists(path))
+                {
+                    map[Path.GetFileName(path)] = new FileInfo(path).Length;
+                }
+                else if (Directory.Exists(path))
+                {
+                    foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories))
+                    {
+                        map[Path.GetRelativePath(path, file.FullName).Replace(Path.DirectorySeparatorChar, '/')] = file.Length;
+                    }
+                }
+            }
+
+            return map;
+        });
+        return relative => sizes.Value.TryGetValue(relative, out var size) ? size : null;
     }
 
     /// <summary>$S3S2_PROFILE, else ~/.s3s2/profile.json when it exists.</summary>

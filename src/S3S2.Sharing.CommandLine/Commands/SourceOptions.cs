@@ -27,6 +27,8 @@ internal sealed class SourceOptions
 
     public Option<string[]> RequiredSigners { get; } = new("--require-signer") { Description = "Receive only shares signed by this partner key: FINGERPRINT, or PREFIX=FINGERPRINT for shares under that prefix only (repeatable). Other shares are refused (exit 3).", Arity = ArgumentArity.OneOrMore };
 
+    public SourceOptions() => PathCompletions.AddTo(From, SecretKeys);
+
     public IEnumerable<Option> Store => [From, Bucket, Endpoint, Region, Prefix];
 
     public ReceiveSettings Read(ParseResult result) => new(

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
 namespace S3S2.Sharing.CommandLine.Invocation;
 
@@ -39,6 +40,28 @@ internal sealed class CommandRun
 
     /// <summary>Writes one line on the error writer, prefixed with the command's name as every error line is.</summary>
     public void ErrorLine(string message) => Error.WriteLine($"{Options.Name}: {message}");
+
+    /// <summary>
+    /// How a share shows progress: not at all with --json or --quiet; live on the options' console or on standard error
+    /// when that is a terminal; else plain lines on the error writer. <paramref name="fileSize"/> gives a file's size
+    /// by the path the share reports, for its row's bar.
+    /// </summary>
+    public IShareProgressView? ShareProgressView(Func<string, long?>? fileSize = null)
+    {
+        if (Json || Quiet)
+        {
+            return null;
+        }
+
+        if (Options.ProgressConsole is { } console)
+        {
+            return new SpectreShareProgress(console, fileSize);
+        }
+
+        return ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected
+            ? new SpectreShareProgress(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), fileSize)
+            : new PlainShareProgress(Error, Options.Name);
+    }
 
     /// <summary>
     /// Logging, configuration and AWS clients for a container a command builds: the host's when it gave its services

@@ -166,14 +166,21 @@ internal sealed class FolderFileSink : IReceivedFileSink
 
     private sealed class Writer(TemporaryFile temporary) : IReceivedFileWriter
     {
-        public Stream Stream => temporary.Stream;
+        private readonly FlushBehindFileStream _stream = new(temporary.Stream);
 
-        public Task CommitAsync(CancellationToken cancellationToken)
+        public Stream Stream => _stream;
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
         {
+            // An early flush that failed may have lost bytes the final fsync would not report again.
+            await _stream.ThrowIfFlushFailedAsync().ConfigureAwait(false);
             temporary.MoveIntoPlace();
-            return Task.CompletedTask;
         }
 
-        public ValueTask DisposeAsync() => temporary.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            await temporary.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -148,6 +148,22 @@ public sealed partial class ReadmeSnippetTests
         Assert.That(run.StandardOutput, Does.Contain("S3.5: ").And.Contain("Fix: "), "a bucket without a TLS-only policy is reported with the fix");
     }
 
+    [Test]
+    public async Task EmbeddedCommands_KeygenAndAMisspeltOptionUnderTheHostsRoot_TheToolsResultsAndExitCodes()
+    {
+        using var folder = new TempDirectory();
+        var program = RepositoryRoot.BuiltProgram(Path.Combine("tests", "S3S2.ReadmeSnippets"), "S3S2.ReadmeSnippets.dll");
+
+        var keygen = await ProcessRunner.RunAsync("dotnet", [program, "embedded-commands", "s3s2", "keygen", "--name", "acme", "--out", folder.Path], null, folder.Path);
+        var misspelt = await ProcessRunner.RunAsync("dotnet", [program, "embedded-commands", "s3s2", "share", "a.csv", "--pgp-kye", "acme.pub.asc"], null, folder.Path);
+
+        Assert.That(keygen.ExitCode, Is.Zero, keygen.StandardError);
+        Assert.That(keygen.StandardOutput, Does.Contain("Fingerprint (partners pin it):"));
+        Assert.That(await File.ReadAllTextAsync(folder.Combine("acme.pub.asc")), Does.StartWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+        Assert.That(misspelt.ExitCode, Is.EqualTo(2));
+        Assert.That(misspelt.StandardError, Does.StartWith("s3s2: unknown option '--pgp-kye' for 'share'. Did you mean '--pgp-key'?"));
+    }
+
     private static TempDirectory SnippetFolder(out Dictionary<string, byte[]> exports)
     {
         var folder = new TempDirectory();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
@@ -20,6 +21,9 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 internal sealed class OpenPgpDecryptor : IDecryptor
 {
     internal const int BufferSize = 64 * 1024;
+
+    /// <summary>The plaintext is handed to the output in pieces of this size (the data layer decrypts 256 KiB at a time).</summary>
+    private const int CopyBufferSize = 256 * 1024;
     private const int PeekSize = 64;
 
     /// <summary>Far more than any RSA-16384 or ECDH session key packet needs; a longer one is not a session key.</summary>
@@ -246,23 +250,48 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         };
     }
 
-    /// <summary>RFC 4880 section 5.9: format, file name and date (not used: the manifest names the file), then the data.</summary>
+    /// <summary>
+    /// RFC 4880 section 5.9: format, file name and date (not used: the manifest names the file), then the data. Each
+    /// piece is written on another thread while the next one is decrypted: what the output does (the receiver's
+    /// SHA-256, the file write) then runs beside the decryption instead of after it. One write at a time, in order.
+    /// </summary>
     private static async Task CopyLiteralBodyAsync(PacketBodyReadStream body, Stream plaintext, CancellationToken cancellationToken)
     {
-        var buffer = new byte[BufferSize];
-        await body.ReadExactlyAsync(buffer.AsMemory(0, 2), cancellationToken).ConfigureAwait(false);
-        await body.ReadExactlyAsync(buffer.AsMemory(0, buffer[1] + 4), cancellationToken).ConfigureAwait(false);
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var (buffer, next) = (ArrayPool<byte>.Shared.Rent(CopyBufferSize), ArrayPool<byte>.Shared.Rent(CopyBufferSize));
+        var writing = Task.CompletedTask;
+        try
         {
-            try
+            await body.ReadExactlyAsync(buffer.AsMemory(0, 2), cancellationToken).ConfigureAwait(false);
+            await body.ReadExactlyAsync(buffer.AsMemory(0, buffer[1] + 4), cancellationToken).ConfigureAwait(false);
+            int read;
+            while ((read = await body.ReadAtLeastAsync(buffer.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await plaintext.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await WrittenAsync(writing).ConfigureAwait(false);
+                var piece = buffer.AsMemory(0, read);
+                writing = Task.Run(async () => await plaintext.WriteAsync(piece, cancellationToken).ConfigureAwait(false), CancellationToken.None);
+                (buffer, next) = (next, buffer);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new PlaintextWriteFailure(ex);
-            }
+
+            await WrittenAsync(writing).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never return (or hand a buffer back) while a write still reads it.
+            await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(next);
+        }
+    }
+
+    private static async Task WrittenAsync(Task writing)
+    {
+        try
+        {
+            await writing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new PlaintextWriteFailure(ex);
         }
     }
 

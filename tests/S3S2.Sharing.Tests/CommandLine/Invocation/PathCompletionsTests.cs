@@ -1,0 +1,57 @@
+using S3S2.Sharing.CommandLine;
+using S3S2.Sharing.Tests.Infrastructure;
+
+namespace S3S2.Sharing.Tests.CommandLine.Invocation;
+
+/// <summary>Tab completion as System.CommandLine offers it: fixed values, option names, paths, the [suggest] directive.</summary>
+[TestFixture]
+[Category("Cli")]
+public sealed class PathCompletionsTests
+{
+    [Test]
+    public void GetCompletions_CompressValue_TheAcceptedValues()
+    {
+        var root = S3S2Commands.CreateRootCommand();
+
+        var labels = root.Parse("share a.csv --compress ").GetCompletions().Select(c => c.Label);
+
+        Assert.That(labels, Is.EquivalentTo(new[] { "none", "zlib" }));
+    }
+
+    [Test]
+    public void GetCompletions_PgpKeyPrefix_FilesAndFoldersOfThatFolder()
+    {
+        using var work = new TempDirectory();
+        work.WriteFile("receiver.pub.asc", [1]);
+        work.WriteFile("receiver.sec.asc", [1]);
+        work.WriteFile("other.txt", [1]);
+        Directory.CreateDirectory(work.Combine("recent"));
+        var root = S3S2Commands.CreateRootCommand();
+        var folder = work.Path + "/";
+
+        var labels = root.Parse($"share a.csv --pgp-key {folder}re").GetCompletions().Select(c => c.Label);
+
+        Assert.That(labels, Is.EqualTo(new[] { folder + "receiver.pub.asc", folder + "receiver.sec.asc", folder + "recent/" }.Order(StringComparer.Ordinal)));
+    }
+
+    [Test]
+    public void GetCompletions_FolderThatIsNotThere_NothingAndNoError()
+    {
+        var root = S3S2Commands.CreateRootCommand();
+
+        var labels = root.Parse("receive --pgp-secret-key /no/such/folder/x").GetCompletions().Select(c => c.Label);
+
+        Assert.That(labels, Is.Empty);
+    }
+
+    [Test]
+    public async Task SuggestDirective_TheRealProgram_PrintsTheCommandsOptions()
+    {
+        const string line = "s3s2 share --sig";
+
+        var result = await S3S2Program.RunAsync($"[suggest:{line.Length}]", line);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Is.EqualTo(new[] { "--sign-key" }));
+    }
+}
