@@ -30,7 +30,7 @@ internal static class ServerSideEncryptionRules
 
         if (AllowedKeyProblem(sse) is { } problem)
         {
-            errors.Add($"{who}: {problem} ({key("AllowedKmsKeyIds")}). Set {key("KmsKeyId")} to one of them.");
+            errors.Add($"{who}: {problem} ({key("AllowedKmsKeyIds")}). Set {key("Method")} = Kms and {key("KmsKeyId")} to one of them.");
         }
     }
 
@@ -66,8 +66,23 @@ internal static class ServerSideEncryptionRules
         }
     }
 
-    private static string? AllowedKeyProblem(ServerSideEncryptionOptions sse) =>
-        sse.Method == ServerSideEncryptionMethod.Kms && sse.AllowedKmsKeyIds.Count > 0 && !sse.AllowedKmsKeyIds.Contains(sse.KmsKeyId ?? string.Empty, StringComparer.Ordinal)
-            ? $"SSE-KMS key '{sse.KmsKeyId ?? "(S3's AWS-managed key)"}' is not among the allowed keys [{string.Join(", ", sse.AllowedKmsKeyIds)}]"
-            : null;
+    private static string? AllowedKeyProblem(ServerSideEncryptionOptions sse)
+    {
+        if (sse.AllowedKmsKeyIds.Count == 0)
+        {
+            return null;
+        }
+
+        // Required with allowed keys means SSE-KMS with one of them: another method would be a quiet downgrade.
+        if (sse.Method != ServerSideEncryptionMethod.Kms)
+        {
+            return sse.Required && sse.Method != ServerSideEncryptionMethod.None
+                ? $"SSE-KMS with one of the allowed keys [{string.Join(", ", sse.AllowedKmsKeyIds)}] is required but the upload asks for {sse.Method}"
+                : null;
+        }
+
+        return sse.AllowedKmsKeyIds.Contains(sse.KmsKeyId ?? string.Empty, StringComparer.Ordinal)
+            ? null
+            : $"SSE-KMS key '{sse.KmsKeyId ?? "(S3's AWS-managed key)"}' is not among the allowed keys [{string.Join(", ", sse.AllowedKmsKeyIds)}]";
+    }
 }

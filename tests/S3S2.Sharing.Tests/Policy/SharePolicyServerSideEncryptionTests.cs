@@ -32,6 +32,16 @@ public sealed class SharePolicyServerSideEncryptionTests
     }
 
     [Test]
+    public async Task AuthorizeAsync_RequiredKmsKeysButS3Managed_RefusesTheDowngrade()
+    {
+        var policy = Policy(new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.S3Managed, Required = true, AllowedKmsKeyIds = { SseKey } });
+
+        var error = await Assert.ThrowsAsync<SharePolicyException>(() => policy.AuthorizeAsync("p/a.encrypted", new Dictionary<string, string>(), new MemoryStream(), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain($"SSE-KMS with one of the allowed keys [{SseKey}] is required but the upload asks for S3Managed"));
+    }
+
+    [Test]
     public async Task AuthorizeAsync_SettingsChangedAfterTheClientWasBuilt_PolicyKeepsWhatItWasGiven()
     {
         var settings = new ServerSideEncryptionOptions { Method = ServerSideEncryptionMethod.Kms, KmsKeyId = SseKey, Required = true };
