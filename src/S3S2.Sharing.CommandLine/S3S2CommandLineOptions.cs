@@ -11,7 +11,7 @@ public sealed class S3S2CommandLineOptions
 
     /// <summary>
     /// Gets or sets the host's services. When set, the commands log through its <c>ILoggerFactory</c>, and use its
-    /// <c>IConfiguration</c>, <c>IAmazonS3</c> and <c>IAmazonKeyManagementService</c> when it registered them (options
+    /// <c>IAmazonS3</c> and <c>IAmazonKeyManagementService</c> when it registered them (options
     /// such as <c>--endpoint</c> or <c>--region</c> on the command line still make a client of the library's own).
     /// </summary>
     /// <value>Default <see langword="null"/>: console logging on standard error and the standard AWS chain.</value>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Amazon.KeyManagementService;
 using Amazon.S3;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -64,7 +63,7 @@ internal sealed class CommandRun
     }
 
     /// <summary>
-    /// Logging, configuration and AWS clients for a container a command builds: the host's when it gave its services
+    /// Logging and AWS clients for a container a command builds: the host's when it gave its services
     /// (its loggers see the library's log lines; its S3 and KMS clients are used unless the command line names an
     /// endpoint or region), else console logging on the error stream.
     /// </summary>
@@ -85,11 +84,6 @@ internal sealed class CommandRun
         if (host is null)
         {
             return services;
-        }
-
-        if (host.GetService<IConfiguration>() is { } configuration)
-        {
-            services.TryAddSingleton(configuration);
         }
 
         if (host.GetService<IAmazonS3>() is { } s3)
