@@ -98,7 +98,7 @@ internal sealed class ShareClientFactory(
         var options = openPgpOptions.Get(name);
         var recipients = OpenPgpRecipientKeys.Load(options.RecipientKeys, time.GetUtcNow().UtcDateTime);
         var encryptor = custom is null
-            ? new OpenPgpEncryptor(recipients, options.Compression)
+            ? new OpenPgpEncryptor(recipients, options.Compression, options.CompressionLevel)
             : CreateCustom(name, custom, "openpgp", OpenPgpEncryptor.ObjectKeySuffix, "AddOpenPgpEncryption(...)");
         if (custom is not null && encryptor is IDisposable owned)
         {

@@ -63,6 +63,24 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
         Assert.That(s3Error!.Failures, Has.Some.Contains("PartSize 1024 bytes").And.Some.Contains("MaxConcurrentParts 0"));
     }
 
+    [TestCase(0)]
+    [TestCase(10)]
+    public void GetService_OpenPgpCompressionLevelOutOfRange_ReportsTheValueAndTheRange(int level)
+    {
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(o => o.Bucket = "b")
+            .AddOpenPgpEncryption(o =>
+            {
+                o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored));
+                o.CompressionLevel = level;
+            });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName));
+
+        Assert.That(error!.Failures, Is.EqualTo(new[] { $"S3S2 client 'default': OpenPGP compression level {level} is out of range. Use 1 (fastest) to 9 (smallest); 5 is the default." }));
+    }
+
     [Test]
     public void GetService_TwoStores_IsAnError()
     {

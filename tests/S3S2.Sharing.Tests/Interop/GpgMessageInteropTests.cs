@@ -64,6 +64,23 @@ public sealed class GpgMessageInteropTests
         Assert.That(status, Does.Contain("GOODMDC"));
     }
 
+    /// <summary>zlib deflated in independent 1 MiB blocks on several cores is still one zlib stream to gpg.</summary>
+    [Test]
+    public async Task EncryptAsync_ZlibAcrossParallelDeflateBlocks_GpgDecryptsByteIdentical(
+        [Values((1024 * 1024) - 40, 1024 * 1024, (3 * 1024 * 1024) + 5)] int size, [Values] bool compressible, [Values(1, 5, 9)] int level)
+    {
+        var (gpg, fingerprint) = Home(KeyKind.Cv25519);
+        var recipients = OpenPgpRecipientKeys.Load([OpenPgpKeySource.FromArmoredString(await gpg.ExportPublicAsync(fingerprint))], DateTime.UtcNow);
+        var plaintext = compressible ? Csv(size) : TestData.Random(size, seed: size);
+
+        var message = await EncryptAsync(new OpenPgpEncryptor(recipients, OpenPgpCompression.Zlib, level), plaintext);
+        var (decrypted, status, exitCode) = await gpg.DecryptAsync(message);
+
+        Assert.That(exitCode, Is.Zero, status);
+        Assert.That(decrypted, Is.EqualTo(plaintext));
+        Assert.That(status, Does.Contain("GOODMDC"));
+    }
+
     [Test]
     public async Task EncryptAsync_RsaAndCv25519Recipients_EachGpgDecryptsAlone([Values] OpenPgpCompression compression)
     {

@@ -29,6 +29,22 @@ public sealed class OpenPgpJsInteropTests
         }
     }
 
+    /// <summary>zlib deflated in independent 1 MiB blocks on several cores is still one zlib stream to OpenPGP.js.</summary>
+    [Test]
+    public async Task EncryptAsync_ZlibAcrossParallelDeflateBlocks_OpenPgpJsDecryptsByteIdentical([Values] bool compressible)
+    {
+        using var folder = new TempDirectory();
+        var size = (3 * 1024 * 1024) + 5;
+        var plaintext = compressible ? TestData.Csv(100_000)[..size] : TestData.Random(size, seed: 5);
+        var input = folder.WriteFile("ours.gpg", await EncryptAsync(TestKeys.Recipients(TestKeys.Receiver), OpenPgpCompression.Zlib, plaintext));
+        var secret = folder.WriteFile("receiver.sec.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.SecretKeyArmored));
+
+        var result = await OpenPgpJs.RunAsync("decrypt", "--key", secret, "--in", input, "--out", folder.Combine("out"));
+
+        Assert.That(result.ExitCode, Is.Zero, () => result.StandardError);
+        Assert.That(await File.ReadAllBytesAsync(folder.Combine("out")), Is.EqualTo(plaintext));
+    }
+
     [Test]
     public async Task EncryptAsync_TamperedMessage_OpenPgpJsRefuses()
     {

@@ -39,6 +39,11 @@ internal sealed class OpenPgpEncryptionOptionsValidator(IServiceProvider service
             errors.Add($"{client}: {Key("OpenPgp:Compression", "OpenPGP compression")} '{options.Compression}' is unknown. Use None or Zlib.");
         }
 
+        if (options.CompressionLevel is < 1 or > 9)
+        {
+            errors.Add($"{client}: {Key("OpenPgp:CompressionLevel", "OpenPGP compression level")} {options.CompressionLevel} is out of range. Use 1 (fastest) to 9 (smallest); {OpenPgpEncryptionOptions.DefaultCompressionLevel} is the default.");
+        }
+
         if (pinsWellFormed && options.PinnedFingerprints.Count > 0 && options.RecipientKeys.Count > 0)
         {
             CheckPins(client, options, errors);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -30,8 +29,9 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
     private readonly IReadOnlyList<OpenPgpRecipient> _recipients;
     private readonly OpenPgpCompression _compression;
+    private readonly int _compressionLevel;
 
-    public OpenPgpEncryptor(IReadOnlyList<OpenPgpRecipient> recipients, OpenPgpCompression compression)
+    public OpenPgpEncryptor(IReadOnlyList<OpenPgpRecipient> recipients, OpenPgpCompression compression, int compressionLevel = OpenPgpEncryptionOptions.DefaultCompressionLevel)
     {
         if (recipients.Count == 0)
         {
@@ -40,6 +40,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
         _recipients = recipients;
         _compression = compression;
+        _compressionLevel = compressionLevel;
         Descriptor = new EncryptionDescriptor(
             "openpgp",
             ObjectKeySuffix,
@@ -85,15 +86,15 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             CryptographicOperations.ZeroMemory(sessionInfo);
 
             PartialLengthWriteStream? compressedPacket = null;
-            ZLibStream? zlib = null;
-            Stream literalTarget = encrypted;
             if (_compression == OpenPgpCompression.Zlib)
             {
                 compressedPacket = new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, LiteralChunkSize);
                 compressedPacket.WriteByte(Zlib);
-                zlib = new ZLibStream(compressedPacket, CompressionLevel.Optimal, leaveOpen: true);
-                literalTarget = zlib;
             }
+
+            // Still one zlib stream (algorithm 2, read by every OpenPGP implementation), deflated on every core.
+            using var zlib = compressedPacket is null ? null : new ParallelZLibStream(compressedPacket, _compressionLevel);
+            Stream literalTarget = (Stream?)zlib ?? encrypted;
 
             var signature = signer?.Begin();
             signature?.GenerateOnePassVersion(false).Encode(literalTarget);
@@ -130,7 +131,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             signature?.Generate().Encode(literalTarget);
             if (zlib is not null)
             {
-                await zlib.DisposeAsync().ConfigureAwait(false);
+                zlib.Complete();
                 compressedPacket!.Complete();
             }
 

@@ -57,6 +57,19 @@ public sealed class OpenPgpDecryptorTests
     }
 
     [Test]
+    public async Task DecryptAsync_LibraryZlibMessageOfSeveralParallelDeflateBlocks_Plaintext()
+    {
+        var content = TestData.Csv(100_000)[..((3 * ParallelZLibStream.DefaultBlockSize) + 7)];
+        var message = await ReceiveTestBed.EncryptAsync(content, OpenPgpCompression.Zlib);
+
+        using var plaintext = new MemoryStream();
+        await Decryptor(TestKeys.Receiver).DecryptAsync(new NonSeekableStream(message), plaintext, Message, CancellationToken.None);
+
+        Assert.That(plaintext.ToArray(), Is.EqualTo(content));
+        Assert.That(message.Length, Is.LessThan(content.Length / 2), "compressed");
+    }
+
+    [Test]
     public async Task DecryptAsync_SourceFailsMidway_ReportsTheSourceErrorNotCorruption()
     {
         var message = await ReceiveTestBed.EncryptAsync(Content, OpenPgpCompression.None);
