@@ -78,7 +78,7 @@ public sealed class S3S2SharingServiceCollectionExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName));
 
-        Assert.That(error!.Failures, Is.EqualTo(new[] { $"S3S2 client 'default': OpenPGP compression level {level} is out of range. Use 1 (fastest) to 9 (smallest); 5 is the default." }));
+        Assert.That(error!.Failures, Is.EqualTo(new[] { $"S3S2 client 'default': OpenPGP compression level {level} is out of range. Use 1 (fastest) to 9 (smallest); 4 is the default." }));
     }
 
     [Test]
