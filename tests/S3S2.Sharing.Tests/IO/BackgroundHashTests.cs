@@ -43,7 +43,7 @@ public sealed class BackgroundHashTests
     {
         var first = RandomNumberGenerator.GetBytes((2 * Block) + 3);
         var second = RandomNumberGenerator.GetBytes(Block + 11);
-        using var hash = new BackgroundHash(HashAlgorithmName.SHA1);
+        using var hash = new BackgroundHash(HashAlgorithmName.SHA256);
 
         hash.Append(first);
         var firstHash = hash.GetHashAndReset();
@@ -52,8 +52,8 @@ public sealed class BackgroundHashTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(firstHash, Is.EqualTo(SHA1.HashData(first)));
-            Assert.That(secondHash, Is.EqualTo(SHA1.HashData(second)));
+            Assert.That(firstHash, Is.EqualTo(SHA256.HashData(first)));
+            Assert.That(secondHash, Is.EqualTo(SHA256.HashData(second)));
         });
     }
 
