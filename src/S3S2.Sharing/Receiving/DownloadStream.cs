@@ -8,8 +8,9 @@ namespace S3S2.Sharing.Receiving;
 /// The body of one download as the decryptor reads it: every read must bring data within the read timeout (a stalled
 /// connection is abandoned, not waited on for ever), and the first error the store raises is kept, so that the pipeline
 /// can tell a cut connection (retry) from a corrupt message even after the decryptor has reported it in its own terms.
-/// While the decryptor works on one chunk (up to 1 MiB: few reads, each with its own timeout and thread hop), the next
-/// one is already being downloaded. The two chunk buffers come from the shared pool and go back to it when the read
+/// While the decryptor works on one chunk (up to 256 KiB: the size the decryptor reads at a time, few enough reads for
+/// their timeouts and thread hops not to count, small enough to stay in the CPU's cache), the next one is already
+/// being downloaded. The two chunk buffers come from the shared pool and go back to it when the read
 /// ahead has ended.
 /// </summary>
 internal sealed class DownloadStream : ReadOnlyStream
@@ -17,7 +18,7 @@ internal sealed class DownloadStream : ReadOnlyStream
     private readonly Stream _inner;
     private readonly TimeSpan _readTimeout;
     private readonly string _description;
-    private const int ChunkSize = 1024 * 1024;
+    private const int ChunkSize = 256 * 1024;
     private readonly CancellationTokenSource _lifetime = new();
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
     private byte[] _spare = ArrayPool<byte>.Shared.Rent(ChunkSize);

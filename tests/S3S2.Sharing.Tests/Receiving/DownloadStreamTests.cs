@@ -3,7 +3,7 @@ using S3S2.Sharing.Receiving;
 namespace S3S2.Sharing.Tests.Receiving;
 
 /// <summary>
-/// A download's body as the decryptor reads it: read ahead in chunks of up to 1 MiB from the shared pool, it gives
+/// A download's body as the decryptor reads it: read ahead in chunks from the shared pool, it gives
 /// every byte in order whatever the piece sizes, and after it is disposed it refuses to read rather than use a buffer
 /// it gave back.
 /// </summary>

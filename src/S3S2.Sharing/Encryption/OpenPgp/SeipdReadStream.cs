@@ -22,11 +22,14 @@ internal sealed class SeipdReadStream : ReadOnlyStream
 
     private readonly Stream _body;
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly IncrementalHash _mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
 
-    // Pooled: a receive of many small files would otherwise put two chunk buffers per file on the large-object heap.
+    // Pooled: a receive of many small files would otherwise put the chunk buffers of each file on the large-object heap.
     private readonly byte[] _cipher = ArrayPool<byte>.Shared.Rent(BlockSize + ChunkSize);
-    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(MdcLength + ChunkSize + BlockSize);
+    private readonly byte[] _plainA = ArrayPool<byte>.Shared.Rent(MdcLength + ChunkSize + BlockSize);
+    private readonly byte[] _plainB = ArrayPool<byte>.Shared.Rent(MdcLength + ChunkSize + BlockSize);
+    private byte[] _plain;
     private readonly byte[] _version = new byte[1];
     private Task _hashing = Task.CompletedTask;
     private int _position;
@@ -42,6 +45,12 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         _body = body;
         _aes = Aes.Create();
         _aes.Key = sessionKey.ToArray();
+
+        // A transform rather than Aes.EncryptEcb, which first copies its whole input into the output.
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
+        _plain = _plainA;
 
         // The first block is the previous ciphertext block of the first chunk: the zero IV (a pooled array holds anything).
         _cipher.AsSpan(0, BlockSize).Clear();
@@ -105,12 +114,13 @@ internal sealed class SeipdReadStream : ReadOnlyStream
     {
         var end = count < ChunkSize;
 
-        // The previous chunk's hash reads the buffer that is about to be rewritten.
-        _hashing.GetAwaiter().GetResult();
-
+        // The plaintext alternates between two buffers, so this chunk is decrypted while the previous one's hash still
+        // reads the other; the buffer written now was hashed two chunks ago, and that hash was awaited in the last call.
         // The bytes held back from the last chunk (the possible MDC) move to the front.
+        var previous = _plain;
+        _plain = ReferenceEquals(previous, _plainA) ? _plainB : _plainA;
         var held = _decrypted - _released;
-        _plain.AsSpan(_released, held).CopyTo(_plain);
+        previous.AsSpan(_released, held).CopyTo(_plain);
         _position = 0;
         _released = 0;
         _decrypted = held;
@@ -121,13 +131,14 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         if (count > 0)
         {
             var blocks = (count + BlockSize - 1) / BlockSize;
-            var keystream = _plain.AsSpan(_decrypted, blocks * BlockSize);
-            _aes.EncryptEcb(_cipher.AsSpan(0, blocks * BlockSize), keystream, PaddingMode.None);
-            Xor(keystream[..count], _cipher.AsSpan(BlockSize, count));
+            _ecb.TransformBlock(_cipher, 0, blocks * BlockSize, _plain, _decrypted);
+            Xor(_plain.AsSpan(_decrypted, count), _cipher.AsSpan(BlockSize, count));
             _cipher.AsSpan(count, BlockSize).CopyTo(_cipher);
             _decrypted += count;
         }
 
+        // The MDC hashes the chunks in order: the previous chunk's hash ends before this one's is added.
+        _hashing.GetAwaiter().GetResult();
         var start = 0;
         if (!_prefixChecked)
         {
@@ -150,8 +161,9 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         if (!end)
         {
             // The MDC's SHA-1 runs on another core while the reader takes this chunk's plaintext.
-            var (offset, length) = (start, _decrypted - MdcLength - start);
-            _hashing = Task.Run(() => _mdc.AppendData(_plain, offset, length));
+            // The buffer is captured: the field points to the other one by the time a late task starts.
+            var (plain, offset, length) = (_plain, start, _decrypted - MdcLength - start);
+            _hashing = Task.Run(() => _mdc.AppendData(plain, offset, length));
             _position = start;
             _released = _decrypted - MdcLength;
             return;
@@ -208,10 +220,12 @@ internal sealed class SeipdReadStream : ReadOnlyStream
 
             // A hash still running on the buffers must end before they and the hash are released.
             ((IAsyncResult)_hashing).AsyncWaitHandle.WaitOne();
+            _ecb.Dispose();
             _aes.Dispose();
             _mdc.Dispose();
             ArrayPool<byte>.Shared.Return(_cipher);
-            ArrayPool<byte>.Shared.Return(_plain);
+            ArrayPool<byte>.Shared.Return(_plainA);
+            ArrayPool<byte>.Shared.Return(_plainB);
         }
 
         base.Dispose(disposing);
