@@ -41,7 +41,8 @@ internal sealed class ReceiveClientFactory(
             (client.Store as IDisposable)?.Dispose();
         }
 
-        if (!_kmsDecryptors.IsEmpty || _kmsClients is not null)
+        // KMS clients are made only for KMS decryptors; the field itself is not read here, as that loads the AWS SDK.
+        if (!_kmsDecryptors.IsEmpty)
         {
             DisposeKms();
         }
