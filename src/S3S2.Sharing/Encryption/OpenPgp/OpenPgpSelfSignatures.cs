@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,7 +17,7 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// Version 4 signatures by an RSA key with SHA-1 or SHA-2 are verified on .NET's <see cref="RSA"/> over the RFC 4880
 /// section 5.2.4 hash: BouncyCastle's <see cref="PgpSignature.InitVerify"/> converts the key again for every signature,
 /// and that conversion checks the modulus (small factors, a Miller-Rabin round: tens of milliseconds at 3072 bits),
-/// which a key load paid once per signature, in every process. The same check still runs, once per key. Every other
+/// which a key load paid once per signature, in every process. The same check still runs, once per distinct key per process. Every other
 /// signature (other algorithms, versions or hashes) is verified by BouncyCastle as before.
 /// </remarks>
 internal static class OpenPgpSelfSignatures
@@ -25,6 +26,12 @@ internal static class OpenPgpSelfSignatures
 
     /// <summary>Each RSA signer's key, converted and checked once; <see langword="null"/> when its modulus was refused.</summary>
     private static readonly ConditionalWeakTable<PgpPublicKey, RSA?> RsaSigners = [];
+
+    /// <summary>
+    /// BouncyCastle's verdict on each RSA public key (modulus and exponent, hex) checked so far: the same key file is
+    /// read more than once per process (the options validator pins it, the client loads it), each read a new object.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> CheckedRsaKeys = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <paramref name="key"/> (the primary key or one of its subkeys) may encrypt: its newest verifying
@@ -238,12 +245,9 @@ internal static class OpenPgpSelfSignatures
     private static RSA? ConvertRsaSigner(PgpPublicKey signer)
     {
         var key = (RsaPublicBcpgKey)signer.PublicKeyPacket.Key;
-        try
-        {
-            // BouncyCastle's own check of the modulus and exponent (what InitVerify ran per signature), once per key.
-            _ = new RsaKeyParameters(false, key.Modulus, key.PublicExponent);
-        }
-        catch (ArgumentException)
+        var modulus = key.Modulus.ToByteArrayUnsigned();
+        var exponent = key.PublicExponent.ToByteArrayUnsigned();
+        if (!CheckedRsaKeys.GetOrAdd(Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent), _ => PassesBouncyCastleCheck(key)))
         {
             return null;
         }
@@ -251,13 +255,27 @@ internal static class OpenPgpSelfSignatures
         var rsa = RSA.Create();
         try
         {
-            rsa.ImportParameters(new RSAParameters { Modulus = key.Modulus.ToByteArrayUnsigned(), Exponent = key.PublicExponent.ToByteArrayUnsigned() });
+            rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
             return rsa;
         }
         catch (CryptographicException)
         {
             rsa.Dispose();
             return null;
+        }
+    }
+
+    /// <summary>BouncyCastle's own check of the modulus and exponent, what <see cref="PgpSignature.InitVerify"/> ran per signature.</summary>
+    private static bool PassesBouncyCastleCheck(RsaPublicBcpgKey key)
+    {
+        try
+        {
+            _ = new RsaKeyParameters(false, key.Modulus, key.PublicExponent);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 }
