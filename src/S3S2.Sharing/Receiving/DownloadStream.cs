@@ -8,17 +8,20 @@ namespace S3S2.Sharing.Receiving;
 /// The body of one download as the decryptor reads it: every read must bring data within the read timeout (a stalled
 /// connection is abandoned, not waited on for ever), and the first error the store raises is kept, so that the pipeline
 /// can tell a cut connection (retry) from a corrupt message even after the decryptor has reported it in its own terms.
-/// While the decryptor works on one 64 KiB chunk, the next one is already being downloaded.
+/// While the decryptor works on one chunk (up to 256 KiB: the size the decryptor reads at a time, few enough reads for
+/// their timeouts and thread hops not to count, small enough to stay in the CPU's cache), the next one is already
+/// being downloaded. The two chunk buffers come from the shared pool and go back to it when the read
+/// ahead has ended.
 /// </summary>
 internal sealed class DownloadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _readTimeout;
     private readonly string _description;
-    private const int ChunkSize = 64 * 1024;
+    private const int ChunkSize = 256 * 1024;
     private readonly CancellationTokenSource _lifetime = new();
-    private byte[] _buffer = new byte[ChunkSize];
-    private byte[] _spare = new byte[ChunkSize];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+    private byte[] _spare = ArrayPool<byte>.Shared.Rent(ChunkSize);
     private Task<int>? _prefetch;
     private int _start;
     private int _end;
@@ -69,7 +72,7 @@ internal sealed class DownloadStream : ReadOnlyStream
             return 0;
         }
 
-        // Decoders read headers a few bytes at a time: serve those from 64 KiB chunks instead of one request each.
+        // Decoders read headers a few bytes at a time: serve those from the chunk instead of one request each.
         if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
         {
             return 0;
@@ -84,6 +87,8 @@ internal sealed class DownloadStream : ReadOnlyStream
     /// <summary>Takes the chunk read ahead (or reads one), then starts reading the next while the caller decrypts this one.</summary>
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
+        // Disposed, the buffers are back in the pool (or about to be).
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         int read;
         if (_prefetch is { } pending)
         {
@@ -93,14 +98,14 @@ internal sealed class DownloadStream : ReadOnlyStream
         }
         else
         {
-            read = await ReadInnerAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            read = await ReadInnerAsync(_buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
         }
 
         _start = 0;
         _end = read;
         if (read > 0)
         {
-            _prefetch = ReadInnerAsync(_spare, _lifetime.Token).AsTask();
+            _prefetch = ReadInnerAsync(_spare.AsMemory(0, ChunkSize), _lifetime.Token).AsTask();
         }
 
         return read > 0;
@@ -159,8 +164,31 @@ internal sealed class DownloadStream : ReadOnlyStream
     private void StopPrefetch()
     {
         _lifetime.Cancel();
-        _prefetch?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var (buffer, spare) = (_buffer, _spare);
+        if (_prefetch is { IsCompleted: false } pending)
+        {
+            // A read still running may yet write into its buffer: the buffers go back to the pool only when it has ended.
+            pending.ContinueWith(
+                t =>
+                {
+                    _ = t.Exception;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(spare);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+        else
+        {
+            _ = _prefetch?.Exception;
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(spare);
+        }
+
         _prefetch = null;
+        (_buffer, _spare) = ([], []);
+        _start = _end = 0;
         _lifetime.Dispose();
     }
 

@@ -10,6 +10,9 @@ namespace S3S2.Sharing.Receiving;
 internal sealed class VerifyingWriteStream : Stream
 {
     private const long MinimumCiphertextCounted = 64 * 1024;
+
+    /// <summary>From this size on, a piece is hashed on another core while it is written; smaller ones are not worth a task.</summary>
+    internal const int ParallelHashMinimum = 128 * 1024;
     private readonly Stream _inner;
     private readonly long _expectedSize;
     private readonly string _description;
@@ -78,8 +81,34 @@ internal sealed class VerifyingWriteStream : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Account(buffer.Span);
-        return _inner.WriteAsync(buffer, cancellationToken);
+        if (buffer.Length < ParallelHashMinimum)
+        {
+            Account(buffer.Span);
+            return _inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        return WriteHashingBesideAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>
+    /// The SHA-256 of a large piece runs on another core while the piece is written: the hash and the write (a copy into
+    /// the page cache) each take about as long as the decryption, so in turn they would be the pipeline's slowest stage.
+    /// </summary>
+    private async ValueTask WriteHashingBesideAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        Check(buffer.Length);
+        var hashing = Task.Run(() => _hash.AppendData(buffer.Span), CancellationToken.None);
+        try
+        {
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The caller may reuse the buffer once this returns, and the next piece's hash must follow this one.
+            await hashing.ConfigureAwait(false);
+        }
+
+        BytesWritten += buffer.Length;
     }
 
     public override void Flush() => _inner.Flush();
@@ -104,24 +133,29 @@ internal sealed class VerifyingWriteStream : Stream
 
     private void Account(ReadOnlySpan<byte> buffer)
     {
+        Check(buffer.Length);
+        _hash.AppendData(buffer);
+        BytesWritten += buffer.Length;
+    }
+
+    /// <summary>Throws (and keeps the error) when <paramref name="count"/> more bytes would pass the manifest's size or the expansion limit.</summary>
+    private void Check(int count)
+    {
         if (Failure is not null)
         {
             throw Failure;
         }
 
-        if (BytesWritten + buffer.Length > _expectedSize)
+        if (BytesWritten + count > _expectedSize)
         {
             throw Failure = new IntegrityException($"{_description}: decrypts to more than the {_expectedSize} bytes the manifest lists. The object was replaced or modified; ask the sender to share it again.");
         }
 
-        if (_ciphertextBytes is not null && BytesWritten + buffer.Length > _maxRatio * Math.Max(_ciphertextBytes(), MinimumCiphertextCounted))
+        if (_ciphertextBytes is not null && BytesWritten + count > _maxRatio * Math.Max(_ciphertextBytes(), MinimumCiphertextCounted))
         {
             throw Failure = new ReceiveLimitException(string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"{_description}: decompresses to more than {_maxRatio} times its ciphertext ({BytesWritten + buffer.Length} bytes from {_ciphertextBytes()}); refused as a decompression bomb, nothing of it was kept. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."));
+                $"{_description}: decompresses to more than {_maxRatio} times its ciphertext ({BytesWritten + count} bytes from {_ciphertextBytes()}); refused as a decompression bomb, nothing of it was kept. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."));
         }
-
-        _hash.AppendData(buffer);
-        BytesWritten += buffer.Length;
     }
 }

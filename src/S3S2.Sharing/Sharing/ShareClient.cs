@@ -199,7 +199,10 @@ internal sealed partial class ShareClient : IShareClient
     internal async Task EncryptAndUploadAsync(string key, EncryptionContext context, Stream plaintext, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+        // Large segments: the encryptors hand over about 1 MiB at a time, and every segment is a rent, a return and a
+        // boundary the reader's copy crosses. The pause threshold leaves room for a few such writes, so the encryptor
+        // seldom waits for the upload side, nor the upload side for the encryptor.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, minimumSegmentSize: 256 * 1024, useSynchronizationContext: false));
         var encrypting = Task.Run(
             async () =>
             {

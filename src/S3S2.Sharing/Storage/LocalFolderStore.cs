@@ -11,6 +11,12 @@ namespace S3S2.Sharing.Storage;
 internal sealed class LocalFolderStore : IUploader, IShareStore
 {
     private const int BufferSize = 64 * 1024;
+
+    /// <summary>
+    /// Objects are copied to their file in pieces of up to this size (a pooled buffer): each write is a system call and
+    /// a hand-off to another thread, and each read a pass of the policy's checks, so large pieces mean few of them.
+    /// </summary>
+    private const int CopySize = 1024 * 1024;
     private readonly string _root;
 
     public LocalFolderStore(string folder)
@@ -26,7 +32,7 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
         var temporary = TemporaryFile.Beside(target, ownerOnly: false);
         await using (temporary.ConfigureAwait(false))
         {
-            await request.Body.CopyToAsync(temporary.Stream, BufferSize, cancellationToken).ConfigureAwait(false);
+            await request.Body.CopyToAsync(temporary.Stream, CopySize, cancellationToken).ConfigureAwait(false);
 
             // Only the manifest, the share's commit point, waits for the disk: an fsync per object cost a share of
             // many small files most of its time. After a crash an object may be lost or short, which the receiver

@@ -19,6 +19,7 @@ public sealed class EsdkJsInteropTests
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, 1)]
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, (5 * Frame) + 3)]
     [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, (3 * KmsEnvelopeEncryptionOptions.DefaultFrameLength) + 1, KmsEnvelopeEncryptionOptions.DefaultFrameLength)]
+    [TestCase(KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, (2 * 1024 * 1024) + 5)]
     public async Task EncryptAsync_OurMessage_DecryptsWithOfficialJsSdk(KmsAlgorithmSuite suite, int size, int frameLength = Frame)
     {
         using var folder = new TempDirectory();

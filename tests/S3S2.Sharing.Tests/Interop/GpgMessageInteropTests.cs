@@ -14,7 +14,7 @@ namespace S3S2.Sharing.Tests.Interop;
 [Category("Interop")]
 public sealed class GpgMessageInteropTests
 {
-    private static readonly int[] Sizes = [0, 1, 15, 16, 17, 65535, 65536, 65537, (1024 * 1024) + 3];
+    private static readonly int[] Sizes = [0, 1, 15, 16, 17, 65535, 65536, 65537, (1024 * 1024) + 3, (3 * 1024 * 1024) + 5];
     private Gpg _rsa = null!;
     private Gpg _ecc = null!;
     private string _rsaFingerprint = null!;

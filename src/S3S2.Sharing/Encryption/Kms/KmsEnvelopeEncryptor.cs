@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Amazon.KeyManagementService;
+using S3S2.Sharing.IO;
 
 namespace S3S2.Sharing.Encryption.Kms;
 
@@ -9,7 +10,7 @@ namespace S3S2.Sharing.Encryption.Kms;
 /// Writes AWS Encryption SDK messages (format version 2, framed, key commitment): a data key from KMS shared by the
 /// messages of a share within the reuse bounds (see <see cref="KmsDataKeyCache"/>), one encrypted data key per
 /// configured KMS key, the share id in the encryption context; a fresh message id, so a fresh derived key, per message.
-/// Streams: memory holds two frames of plaintext and one of ciphertext, whatever the file size.
+/// Streams: memory holds two pieces of about 1 MiB of plaintext and one of ciphertext, whatever the file size.
 /// </summary>
 internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
 {
@@ -29,6 +30,12 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     private readonly int _frameLength;
     private readonly IReadOnlyDictionary<string, string> _extraContext;
     private readonly KmsDataKeyCache _dataKeys;
+
+    /// <summary>The plaintext is read (and the frames written) in pieces of about this size: whole frames, at least one.</summary>
+    private const int ReadSize = 1024 * 1024;
+
+    /// <summary>The most a frame adds to its content: final-frame marker, sequence number, IV, content length, tag.</summary>
+    private const int MaxFrameOverhead = 4 + 4 + EsdkFormat.IvLength + 4 + EsdkFormat.TagLength;
 
     public KmsEnvelopeEncryptor(
         IAmazonKeyManagementService kms,
@@ -78,7 +85,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         var key = EsdkFormat.DeriveEncryptionKey(lease.DataKey, messageId, _suiteId);
         var commitKey = EsdkFormat.DeriveCommitKey(lease.DataKey, messageId);
 
-        using var hash = signer is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
+        using var hash = signer is null ? null : new BackgroundHash(HashAlgorithmName.SHA384);
         using var aes = new AesGcm(key, EsdkFormat.TagLength);
         CryptographicOperations.ZeroMemory(key);
 
@@ -125,9 +132,9 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         return new KmsEncryptionMaterials(dataKey, encryptedDataKeys, pairs, signingKey);
     }
 
-    private static async Task WriteAsync(Stream target, ReadOnlyMemory<byte> bytes, IncrementalHash? hash, CancellationToken cancellationToken)
+    private static async Task WriteAsync(Stream target, ReadOnlyMemory<byte> bytes, BackgroundHash? hash, CancellationToken cancellationToken)
     {
-        hash?.AppendData(bytes.Span);
+        hash?.Append(bytes.Span);
         await target.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
@@ -163,32 +170,54 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     }
 
     /// <summary>
-    /// Reads one frame ahead so the last frame is known before it is written: it is written as the final frame
-    /// (possibly a full one; empty only for an empty plaintext).
+    /// Reads about 1 MiB of whole frames at a time and one such piece ahead, so the next read (and the share's SHA-256
+    /// behind it, on another thread) runs while this piece is encrypted; the last frame is known before it is written:
+    /// it is written as the final frame (possibly a full one; empty only for an empty plaintext). The frames of a piece
+    /// go out in one write, and the footer's SHA-384 of them runs on another thread (<see cref="BackgroundHash"/>).
     /// </summary>
-    private async Task WriteFramesAsync(Stream plaintext, Stream ciphertext, AesGcm aes, byte[] messageId, IncrementalHash? hash, KmsDataKeyCache.Lease lease, CancellationToken cancellationToken)
+    private async Task WriteFramesAsync(Stream plaintext, Stream ciphertext, AesGcm aes, byte[] messageId, BackgroundHash? hash, KmsDataKeyCache.Lease lease, CancellationToken cancellationToken)
     {
-        var current = ArrayPool<byte>.Shared.Rent(_frameLength);
-        var next = ArrayPool<byte>.Shared.Rent(_frameLength);
-        var frame = ArrayPool<byte>.Shared.Rent(_frameLength + 4 + 4 + EsdkFormat.IvLength + 4 + EsdkFormat.TagLength);
+        var framesPerPiece = Math.Max(1, ReadSize / _frameLength);
+        var pieceLength = framesPerPiece * _frameLength;
+        var current = ArrayPool<byte>.Shared.Rent(pieceLength);
+        var next = ArrayPool<byte>.Shared.Rent(pieceLength);
+        var frames = ArrayPool<byte>.Shared.Rent(framesPerPiece * (_frameLength + MaxFrameOverhead));
         var aad = new byte[EsdkFormat.MaxFrameAadLength];
+        var currentLength = 0;
+        var filled = 0;
+        Task<int>? reading = null;
         try
         {
-            var currentLength = await plaintext.ReadAtLeastAsync(current.AsMemory(0, _frameLength), _frameLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            for (uint sequence = 1; ; sequence++)
+            currentLength = await plaintext.ReadAtLeastAsync(current.AsMemory(0, pieceLength), pieceLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            filled = currentLength;
+            for (uint sequence = 1; ; )
             {
-                var nextLength = currentLength < _frameLength
-                    ? 0
-                    : await plaintext.ReadAtLeastAsync(next.AsMemory(0, _frameLength), _frameLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                var isFinal = nextLength == 0;
-                if (!isFinal && sequence == EsdkFormat.FinalFrameMarker - 1)
+                // A piece shorter than asked for is the end of the plaintext: nothing to read after it.
+                reading = currentLength < pieceLength
+                    ? Task.FromResult(0)
+                    : plaintext.ReadAtLeastAsync(next.AsMemory(0, pieceLength), pieceLength, throwOnEndOfStream: false, cancellationToken).AsTask();
+                var written = 0;
+                var offset = 0;
+
+                // Every frame but the piece's last has more plaintext after it, so it is a regular frame.
+                while (currentLength - offset > _frameLength)
                 {
-                    throw new InvalidOperationException($"The plaintext needs more than {EsdkFormat.FinalFrameMarker - 1} frames of {_frameLength} bytes. Use a larger FrameLength.");
+                    CheckSequence(sequence, isFinal: false);
+                    written += EncryptFrame(aes, messageId, sequence++, isFinal: false, current.AsSpan(offset, _frameLength), frames.AsSpan(written), aad);
+                    offset += _frameLength;
+                    lease.AddBytes(_frameLength);
                 }
 
-                var length = EncryptFrame(aes, messageId, sequence, isFinal, current.AsSpan(0, currentLength), frame, aad);
-                lease.AddBytes(currentLength);
-                await WriteAsync(ciphertext, frame.AsMemory(0, length), hash, cancellationToken).ConfigureAwait(false);
+                var nextLength = await reading.ConfigureAwait(false);
+                reading = null;
+                filled = Math.Max(filled, nextLength);
+                var isFinal = nextLength == 0;
+                CheckSequence(sequence, isFinal);
+
+                written += EncryptFrame(aes, messageId, sequence++, isFinal, current.AsSpan(offset, currentLength - offset), frames.AsSpan(written), aad);
+                lease.AddBytes(currentLength - offset);
+                hash?.Append(frames.AsSpan(0, written));
+                await ciphertext.WriteAsync(frames.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
                 if (isFinal)
                 {
                     return;
@@ -200,11 +229,27 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(current);
-            CryptographicOperations.ZeroMemory(next);
+            if (reading is not null)
+            {
+                // Never leave a read running on the caller's stream (nor filling a returned buffer) once this call has ended.
+                await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                filled = pieceLength;
+            }
+
+            // The plaintext may be the caller's secret: pooled buffers go back cleared (as far as reads filled them).
+            CryptographicOperations.ZeroMemory(current.AsSpan(0, filled));
+            CryptographicOperations.ZeroMemory(next.AsSpan(0, filled));
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(next);
-            ArrayPool<byte>.Shared.Return(frame);
+            ArrayPool<byte>.Shared.Return(frames);
+        }
+    }
+
+    private void CheckSequence(uint sequence, bool isFinal)
+    {
+        if (!isFinal && sequence == EsdkFormat.FinalFrameMarker - 1)
+        {
+            throw new InvalidOperationException($"The plaintext needs more than {EsdkFormat.FinalFrameMarker - 1} frames of {_frameLength} bytes. Use a larger FrameLength.");
         }
     }
 

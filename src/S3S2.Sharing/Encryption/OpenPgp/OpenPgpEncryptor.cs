@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -27,6 +28,12 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
     /// <summary>Ciphertext is handed to the output in pieces of about this size (the inner layers are synchronous).</summary>
     private const int FlushThreshold = 256 * 1024;
+
+    /// <summary>
+    /// The plaintext is read in pieces of this size (pooled): a read (and the share's SHA-256 behind it) is a hand-off
+    /// to another thread, so large reads mean few of them, and whole literal chunks then pass the packet layer uncopied.
+    /// </summary>
+    private const int ReadSize = 1024 * 1024;
 
     private readonly IReadOnlyList<OpenPgpRecipient> _recipients;
     private readonly OpenPgpCompression _compression;
@@ -62,7 +69,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(context);
 
-        var pending = new MemoryStream(FlushThreshold + (2 * BufferSize));
+        var pending = new MemoryStream(BufferSize);
         var sessionInfo = new byte[1 + SessionKeyLength + 2];
         try
         {
@@ -102,14 +109,16 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
             // The next read (and whatever the source does on it, such as the share's SHA-256) runs while this block is
             // encrypted: reading ahead by one buffer keeps both cores busy.
-            var (buffer, next) = (new byte[BufferSize], new byte[BufferSize]);
-            var reading = plaintext.ReadAsync(buffer, cancellationToken).AsTask();
+            var (buffer, next) = (ArrayPool<byte>.Shared.Rent(ReadSize), ArrayPool<byte>.Shared.Rent(ReadSize));
+            var reading = plaintext.ReadAsync(buffer.AsMemory(0, ReadSize), cancellationToken).AsTask();
+            var used = 0;
             try
             {
                 int read;
                 while ((read = await reading.ConfigureAwait(false)) > 0)
                 {
-                    reading = plaintext.ReadAsync(next, cancellationToken).AsTask();
+                    used = Math.Max(used, read);
+                    reading = plaintext.ReadAsync(next.AsMemory(0, ReadSize), cancellationToken).AsTask();
                     literal.Write(buffer, 0, read);
                     signature?.Update(buffer, 0, read);
                     (buffer, next) = (next, buffer);
@@ -123,7 +132,16 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             {
                 // Never leave a read running on the caller's stream once this call has ended.
                 await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                used = ReadSize;
                 throw;
+            }
+            finally
+            {
+                // The plaintext may be the caller's secret: pooled buffers go back cleared (as far as reads filled them).
+                CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+                CryptographicOperations.ZeroMemory(next.AsSpan(0, used));
+                ArrayPool<byte>.Shared.Return(buffer);
+                ArrayPool<byte>.Shared.Return(next);
             }
 
             literal.Complete();

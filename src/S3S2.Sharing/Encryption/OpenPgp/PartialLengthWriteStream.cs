@@ -42,15 +42,9 @@ internal sealed class PartialLengthWriteStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer, buffer.AsSpan(offset, count), offset);
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) => Write(null, buffer, 0);
-
-    /// <summary>
-    /// Writes <paramref name="buffer"/>, which starts at <paramref name="offset"/> of <paramref name="array"/> when that is
-    /// given: chunks passed straight on then go as arrays, which lets the encryption layer hash them on another core.
-    /// </summary>
-    private void Write(byte[]? array, ReadOnlySpan<byte> buffer, int offset)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         while (!buffer.IsEmpty)
@@ -68,17 +62,8 @@ internal sealed class PartialLengthWriteStream : Stream
             if (_count == 0 && buffer.Length > _chunk.Length)
             {
                 _target.WriteByte(_partialLength);
-                if (array is null)
-                {
-                    _target.Write(buffer[.._chunk.Length]);
-                }
-                else
-                {
-                    _target.Write(array, offset, _chunk.Length);
-                }
-
+                _target.Write(buffer[.._chunk.Length]);
                 buffer = buffer[_chunk.Length..];
-                offset += _chunk.Length;
                 continue;
             }
 
@@ -86,7 +71,6 @@ internal sealed class PartialLengthWriteStream : Stream
             buffer[..take].CopyTo(_chunk.AsSpan(_count));
             _count += take;
             buffer = buffer[take..];
-            offset += take;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using S3S2.Sharing.IO;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
@@ -6,17 +7,18 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// Writes a symmetrically encrypted integrity protected data packet (RFC 4880 sections 5.13 and 5.14, version 1):
 /// AES in CFB mode with 128-bit feedback and a zero IV over a random prefix (16 bytes and a repeat of their last two),
 /// the inner packets and the modification detection code (0xD3 0x14 and the SHA-1 of everything before it). The
-/// cipher and hash are .NET's (hardware AES and SHA), the framing is partial body lengths.
+/// cipher and hash are .NET's (hardware AES and SHA), the framing is partial body lengths. CFB encryption is serial, so
+/// the MDC's SHA-1 runs on another core (<see cref="BackgroundHash"/>): this thread never waits for a hash it does not
+/// need until <see cref="Complete"/>.
 /// </summary>
 internal sealed class SeipdWriteStream : Stream
 {
     private const int BlockSize = 16;
     private const int OutputSize = 256 * 1024;
-    private const int ParallelHashThreshold = 32 * 1024;
 
     private readonly PartialLengthWriteStream _packet;
     private readonly Aes _aes;
-    private readonly IncrementalHash _mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly BackgroundHash _mdc = new(HashAlgorithmName.SHA1);
     private readonly byte[] _output = new byte[OutputSize];
     private readonly byte[] _feedback = new byte[BlockSize];
     private readonly byte[] _pending = new byte[BlockSize];
@@ -51,34 +53,12 @@ internal sealed class SeipdWriteStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>
-    /// Large writes hash on another core while this one encrypts: CFB encryption is serial, so the MDC's SHA-1 would
-    /// otherwise add its whole time to the message's.
-    /// </summary>
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        if (count < ParallelHashThreshold)
-        {
-            Write(buffer.AsSpan(offset, count));
-            return;
-        }
-
-        ObjectDisposedException.ThrowIf(_completed, this);
-        var hashing = Task.Run(() => _mdc.AppendData(buffer, offset, count));
-        try
-        {
-            Encrypt(buffer.AsSpan(offset, count));
-        }
-        finally
-        {
-            hashing.GetAwaiter().GetResult();
-        }
-    }
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        _mdc.AppendData(buffer);
+        _mdc.Append(buffer);
         Encrypt(buffer);
     }
 
@@ -93,7 +73,7 @@ internal sealed class SeipdWriteStream : Stream
         }
 
         ReadOnlySpan<byte> mdcHeader = [0xC0 | OpenPgpPackets.TagModificationDetectionCode, 20];
-        _mdc.AppendData(mdcHeader);
+        _mdc.Append(mdcHeader);
         Encrypt(mdcHeader);
         Span<byte> digest = stackalloc byte[20];
         _mdc.GetHashAndReset(digest);

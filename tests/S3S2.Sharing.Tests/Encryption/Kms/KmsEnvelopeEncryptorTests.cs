@@ -28,6 +28,25 @@ public sealed class KmsEnvelopeEncryptorTests
         }
     }
 
+    /// <summary>
+    /// The plaintext is read about 1 MiB of whole frames at a time (209 frames of 5,000 bytes: 1,045,000 bytes); the
+    /// frames on both sides of a piece's end, and a final frame that is full or ends a piece, still number and decrypt.
+    /// </summary>
+    [TestCase(4096, 1024 * 1024)]
+    [TestCase(4096, (1024 * 1024) + 1)]
+    [TestCase(5000, 1_045_000 - 1)]
+    [TestCase(5000, 1_045_000)]
+    [TestCase(5000, 1_045_000 + 1)]
+    [TestCase(5000, (2 * 1_045_000) + 4999)]
+    public async Task EncryptAsync_SizesAroundTheReadPiece_RoundTrip(int frameLength, int size)
+    {
+        var plaintext = TestData.Random(size, seed: size);
+
+        var message = await KmsTestMessages.EncryptAsync(plaintext, KmsAlgorithmSuite.AesGcm256HkdfSha512CommitEcdsaP384, frameLength);
+
+        Assert.That(await KmsTestMessages.DecryptAsync(message), Is.EqualTo(plaintext));
+    }
+
     [Test]
     public async Task EncryptAsync_SeveralMiBWithDefaultFrames_RoundTripsThroughNonSeekableStreams()
     {

@@ -63,7 +63,7 @@ public sealed class SeipdReadStreamTests
     [TestCase(0)]
     [TestCase(1)]
     [TestCase(Chunk + 5)]
-    public void ReadAsync_OneCiphertextByteChanged_RefusedWithoutReachingTheEnd(int length)
+    public async Task ReadAsync_OneCiphertextByteChanged_RefusedWithoutReachingTheEnd(int length)
     {
         var (key, _, body) = Message(length, seed: 3);
         var random = new Random(length);
@@ -72,12 +72,49 @@ public sealed class SeipdReadStreamTests
             var tampered = (byte[])body.Clone();
             tampered[1 + random.Next(tampered.Length - 1)] ^= (byte)(1 + random.Next(255));
 
-            Assert.ThrowsAsync<MalformedMessageException>(async () =>
+            // Awaited: NUnit's ThrowsAsync checks only when its task is awaited.
+            await Assert.ThrowsAsync<MalformedMessageException>(async () =>
             {
                 using var stream = new SeipdReadStream(new ShortReadStream(tampered, seed: attempt, maxRead: 70_000), key);
                 await ReadAllAsync(stream, random);
             });
         }
+    }
+
+    [TestCase(1000)]
+    [TestCase((2 * Chunk) + 7)]
+    public async Task ReadAsync_SharedPoolHoldsDirtyBuffers_SameBytesAsDotNetCfbDecryption(int length)
+    {
+        var (key, _, body) = Message(length, seed: 11);
+        var expected = DotNetCfbDecrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
+
+        // The chunk buffers come from the shared pool: arrays handed back dirty must not leak into the IV or the output.
+        var dirty = Enumerable.Range(0, 4).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk + 64)).ToList();
+        foreach (var array in dirty)
+        {
+            array.AsSpan().Fill(0xA5);
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+        }
+
+        using var stream = new SeipdReadStream(new ShortReadStream(body, seed: 5, maxRead: 3 * Chunk), key);
+        var read = await ReadAllAsync(stream, new Random(6));
+
+        Assert.That(read, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ReadAsync_AfterDispose_ThrowsObjectDisposedAndASecondDisposeIsHarmless()
+    {
+        var (key, _, body) = Message(Chunk + 5, seed: 9);
+        var stream = new SeipdReadStream(new MemoryStream(body), key);
+        Assert.That(await stream.ReadAsync(new byte[100]), Is.EqualTo(100));
+
+        stream.Dispose();
+        stream.Dispose();
+
+        // Its chunk buffers went back to the shared pool: reading on must not touch them.
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await stream.ReadExactlyAsync(new byte[100]));
+        Assert.Throws<ObjectDisposedException>(() => stream.ReadExactly(new byte[1]));
     }
 
     /// <summary>
