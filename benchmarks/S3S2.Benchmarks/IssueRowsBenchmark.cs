@@ -130,7 +130,8 @@ internal static class IssueRowsBenchmark
             Console.WriteLine();
             Header();
 
-            // Start-up, in every row: a share of a 1-line file, the tool and the build output, each the median of 5 runs.
+            // Start-up, in every row: a share of a 1-line file, the tool and the build output, and a decrypt of a 1-line
+            // message (the secret key's loading), each the median of 5 runs.
             if (Wants("start"))
             {
                 var line = Path.Combine(work, "one-line.csv");
@@ -142,7 +143,14 @@ internal static class IssueRowsBenchmark
                 Row("share a 1-line file --to DIR (tool)", toolOne, "gpg --encrypt", gpgOne, null);
                 Row("same, 'dotnet s3s2.dll' (build output)", builtOne, "gpg --encrypt", gpgOne, null);
                 Line(string.Create(CultureInfo.InvariantCulture, $"{"start-up: tool / build output",-44} {builtOne.Seconds / toolOne.Seconds,8:F2}x faster, CPU {toolOne.CpuSeconds:F2} s vs {builtOne.CpuSeconds:F2} s"));
-                Delete(store, Path.Combine(work, "one-line.csv.gpg"));
+
+                // The receive side's start-up: loading the secret key and unlocking it, in every decrypt and receive.
+                var message = Path.Combine(work, "one-line.csv.gpg");
+                var gpgDecryptOne = await MedianAsync(() => TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "one-line.gpg.out"), "--decrypt", message]));
+                var toolDecryptOne = await MedianAsync(() => TimeAsync(tool, ["decrypt", message, "--out", Path.Combine(work, "one-line.s3s2.out"), "--pgp-secret-key", secretKey]));
+                Row("decrypt a 1-line message gpg wrote (tool)", toolDecryptOne, "gpg --decrypt", gpgDecryptOne, null);
+                await SameBytesAsync(line, Path.Combine(work, "one-line.s3s2.out"));
+                Delete(store, message, Path.Combine(work, "one-line.gpg.out"), Path.Combine(work, "one-line.s3s2.out"));
             }
 
             // Target 1: OpenPGP encrypt, 512 MiB, to a local folder store.

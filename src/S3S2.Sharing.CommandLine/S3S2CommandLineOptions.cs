@@ -17,6 +17,9 @@ public sealed class S3S2CommandLineOptions
     /// <value>Default <see langword="null"/>: console logging on standard error and the standard AWS chain.</value>
     public IServiceProvider? Services { get; set; }
 
+    // Typed object, not IAnsiConsole: a share whose progress is plain lines then never loads Spectre.Console.
+    private object? _progressConsole;
+
     /// <summary>
     /// Gets or sets the console <c>share</c> draws its live progress on (per file and overall: bytes, rate, time left).
     /// </summary>
@@ -24,5 +27,12 @@ public sealed class S3S2CommandLineOptions
     /// Default <see langword="null"/>: standard error when it is a terminal and the invocation's error writer is
     /// <see cref="Console.Error"/>; otherwise plain progress lines on the invocation's error writer.
     /// </value>
-    public IAnsiConsole? ProgressConsole { get; set; }
+    public IAnsiConsole? ProgressConsole
+    {
+        get => (IAnsiConsole?)_progressConsole;
+        set => _progressConsole = value;
+    }
+
+    /// <summary>Whether <see cref="ProgressConsole"/> is set, asked without touching (so loading) Spectre.Console's types.</summary>
+    internal bool HasProgressConsole => _progressConsole is not null;
 }

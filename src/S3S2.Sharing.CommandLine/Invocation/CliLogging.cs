@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace S3S2.Sharing.CommandLine.Invocation;
@@ -8,8 +9,13 @@ internal static class CliLogging
 {
     public static IServiceCollection AddCliLogging(this IServiceCollection services, bool verbose, LogLevel normalLevel) =>
         services.AddLogging(logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddCliLogger()
             .SetMinimumLevel(verbose ? LogLevel.Debug : normalLevel)
             .AddFilter("Microsoft", LogLevel.Warning));
+
+    private static ILoggingBuilder AddCliLogger(this ILoggingBuilder logging)
+    {
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CliLoggerProvider>());
+        return logging;
+    }
 }

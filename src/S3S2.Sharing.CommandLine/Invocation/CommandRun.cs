@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using Amazon.KeyManagementService;
 using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,13 +53,14 @@ internal sealed class CommandRun
             return null;
         }
 
-        if (Options.ProgressConsole is { } console)
+        // Spectre.Console is touched only in the methods below, so a share whose progress is plain lines never loads it.
+        if (Options.HasProgressConsole)
         {
-            return new SpectreShareProgress(console, fileSize);
+            return OnProgressConsole(fileSize);
         }
 
         return ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected
-            ? new SpectreShareProgress(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), fileSize)
+            ? OnStandardError(fileSize)
             : new PlainShareProgress(Error, Options.Name);
     }
 
@@ -81,11 +83,19 @@ internal sealed class CommandRun
             services.AddCliLogging(Verbose, normalLevel);
         }
 
-        if (host is null)
+        if (host is not null)
         {
-            return services;
+            AddHostAwsClients(services, host);
         }
 
+        return services;
+    }
+
+    // Apart, so that a run without host services (the s3s2 tool) does not load the AWS SDK's assemblies here: a share
+    // to a local folder never needs them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddHostAwsClients(IServiceCollection services, IServiceProvider host)
+    {
         if (host.GetService<IAmazonS3>() is { } s3)
         {
             services.TryAddSingleton(s3);
@@ -95,7 +105,12 @@ internal sealed class CommandRun
         {
             services.TryAddSingleton(kms);
         }
-
-        return services;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private SpectreShareProgress OnProgressConsole(Func<string, long?>? fileSize) => new(Options.ProgressConsole!, fileSize);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SpectreShareProgress OnStandardError(Func<string, long?>? fileSize) =>
+        new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), fileSize);
 }

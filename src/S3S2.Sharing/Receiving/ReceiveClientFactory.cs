@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,9 @@ internal sealed class ReceiveClientFactory(
     IOptions<RegisteredClientNames> registeredNames) : IReceiveClientFactory, IDisposable
 {
     private readonly NamedClients<(ReceiveClient Client, IShareStore? Store)> _clients = new();
-    private readonly ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService> _kmsClients = new();
+    // Made on first use, and touched only in methods of their own: a receive without KMS keys (decrypt of an OpenPGP
+    // file) then never loads the AWS SDK's assemblies, a noticeable part of the process's start-up.
+    private ConcurrentDictionary<(string Client, string Endpoint), IAmazonKeyManagementService>? _kmsClients;
     private readonly ConcurrentDictionary<string, KmsEnvelopeDecryptor> _kmsDecryptors = new(StringComparer.Ordinal);
 
     public IReceiveClient CreateClient(string name)
@@ -38,12 +41,22 @@ internal sealed class ReceiveClientFactory(
             (client.Store as IDisposable)?.Dispose();
         }
 
+        // KMS clients are made only for KMS decryptors; the field itself is not read here, as that loads the AWS SDK.
+        if (!_kmsDecryptors.IsEmpty)
+        {
+            DisposeKms();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DisposeKms()
+    {
         foreach (var decryptor in _kmsDecryptors.Values)
         {
             decryptor.Dispose();
         }
 
-        foreach (var kms in _kmsClients.Values)
+        foreach (var kms in _kmsClients?.Values ?? [])
         {
             kms.Dispose();
         }
@@ -67,14 +80,17 @@ internal sealed class ReceiveClientFactory(
         var keys = new OpenPgpSecretKeys([.. receive.SecretKeys, .. receive.SecretKeyFiles.Select(OpenPgpKeySource.FromFile)], passphrase);
         IDecryptor[] decryptors = receive.AllowedKmsKeyIds.Count == 0 && receive.AllowedKmsAccountIds.Count == 0
             ? [new OpenPgpDecryptor(keys)]
-            : [new OpenPgpDecryptor(keys), _kmsDecryptors.GetOrAdd(name, _ => new KmsEnvelopeDecryptor(
-                keyArn => KmsFor(name, receive, keyArn),
-                new KmsKeyFilter(receive.AllowedKmsKeyIds, receive.AllowedKmsAccountIds, receive.KmsPartition),
-                services.GetService<TimeProvider>()))];
+            : [new OpenPgpDecryptor(keys), _kmsDecryptors.GetOrAdd(name, _ => CreateKmsDecryptor(name, receive))];
         var decryptorSet = new DecryptorSet(name, decryptors);
         var client = new ReceiveClient(name, receive, ObjectKeys.NormalizePrefix(options.Prefix), store, decryptorSet, loggerFactory.CreateLogger<ReceiveClient>());
         return (client, store);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KmsEnvelopeDecryptor CreateKmsDecryptor(string name, ReceiveClientOptions receive) => new(
+        keyArn => KmsFor(name, receive, keyArn),
+        new KmsKeyFilter(receive.AllowedKmsKeyIds, receive.AllowedKmsAccountIds, receive.KmsPartition),
+        services.GetService<TimeProvider>());
 
     /// <summary>
     /// The configured endpoint, region or credentials make a client of the library's own; else the host's
@@ -90,7 +106,7 @@ internal sealed class ReceiveClientFactory(
             return host;
         }
 
-        return _kmsClients.GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
+        return LazyInitializer.EnsureInitialized(ref _kmsClients).GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
     }
 
 }

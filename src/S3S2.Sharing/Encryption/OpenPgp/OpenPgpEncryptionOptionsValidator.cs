@@ -26,7 +26,7 @@ internal sealed class OpenPgpEncryptionOptionsValidator(IServiceProvider service
         foreach (var (pin, index) in options.PinnedFingerprints.Select((p, i) => (p, i)))
         {
             var normalized = OpenPgpRecipientKeys.NormalizeFingerprint(pin ?? string.Empty);
-            if (normalized.Length != 40 || !normalized.All(Uri.IsHexDigit))
+            if (normalized.Length != 40 || !normalized.All(char.IsAsciiHexDigit))
             {
                 pinsWellFormed = false;
                 var key = registration?.ConfigurationPath is null ? "pinned fingerprint" : Key($"OpenPgp:PinnedFingerprints:{index}", "pinned fingerprint");

@@ -13,7 +13,6 @@ internal sealed class OpenPgpSecretKeys
     private readonly IReadOnlyList<OpenPgpKeySource> _sources;
     private readonly Func<string>? _passphrase;
     private readonly Lazy<Dictionary<long, (PgpSecretKey Key, OpenPgpKeySource Source, bool MayDecrypt)>> _keys;
-    private readonly ConcurrentDictionary<long, PgpPrivateKey> _unlocked = new();
     private readonly ConcurrentDictionary<long, Lazy<OpenPgpSessionKeyDecryptor>> _decryptors = new();
 
     public OpenPgpSecretKeys(IReadOnlyList<OpenPgpKeySource> sources, Func<string>? passphrase)
@@ -39,12 +38,14 @@ internal sealed class OpenPgpSecretKeys
     /// <summary>Whether the key is one of <see cref="EncryptionKeyIds"/>.</summary>
     public bool MayDecrypt(long keyId) => _keys.Value.TryGetValue(keyId, out var key) && key.MayDecrypt;
 
-    /// <summary>The key, unlocked and converted once, ready to recover session keys.</summary>
+    /// <summary>
+    /// The key, unlocked and converted once, ready to recover session keys; throws <see cref="EncryptionKeyException"/>
+    /// when the passphrase is missing or wrong.
+    /// </summary>
     public OpenPgpSessionKeyDecryptor Decryptor(long keyId) =>
-        _decryptors.GetOrAdd(keyId, id => new Lazy<OpenPgpSessionKeyDecryptor>(() => new OpenPgpSessionKeyDecryptor(Unlock(id)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        _decryptors.GetOrAdd(keyId, id => new Lazy<OpenPgpSessionKeyDecryptor>(() => Unlock(id), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    /// <summary>Unlocks a key; throws <see cref="EncryptionKeyException"/> when the passphrase is missing or wrong.</summary>
-    public PgpPrivateKey Unlock(long keyId) => _unlocked.GetOrAdd(keyId, id =>
+    private OpenPgpSessionKeyDecryptor Unlock(long id)
     {
         var (key, source, _) = _keys.Value[id];
         var name = $"secret key {FormatKeyId(id)} from the {source}";
@@ -57,7 +58,11 @@ internal sealed class OpenPgpSecretKeys
         var passphrase = protectedKey ? _passphrase!().ToCharArray() : [];
         try
         {
-            return key.ExtractPrivateKey(passphrase) ?? throw new EncryptionKeyException($"The {name} holds no private key material (a stub exported with --export-secret-subkeys?). Export the full secret key.");
+            // RSA goes straight into .NET's RSA: BouncyCastle's own conversion re-tests the modulus, a cost every decrypt paid.
+            return OpenPgpRsaSecretKey.IsRsa(key.PublicKey)
+                ? new OpenPgpSessionKeyDecryptor(OpenPgpRsaSecretKey.Unlock(key, passphrase))
+                : new OpenPgpSessionKeyDecryptor(key.ExtractPrivateKey(passphrase)
+                    ?? throw new EncryptionKeyException($"The {name} holds no private key material (a stub exported with --export-secret-subkeys?). Export the full secret key."));
         }
         catch (PgpException ex)
         {
@@ -67,7 +72,7 @@ internal sealed class OpenPgpSecretKeys
         {
             Array.Clear(passphrase);
         }
-    });
+    }
 
     private Dictionary<long, (PgpSecretKey, OpenPgpKeySource, bool)> Load()
     {

@@ -1,5 +1,11 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
@@ -7,9 +13,25 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// What a key's owner said about it, taken only from self-signatures that verify: anyone can append an unsigned or
 /// forged signature packet to a public key, so an unverified one must never decide whether a key may encrypt.
 /// </summary>
+/// <remarks>
+/// Version 4 signatures by an RSA key with SHA-1 or SHA-2 are verified on .NET's <see cref="RSA"/> over the RFC 4880
+/// section 5.2.4 hash: BouncyCastle's <see cref="PgpSignature.InitVerify"/> converts the key again for every signature,
+/// and that conversion checks the modulus (small factors, a Miller-Rabin round: tens of milliseconds at 3072 bits),
+/// which a key load paid once per signature, in every process. The same check still runs, once per distinct key per process. Every other
+/// signature (other algorithms, versions or hashes) is verified by BouncyCastle as before.
+/// </remarks>
 internal static class OpenPgpSelfSignatures
 {
     private const int EncryptionFlags = PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage;
+
+    /// <summary>Each RSA signer's key, converted and checked once; <see langword="null"/> when its modulus was refused.</summary>
+    private static readonly ConditionalWeakTable<PgpPublicKey, RSA?> RsaSigners = [];
+
+    /// <summary>
+    /// BouncyCastle's verdict on each RSA public key (modulus and exponent, hex) checked so far: the same key file is
+    /// read more than once per process (the options validator pins it, the client loads it), each read a new object.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> CheckedRsaKeys = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <paramref name="key"/> (the primary key or one of its subkeys) may encrypt: its newest verifying
@@ -54,6 +76,11 @@ internal static class OpenPgpSelfSignatures
 
     public static bool VerifiesBinding(PgpSignature signature, PgpPublicKey primary, PgpPublicKey subkey)
     {
+        if (VerifiesWithRsa(signature, primary, subkey, null) is { } verified)
+        {
+            return verified;
+        }
+
         try
         {
             signature.InitVerify(primary);
@@ -67,6 +94,11 @@ internal static class OpenPgpSelfSignatures
 
     public static bool VerifiesDirect(PgpSignature signature, PgpPublicKey primary)
     {
+        if (VerifiesWithRsa(signature, primary, null, null) is { } verified)
+        {
+            return verified;
+        }
+
         try
         {
             signature.InitVerify(primary);
@@ -114,12 +146,134 @@ internal static class OpenPgpSelfSignatures
 
     private static bool VerifiesUserId(PgpSignature signature, string userId, PgpPublicKey primary)
     {
+        if (VerifiesWithRsa(signature, primary, null, userId) is { } verified)
+        {
+            return verified;
+        }
+
         try
         {
             signature.InitVerify(primary);
             return signature.VerifyCertification(userId, primary);
         }
         catch (PgpException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Verifies a version 4 signature by the RSA key <paramref name="signer"/> over the signer's key, then
+    /// <paramref name="subkey"/> or <paramref name="userId"/> when given, then the signature's hashed trailer (RFC 4880
+    /// section 5.2.4). <see langword="null"/> when the signature is not one this path takes: BouncyCastle then decides.
+    /// </summary>
+    private static bool? VerifiesWithRsa(PgpSignature signature, PgpPublicKey signer, PgpPublicKey? subkey, string? userId)
+    {
+        if (signature.Version != 4 || signer.Version != 4 || subkey is { Version: not 4 }
+            || signature.KeyAlgorithm is not (PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign)
+            || signer.PublicKeyPacket.Key is not RsaPublicBcpgKey
+            || HashName(signature.HashAlgorithm) is not { } hashName)
+        {
+            return null;
+        }
+
+        if (RsaSigners.GetValue(signer, ConvertRsaSigner) is not { } rsa)
+        {
+            return false;
+        }
+
+        using var hash = IncrementalHash.CreateHash(hashName);
+        AppendKey(hash, signer);
+        if (subkey is not null)
+        {
+            AppendKey(hash, subkey);
+        }
+
+        if (userId is not null)
+        {
+            // As BouncyCastle hashes it: the user id as UTF-8 after 0xB4 and a four-octet length.
+            var id = Encoding.UTF8.GetBytes(userId);
+            Span<byte> header = stackalloc byte[5];
+            header[0] = 0xB4;
+            BinaryPrimitives.WriteInt32BigEndian(header[1..], id.Length);
+            hash.AppendData(header);
+            hash.AppendData(id);
+        }
+
+        hash.AppendData(signature.GetSignatureTrailer());
+        Span<byte> digest = stackalloc byte[64];
+        var digestLength = hash.GetHashAndReset(digest);
+
+        // The signature is an MPI (leading zero octets dropped); PKCS#1 wants it as long as the modulus.
+        var value = signature.GetSignature();
+        var size = (rsa.KeySize + 7) / 8;
+        if (value.Length > size)
+        {
+            return false;
+        }
+
+        var padded = new byte[size];
+        value.CopyTo(padded, size - value.Length);
+        try
+        {
+            return rsa.VerifyHash(digest[..digestLength], padded, hashName, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static HashAlgorithmName? HashName(HashAlgorithmTag tag) => tag switch
+    {
+        HashAlgorithmTag.Sha1 => HashAlgorithmName.SHA1,
+        HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
+        HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
+        HashAlgorithmTag.Sha512 => HashAlgorithmName.SHA512,
+        _ => null,
+    };
+
+    /// <summary>A version 4 key as signatures hash it: 0x99, a two-octet length and the public key packet's body.</summary>
+    private static void AppendKey(IncrementalHash hash, PgpPublicKey key)
+    {
+        var body = key.PublicKeyPacket.GetEncodedContents();
+        Span<byte> header = [0x99, (byte)(body.Length >> 8), (byte)body.Length];
+        hash.AppendData(header);
+        hash.AppendData(body);
+    }
+
+    private static RSA? ConvertRsaSigner(PgpPublicKey signer)
+    {
+        var key = (RsaPublicBcpgKey)signer.PublicKeyPacket.Key;
+        var modulus = key.Modulus.ToByteArrayUnsigned();
+        var exponent = key.PublicExponent.ToByteArrayUnsigned();
+        if (!CheckedRsaKeys.GetOrAdd(Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent), _ => PassesBouncyCastleCheck(key)))
+        {
+            return null;
+        }
+
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
+            return rsa;
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>BouncyCastle's own check of the modulus and exponent, what <see cref="PgpSignature.InitVerify"/> ran per signature.</summary>
+    private static bool PassesBouncyCastleCheck(RsaPublicBcpgKey key)
+    {
+        try
+        {
+            _ = new RsaKeyParameters(false, key.Modulus, key.PublicExponent);
+            return true;
+        }
+        catch (ArgumentException)
         {
             return false;
         }

@@ -18,10 +18,11 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// </summary>
 internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
 {
-    private readonly PgpPrivateKey _key;
+    private readonly PgpPrivateKey? _key;
     private readonly RSA? _rsa;
     private readonly object _rsaLock = new();
 
+    /// <summary>A decryptor for a key BouncyCastle unlocked (ECDH; RSA too, though <see cref="OpenPgpRsaSecretKey"/> is cheaper).</summary>
     public OpenPgpSessionKeyDecryptor(PgpPrivateKey key)
     {
         _key = key;
@@ -44,6 +45,12 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
         }
     }
 
+    /// <summary>A decryptor for an RSA key already unlocked into .NET; it takes ownership of <paramref name="rsa"/>.</summary>
+    public OpenPgpSessionKeyDecryptor(RSA rsa)
+    {
+        _rsa = rsa;
+    }
+
     /// <summary>
     /// The session key in <paramref name="encrypted"/> (the packet's algorithm-specific fields), or <see langword="null"/>
     /// when this key cannot open it (another algorithm, a wrong key, a bad checksum).
@@ -60,7 +67,7 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
             sessionInfo = algorithm switch
             {
                 PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt when _rsa is not null => RsaDecrypt(encrypted),
-                PublicKeyAlgorithmTag.ECDH when _key.PublicKeyPacket.Algorithm == PublicKeyAlgorithmTag.ECDH => EcdhDecrypt(encrypted),
+                PublicKeyAlgorithmTag.ECDH when _key?.PublicKeyPacket.Algorithm == PublicKeyAlgorithmTag.ECDH => EcdhDecrypt(encrypted),
                 _ => null,
             };
         }
@@ -113,6 +120,7 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
 
     private byte[] EcdhDecrypt(ReadOnlySpan<byte> encrypted)
     {
+        var key = _key!;
         var point = ReadMpi(ref encrypted).ToArray();
         if (encrypted.IsEmpty || encrypted.Length < 1 + encrypted[0])
         {
@@ -121,7 +129,7 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
 
         var wrapped = encrypted.Slice(1, encrypted[0]).ToArray();
         byte[] secret;
-        if (_key.Key is X25519PrivateKeyParameters x25519)
+        if (key.Key is X25519PrivateKeyParameters x25519)
         {
             if (point.Length != 1 + X25519PublicKeyParameters.KeySize || point[0] != 0x40)
             {
@@ -133,7 +141,7 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
             secret = new byte[agreement.AgreementSize];
             agreement.CalculateAgreement(new X25519PublicKeyParameters(point, 1), secret, 0);
         }
-        else if (_key.Key is ECPrivateKeyParameters ec)
+        else if (key.Key is ECPrivateKeyParameters ec)
         {
             var agreement = new ECDHBasicAgreement();
             agreement.Init(ec);
@@ -146,7 +154,7 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
         }
 
         var unwrap = new Rfc3394WrapEngine(AesUtilities.CreateEngine());
-        unwrap.Init(false, new KeyParameter(Rfc6637Utilities.CreateKey(_key.PublicKeyPacket, secret)));
+        unwrap.Init(false, new KeyParameter(Rfc6637Utilities.CreateKey(key.PublicKeyPacket, secret)));
         CryptographicOperations.ZeroMemory(secret);
         return PgpPad.UnpadSessionData(unwrap.Unwrap(wrapped, 0, wrapped.Length));
     }
