@@ -98,15 +98,17 @@ internal sealed class BackgroundHash : IDisposable
 
         // The thread must be done with the hash and the blocks before they are released.
         Join();
+
+        // The blocks may hold the caller's plaintext (the MDC hashes it): they go back to the pool cleared.
         if (_block is not null)
         {
-            ArrayPool<byte>.Shared.Return(_block);
+            ArrayPool<byte>.Shared.Return(_block, clearArray: true);
             _block = null;
         }
 
         while (_free.TryDequeue(out var free))
         {
-            ArrayPool<byte>.Shared.Return(free);
+            ArrayPool<byte>.Shared.Return(free, clearArray: true);
         }
 
         _hash.Dispose();

@@ -278,8 +278,10 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         {
             // Never return (or hand a buffer back) while a write still reads it.
             await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(next);
+
+            // The plaintext may be the caller's secret: pooled buffers go back cleared.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            ArrayPool<byte>.Shared.Return(next, clearArray: true);
         }
     }
 

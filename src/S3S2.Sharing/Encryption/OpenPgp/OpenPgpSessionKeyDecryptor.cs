@@ -22,27 +22,15 @@ internal sealed class OpenPgpSessionKeyDecryptor : IDisposable
     private readonly RSA? _rsa;
     private readonly object _rsaLock = new();
 
-    /// <summary>A decryptor for a key BouncyCastle unlocked (ECDH; RSA too, though <see cref="OpenPgpRsaSecretKey"/> is cheaper).</summary>
+    /// <summary>A decryptor for an ECDH key BouncyCastle unlocked; RSA keys are unlocked by <see cref="OpenPgpRsaSecretKey"/>.</summary>
     public OpenPgpSessionKeyDecryptor(PgpPrivateKey key)
     {
-        _key = key;
-        if (key.Key is RsaPrivateCrtKeyParameters rsa)
+        if (key.Key is RsaKeyParameters)
         {
-            var modulus = rsa.Modulus.ToByteArrayUnsigned();
-            var half = (modulus.Length + 1) / 2;
-            _rsa = RSA.Create();
-            _rsa.ImportParameters(new RSAParameters
-            {
-                Modulus = modulus,
-                Exponent = rsa.PublicExponent.ToByteArrayUnsigned(),
-                D = BigIntegers.AsUnsignedByteArray(modulus.Length, rsa.Exponent),
-                P = BigIntegers.AsUnsignedByteArray(half, rsa.P),
-                Q = BigIntegers.AsUnsignedByteArray(half, rsa.Q),
-                DP = BigIntegers.AsUnsignedByteArray(half, rsa.DP),
-                DQ = BigIntegers.AsUnsignedByteArray(half, rsa.DQ),
-                InverseQ = BigIntegers.AsUnsignedByteArray(half, rsa.QInv),
-            });
+            throw new ArgumentException("RSA secret keys are unlocked into .NET's RSA (OpenPgpRsaSecretKey.Unlock), not through BouncyCastle.", nameof(key));
         }
+
+        _key = key;
     }
 
     /// <summary>A decryptor for an RSA key already unlocked into .NET; it takes ownership of <paramref name="rsa"/>.</summary>

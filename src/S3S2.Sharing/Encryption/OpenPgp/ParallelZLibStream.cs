@@ -157,7 +157,7 @@ internal sealed class ParallelZLibStream : Stream
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(input);
+                    ArrayPool<byte>.Shared.Return(input, clearArray: true);
                 }
             }
             else
@@ -207,7 +207,7 @@ internal sealed class ParallelZLibStream : Stream
 
             if (_block is not null)
             {
-                ArrayPool<byte>.Shared.Return(_block);
+                ArrayPool<byte>.Shared.Return(_block, clearArray: true);
                 _block = null;
             }
 
@@ -263,7 +263,8 @@ internal sealed class ParallelZLibStream : Stream
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(input);
+                // The plaintext may be the caller's secret: pooled buffers go back cleared.
+                ArrayPool<byte>.Shared.Return(input, clearArray: true);
             }
         }
     }

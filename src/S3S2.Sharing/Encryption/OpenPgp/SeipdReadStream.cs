@@ -224,8 +224,10 @@ internal sealed class SeipdReadStream : ReadOnlyStream
             _aes.Dispose();
             _mdc.Dispose();
             ArrayPool<byte>.Shared.Return(_cipher);
-            ArrayPool<byte>.Shared.Return(_plainA);
-            ArrayPool<byte>.Shared.Return(_plainB);
+
+            // The plaintext may be the caller's secret: pooled buffers go back cleared.
+            ArrayPool<byte>.Shared.Return(_plainA, clearArray: true);
+            ArrayPool<byte>.Shared.Return(_plainB, clearArray: true);
         }
 
         base.Dispose(disposing);
