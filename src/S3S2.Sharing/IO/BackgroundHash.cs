@@ -10,7 +10,7 @@ namespace S3S2.Sharing.IO;
 /// than the hash, like GCM) hands its bytes over and goes on instead of adding the hash's time to its own. The bytes
 /// are copied into pooled blocks (a copy costs a small fraction of hashing them, and the caller may reuse its buffer at
 /// once); the caller waits only when <see cref="MaxQueuedBlocks"/> blocks are queued (the hash is behind) and at
-/// <see cref="GetHashAndReset(Span{byte})"/>. The thread starts only once more than one block was appended, so a small message
+/// <see cref="GetHashAndReset(Span{byte})"/>. The thread starts only once a whole block was appended, so a message shorter than a block
 /// hashes on the caller's thread and costs no thread at all.
 /// </summary>
 internal sealed class BackgroundHash : IDisposable
@@ -62,6 +62,7 @@ internal sealed class BackgroundHash : IDisposable
             if (_filled > 0)
             {
                 _hash.AppendData(_block.AsSpan(0, _filled));
+                CryptographicOperations.ZeroMemory(_block.AsSpan(0, _filled));
                 _filled = 0;
             }
         }
@@ -102,13 +103,13 @@ internal sealed class BackgroundHash : IDisposable
         // The blocks may hold the caller's plaintext (the MDC hashes it): they go back to the pool cleared.
         if (_block is not null)
         {
-            ArrayPool<byte>.Shared.Return(_block, clearArray: true);
+            PlaintextBuffers.Return(_block, _filled);
             _block = null;
         }
 
         while (_free.TryDequeue(out var free))
         {
-            ArrayPool<byte>.Shared.Return(free, clearArray: true);
+            PlaintextBuffers.Return(free, BlockSize);
         }
 
         _hash.Dispose();

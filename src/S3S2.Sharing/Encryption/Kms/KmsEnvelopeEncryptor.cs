@@ -216,8 +216,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
 
                 written += EncryptFrame(aes, messageId, sequence++, isFinal, current.AsSpan(offset, currentLength - offset), frames.AsSpan(written), aad);
                 lease.AddBytes(currentLength - offset);
-                hash?.Append(frames.AsSpan(0, written));
-                await ciphertext.WriteAsync(frames.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(ciphertext, frames.AsMemory(0, written), hash, cancellationToken).ConfigureAwait(false);
                 if (isFinal)
                 {
                     return;
@@ -237,10 +236,8 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
             }
 
             // The plaintext may be the caller's secret: pooled buffers go back cleared (as far as reads filled them).
-            CryptographicOperations.ZeroMemory(current.AsSpan(0, filled));
-            CryptographicOperations.ZeroMemory(next.AsSpan(0, filled));
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
+            PlaintextBuffers.Return(current, filled);
+            PlaintextBuffers.Return(next, filled);
             ArrayPool<byte>.Shared.Return(frames);
         }
     }

@@ -259,6 +259,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     {
         var (buffer, next) = (ArrayPool<byte>.Shared.Rent(CopyBufferSize), ArrayPool<byte>.Shared.Rent(CopyBufferSize));
         var writing = Task.CompletedTask;
+        var used = 0;
         try
         {
             await body.ReadExactlyAsync(buffer.AsMemory(0, 2), cancellationToken).ConfigureAwait(false);
@@ -266,6 +267,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
             int read;
             while ((read = await body.ReadAtLeastAsync(buffer.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
+                used = Math.Max(used, read);
                 await WrittenAsync(writing).ConfigureAwait(false);
                 var piece = buffer.AsMemory(0, read);
                 writing = Task.Run(async () => await plaintext.WriteAsync(piece, cancellationToken).ConfigureAwait(false), CancellationToken.None);
@@ -274,14 +276,21 @@ internal sealed class OpenPgpDecryptor : IDecryptor
 
             await WrittenAsync(writing).ConfigureAwait(false);
         }
+        catch
+        {
+            // A read that failed may have filled any part of its buffer.
+            used = CopyBufferSize;
+            throw;
+        }
         finally
         {
             // Never return (or hand a buffer back) while a write still reads it.
             await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
 
-            // The plaintext may be the caller's secret: pooled buffers go back cleared.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-            ArrayPool<byte>.Shared.Return(next, clearArray: true);
+            // The plaintext may be the caller's secret: pooled buffers go back cleared as far as they were filled, at
+            // least over the literal header's longest form (a short file's header reaches past its data).
+            PlaintextBuffers.Return(buffer, Math.Max(used, 2 + 255 + 4));
+            PlaintextBuffers.Return(next, Math.Max(used, 2 + 255 + 4));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using S3S2.Sharing.IO;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
@@ -139,10 +140,8 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             finally
             {
                 // The plaintext may be the caller's secret: pooled buffers go back cleared (as far as reads filled them).
-                CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
-                CryptographicOperations.ZeroMemory(next.AsSpan(0, used));
-                ArrayPool<byte>.Shared.Return(buffer);
-                ArrayPool<byte>.Shared.Return(next);
+                PlaintextBuffers.Return(buffer, used);
+                PlaintextBuffers.Return(next, used);
             }
 
             literal.Complete();

@@ -157,7 +157,7 @@ internal sealed class ParallelZLibStream : Stream
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(input, clearArray: true);
+                    PlaintextBuffers.Return(input, length);
                 }
             }
             else
@@ -207,7 +207,7 @@ internal sealed class ParallelZLibStream : Stream
 
             if (_block is not null)
             {
-                ArrayPool<byte>.Shared.Return(_block, clearArray: true);
+                PlaintextBuffers.Return(_block, _blockLength);
                 _block = null;
             }
 
@@ -263,8 +263,7 @@ internal sealed class ParallelZLibStream : Stream
             }
             finally
             {
-                // The plaintext may be the caller's secret: pooled buffers go back cleared.
-                ArrayPool<byte>.Shared.Return(input, clearArray: true);
+                PlaintextBuffers.Return(input, length);
             }
         }
     }

@@ -38,6 +38,9 @@ internal sealed class SeipdReadStream : ReadOnlyStream
     private bool _versionRead;
     private bool _prefixChecked;
     private bool _verified;
+
+    /// <summary>How far either plaintext buffer was ever written: what is cleared before they go back to the pool.</summary>
+    private int _plainFilled;
     private bool _disposed;
 
     public SeipdReadStream(Stream body, ReadOnlySpan<byte> sessionKey)
@@ -131,6 +134,7 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         if (count > 0)
         {
             var blocks = (count + BlockSize - 1) / BlockSize;
+            _plainFilled = Math.Max(_plainFilled, _decrypted + (blocks * BlockSize));
             _ecb.TransformBlock(_cipher, 0, blocks * BlockSize, _plain, _decrypted);
             Xor(_plain.AsSpan(_decrypted, count), _cipher.AsSpan(BlockSize, count));
             _cipher.AsSpan(count, BlockSize).CopyTo(_cipher);
@@ -226,8 +230,8 @@ internal sealed class SeipdReadStream : ReadOnlyStream
             ArrayPool<byte>.Shared.Return(_cipher);
 
             // The plaintext may be the caller's secret: pooled buffers go back cleared.
-            ArrayPool<byte>.Shared.Return(_plainA, clearArray: true);
-            ArrayPool<byte>.Shared.Return(_plainB, clearArray: true);
+            PlaintextBuffers.Return(_plainA, _plainFilled);
+            PlaintextBuffers.Return(_plainB, _plainFilled);
         }
 
         base.Dispose(disposing);
