@@ -7,12 +7,25 @@ namespace S3S2.Sharing.Policy;
 /// The body an uploader reads: every byte passes the policy's validator on its way, and a body that breaks the format
 /// (or ends early) makes the read throw the policy's refusal. Uploaders read the body before they send it (a single
 /// PUT is buffered whole, a multipart upload completes only after the last read), so a refusal here leaves nothing
-/// visible.
+/// visible. Read in segments (<see cref="ISegmentedReadStream"/>), each segment is checked in place before the
+/// uploader gets it, so the checks cost no copy.
 /// </summary>
-internal sealed class CheckedBodyStream(Stream body, IBodyValidator validator, Func<string, Exception> refuse) : ReadOnlyStream
+internal sealed class CheckedBodyStream(Stream body, IBodyValidator validator, Func<string, Exception> refuse) : ReadOnlyStream, ISegmentedReadStream
 {
     private ExceptionDispatchInfo? _refusal;
     private bool _completed;
+
+    public bool CanReadSegments => body is ISegmentedReadStream { CanReadSegments: true };
+
+    public async ValueTask<ReadOnlyMemory<byte>> ReadSegmentAsync(CancellationToken cancellationToken)
+    {
+        _refusal?.Throw();
+        var segment = body is ISegmentedReadStream { CanReadSegments: true } segments
+            ? await segments.ReadSegmentAsync(cancellationToken).ConfigureAwait(false)
+            : throw new NotSupportedException("The body cannot be read in segments.");
+        Check(segment.Span);
+        return segment;
+    }
 
     protected override int ReadCore(Span<byte> buffer)
     {

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace S3S2.Sharing.Sharing;
 
 /// <summary>
 /// The share pipeline: per file, read once (SHA-256 on the way) into the encryptor, whose output streams
-/// through a bounded pipe into the policy check and then the uploader; the encrypted manifest goes last.
+/// through a bounded hand-off of pooled buffers (<see cref="BufferHandOff"/>) into the policy check and then the uploader; the encrypted manifest goes last.
 /// Every share runs as a <see cref="ShareSession"/>; <see cref="ShareAsync"/> and <see cref="ShareStreamAsync"/> are
 /// sessions with their parts known up front.
 /// </summary>
@@ -199,23 +198,21 @@ internal sealed partial class ShareClient : IShareClient
     internal async Task EncryptAndUploadAsync(string key, EncryptionContext context, Stream plaintext, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Large segments: the encryptors hand over about 1 MiB at a time, and every segment is a rent, a return and a
-        // boundary the reader's copy crosses. The pause threshold leaves room for a few such writes, so the encryptor
-        // seldom waits for the upload side, nor the upload side for the encryptor.
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, minimumSegmentSize: 256 * 1024, useSynchronizationContext: false));
+
+        // The encryptor's pooled buffers go to the policy and the uploader as they are (no pipe to copy them into and
+        // out of); a few queued segments bound the memory, and either side failing ends the other.
+        using var handOff = new BufferHandOff();
         var encrypting = Task.Run(
             async () =>
             {
                 try
                 {
-                    var writer = pipe.Writer.AsStream(leaveOpen: true);
-                    await _encryptor.EncryptAsync(plaintext, writer, context, stop.Token).ConfigureAwait(false);
-                    await writer.FlushAsync(stop.Token).ConfigureAwait(false);
-                    await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+                    await _encryptor.EncryptAsync(plaintext, handOff.Writer, context, stop.Token).ConfigureAwait(false);
+                    await handOff.CompleteWritingAsync(stop.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    await pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+                    handOff.FailWriting(ex);
                     throw;
                 }
             },
@@ -228,26 +225,26 @@ internal sealed partial class ShareClient : IShareClient
                 ["s3s2-share-id"] = context.ShareId,
                 ["s3s2-encryption"] = _encryptor.Descriptor.Mode,
             };
-            var request = await _policy.AuthorizeAsync(key, metadata, pipe.Reader.AsStream(leaveOpen: true), stop.Token).ConfigureAwait(false);
+            var request = await _policy.AuthorizeAsync(key, metadata, handOff.Reader, stop.Token).ConfigureAwait(false);
             await _uploader.UploadAsync(request, stop.Token).ConfigureAwait(false);
         }
         catch
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            handOff.CompleteReading();
             try
             {
                 await encrypting.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The upload path's error (which may be this very one, carried through the pipe) is the one to report.
+                // The upload path's error (which may be this very one, carried through the hand-off) is the one to report.
             }
 
             throw;
         }
 
-        await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+        handOff.CompleteReading();
         await encrypting.ConfigureAwait(false);
     }
 

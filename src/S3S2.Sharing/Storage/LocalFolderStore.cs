@@ -1,3 +1,4 @@
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Upload;
 
@@ -32,7 +33,20 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
         var temporary = TemporaryFile.Beside(target, ownerOnly: false);
         await using (temporary.ConfigureAwait(false))
         {
-            await request.Body.CopyToAsync(temporary.Stream, CopySize, cancellationToken).ConfigureAwait(false);
+            if (request.Body is ISegmentedReadStream { CanReadSegments: true } segments)
+            {
+                // The encryptor's own buffers, checked in place by the policy, go straight to the file (writes of at
+                // least the file stream's buffer bypass it): no copy into a buffer of this store's.
+                ReadOnlyMemory<byte> segment;
+                while (!(segment = await segments.ReadSegmentAsync(cancellationToken).ConfigureAwait(false)).IsEmpty)
+                {
+                    await temporary.Stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await request.Body.CopyToAsync(temporary.Stream, CopySize, cancellationToken).ConfigureAwait(false);
+            }
 
             // Only the manifest, the share's commit point, waits for the disk: an fsync per object cost a share of
             // many small files most of its time. After a crash an object may be lost or short, which the receiver

@@ -181,7 +181,11 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         var pieceLength = framesPerPiece * _frameLength;
         var current = ArrayPool<byte>.Shared.Rent(pieceLength);
         var next = ArrayPool<byte>.Shared.Rent(pieceLength);
-        var frames = ArrayPool<byte>.Shared.Rent(framesPerPiece * (_frameLength + MaxFrameOverhead));
+        var pieceCapacity = framesPerPiece * (_frameLength + MaxFrameOverhead);
+
+        // Into the share's hand-off, the frames are encrypted straight into its segment: no copy on the way out.
+        var handOff = (ciphertext as BufferHandOffWriteStream)?.HandOff;
+        var frames = handOff is null ? ArrayPool<byte>.Shared.Rent(pieceCapacity) : null;
         var aad = new byte[EsdkFormat.MaxFrameAadLength];
         var currentLength = 0;
         var filled = 0;
@@ -198,12 +202,13 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
                     : plaintext.ReadAtLeastAsync(next.AsMemory(0, pieceLength), pieceLength, throwOnEndOfStream: false, cancellationToken).AsTask();
                 var written = 0;
                 var offset = 0;
+                var target = handOff?.GetMemory(pieceCapacity) ?? frames.AsMemory(0, pieceCapacity);
 
                 // Every frame but the piece's last has more plaintext after it, so it is a regular frame.
                 while (currentLength - offset > _frameLength)
                 {
                     CheckSequence(sequence, isFinal: false);
-                    written += EncryptFrame(aes, messageId, sequence++, isFinal: false, current.AsSpan(offset, _frameLength), frames.AsSpan(written), aad);
+                    written += EncryptFrame(aes, messageId, sequence++, isFinal: false, current.AsSpan(offset, _frameLength), target.Span[written..], aad);
                     offset += _frameLength;
                     lease.AddBytes(_frameLength);
                 }
@@ -214,9 +219,19 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
                 var isFinal = nextLength == 0;
                 CheckSequence(sequence, isFinal);
 
-                written += EncryptFrame(aes, messageId, sequence++, isFinal, current.AsSpan(offset, currentLength - offset), frames.AsSpan(written), aad);
+                written += EncryptFrame(aes, messageId, sequence++, isFinal, current.AsSpan(offset, currentLength - offset), target.Span[written..], aad);
                 lease.AddBytes(currentLength - offset);
-                await WriteAsync(ciphertext, frames.AsMemory(0, written), hash, cancellationToken).ConfigureAwait(false);
+                if (handOff is null)
+                {
+                    await WriteAsync(ciphertext, target[..written], hash, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    hash?.Append(target.Span[..written]);
+                    handOff.Advance(written);
+                    await handOff.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (isFinal)
                 {
                     return;
@@ -238,7 +253,10 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
             // The plaintext may be the caller's secret: pooled buffers go back cleared (as far as reads filled them).
             PlaintextBuffers.Return(current, filled);
             PlaintextBuffers.Return(next, filled);
-            ArrayPool<byte>.Shared.Return(frames);
+            if (frames is not null)
+            {
+                ArrayPool<byte>.Shared.Return(frames);
+            }
         }
     }
 

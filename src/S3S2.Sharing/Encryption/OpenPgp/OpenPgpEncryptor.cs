@@ -71,7 +71,11 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(context);
 
-        var pending = new MemoryStream(BufferSize);
+        // The share's hand-off takes the packets' synchronous writes into its own pooled segments; any other stream
+        // gets them collected here and written asynchronously.
+        var handOff = ciphertext as BufferHandOffWriteStream;
+        var pending = handOff is null ? new MemoryStream(BufferSize) : null;
+        Stream sink = (Stream?)pending ?? handOff!;
         var sessionInfo = new byte[1 + SessionKeyLength + 2];
         try
         {
@@ -87,10 +91,10 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             BinaryPrimitives.WriteUInt16BigEndian(sessionInfo.AsSpan(1 + SessionKeyLength), (ushort)checksum);
             foreach (var recipient in _recipients)
             {
-                recipient.SessionKeys.WritePacket(sessionInfo, pending);
+                recipient.SessionKeys.WritePacket(sessionInfo, sink);
             }
 
-            using var encrypted = new SeipdWriteStream(pending, sessionKey, BufferSize);
+            using var encrypted = new SeipdWriteStream(sink, sessionKey, BufferSize);
             CryptographicOperations.ZeroMemory(sessionInfo);
 
             PartialLengthWriteStream? compressedPacket = null;
@@ -124,10 +128,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
                     literal.Write(buffer, 0, read);
                     signature?.Update(buffer, 0, read);
                     (buffer, next) = (next, buffer);
-                    if (pending.Length >= FlushThreshold)
-                    {
-                        await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
-                    }
+                    await FlushAsync(pending, ciphertext, final: false, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch
@@ -153,7 +154,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             }
 
             encrypted.Complete();
-            await FlushAsync(pending, ciphertext, cancellationToken).ConfigureAwait(false);
+            await FlushAsync(pending, ciphertext, final: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -161,10 +162,18 @@ internal sealed class OpenPgpEncryptor : IEncryptor
         }
     }
 
-    private static async Task FlushAsync(MemoryStream pending, Stream ciphertext, CancellationToken cancellationToken)
+    /// <summary>Hands the ciphertext written so far on (or, into the share's hand-off, waits for room there).</summary>
+    private static async Task FlushAsync(MemoryStream? pending, Stream ciphertext, bool final, CancellationToken cancellationToken)
     {
-        await ciphertext.WriteAsync(pending.GetBuffer().AsMemory(0, (int)pending.Length), cancellationToken).ConfigureAwait(false);
-        pending.SetLength(0);
+        if (pending is null)
+        {
+            await ciphertext.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (final || pending.Length >= FlushThreshold)
+        {
+            await ciphertext.WriteAsync(pending.GetBuffer().AsMemory(0, (int)pending.Length), cancellationToken).ConfigureAwait(false);
+            pending.SetLength(0);
+        }
     }
 
     /// <summary>RFC 4880 section 5.9: binary format, the file name (at most 255 bytes of UTF-8), the current time.</summary>
