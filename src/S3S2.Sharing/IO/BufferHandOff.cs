@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 
 namespace S3S2.Sharing.IO;
 
@@ -11,9 +10,11 @@ namespace S3S2.Sharing.IO;
 /// writes it out, and it goes back to the pool when the reader asks for the next one.
 /// </summary>
 /// <remarks>
-/// Backpressure: at most <see cref="MaxQueued"/> segments wait for the reader; a synchronous <see cref="Write"/> never
-/// blocks (the encryptors' inner layers are synchronous), so what it hands over beyond the bound waits with the writer
-/// until its next <see cref="WaitForRoomAsync"/>, which the writer calls after every piece it encrypts. Either side
+/// Backpressure: a synchronous <see cref="Write"/> never blocks (the encryptors' inner layers are synchronous); the
+/// writer calls <see cref="WaitForRoomAsync"/> after every piece it encrypts, which waits while more than
+/// <see cref="MaxQueued"/> segments are queued, until the reader has taken them down to <see cref="ResumeAt"/>: like a
+/// pipe's pause and resume thresholds, so a writer that is ahead wakes once per few segments, not once per segment.
+/// Either side
 /// ending early ends the other: a writer's failure is thrown to the reader, a reader that stops makes the writer's
 /// next wait throw. The segments carry ciphertext only, so they go back to the pool as they are.
 /// </remarks>
@@ -25,18 +26,21 @@ internal sealed class BufferHandOff : IDisposable
     /// <summary>Segments queued for the reader before the writer waits: room to ride out a hiccup of either side.</summary>
     internal const int MaxQueued = 4;
 
-    private readonly Channel<Segment> _queue = Channel.CreateBounded<Segment>(
-        new BoundedChannelOptions(MaxQueued) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    /// <summary>A waiting writer goes on once the reader has taken the queue down to this many segments.</summary>
+    internal const int ResumeAt = MaxQueued / 2;
 
-    private readonly Queue<Segment> _overflow = new();
+    private readonly object _gate = new();
+    private readonly Queue<Segment> _queue = new();
     private readonly int _segmentSize;
     private readonly ArrayPool<byte> _pool;
+    private TaskCompletionSource? _readerWaiting;
+    private TaskCompletionSource? _writerWaiting;
     private byte[]? _current;
     private int _filled;
     private bool _writerDone;
     private ExceptionDispatchInfo? _writerFailure;
     private byte[]? _reading;
-    private volatile bool _readerDone;
+    private bool _readerDone;
 
     public BufferHandOff(int segmentSize = SegmentSize, ArrayPool<byte>? pool = null)
     {
@@ -104,27 +108,29 @@ internal sealed class BufferHandOff : IDisposable
         }
     }
 
-    /// <summary>Waits until the segments handed over so far fit the queue; throws if the reader stopped.</summary>
+    /// <summary>Waits while more than <see cref="MaxQueued"/> segments are queued (until <see cref="ResumeAt"/>); throws if the reader stopped.</summary>
     public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
         ThrowIfWriterDone();
-        while (_overflow.TryPeek(out var segment))
+        while (true)
         {
-            try
+            TaskCompletionSource waiting;
+            lock (_gate)
             {
-                await _queue.Writer.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException ex)
-            {
-                throw ReaderStopped(ex);
+                if (_readerDone)
+                {
+                    throw ReaderStopped();
+                }
+
+                if (_queue.Count <= MaxQueued)
+                {
+                    return;
+                }
+
+                waiting = _writerWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            _overflow.Dequeue();
-        }
-
-        if (_readerDone)
-        {
-            throw ReaderStopped(null);
+            await waiting.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -137,24 +143,14 @@ internal sealed class BufferHandOff : IDisposable
         }
 
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        _writerDone = true;
-        ReturnWriterSegments();
-        _queue.Writer.TryComplete();
+        End(failure: null);
     }
 
     /// <summary>Ends the data with <paramref name="failure"/>, which the reader's next read throws.</summary>
     public void FailWriting(Exception failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        if (_writerDone)
-        {
-            return;
-        }
-
-        _writerDone = true;
-        _writerFailure = ExceptionDispatchInfo.Capture(failure);
-        ReturnWriterSegments();
-        _queue.Writer.TryComplete();
+        End(failure);
     }
 
     /// <summary>
@@ -163,48 +159,66 @@ internal sealed class BufferHandOff : IDisposable
     /// </summary>
     public async ValueTask<ReadOnlyMemory<byte>> ReadSegmentAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_readerDone, this);
         ReturnReading();
-        while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            if (_queue.Reader.TryRead(out var segment))
+            TaskCompletionSource waiting;
+            lock (_gate)
             {
-                _reading = segment.Buffer;
-                return segment.Buffer.AsMemory(0, segment.Length);
-            }
-        }
+                ObjectDisposedException.ThrowIf(_readerDone, this);
+                if (_queue.TryDequeue(out var segment))
+                {
+                    if (_writerWaiting is not null && _queue.Count <= ResumeAt)
+                    {
+                        // Continuations run asynchronously: waking the writer here runs none of its code under the lock.
+                        _writerWaiting.TrySetResult();
+                        _writerWaiting = null;
+                    }
 
-        _writerFailure?.Throw();
-        return ReadOnlyMemory<byte>.Empty;
+                    _reading = segment.Buffer;
+                    return segment.Buffer.AsMemory(0, segment.Length);
+                }
+
+                if (_writerDone)
+                {
+                    _writerFailure?.Throw();
+                    return ReadOnlyMemory<byte>.Empty;
+                }
+
+                waiting = _readerWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            await waiting.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The reader is done (at the end, or giving up): queued segments go back to the pool, the writer's next wait throws.</summary>
     public void CompleteReading()
     {
-        if (_readerDone)
+        TaskCompletionSource? wake;
+        lock (_gate)
         {
-            return;
+            if (_readerDone)
+            {
+                return;
+            }
+
+            _readerDone = true;
+            (wake, _writerWaiting) = (_writerWaiting, null);
+            while (_queue.TryDequeue(out var segment))
+            {
+                _pool.Return(segment.Buffer);
+            }
         }
 
-        _readerDone = true;
-        _queue.Writer.TryComplete();
         ReturnReading();
-
-        // The channel is closed: nothing enters it any more, so what is left can be returned.
-        while (_queue.Reader.TryRead(out var segment))
-        {
-            _pool.Return(segment.Buffer);
-        }
+        wake?.TrySetResult();
     }
 
     /// <summary>Ends both sides; call once the writer is no longer running.</summary>
     public void Dispose()
     {
-        if (!_writerDone)
-        {
-            FailWriting(new ObjectDisposedException(nameof(BufferHandOff)));
-        }
-
+        End(new ObjectDisposedException(nameof(BufferHandOff)));
         CompleteReading();
     }
 
@@ -213,13 +227,24 @@ internal sealed class BufferHandOff : IDisposable
         var segment = new Segment(_current!, _filled);
         _current = null;
         _filled = 0;
-        if (_overflow.Count > 0 || !_queue.Writer.TryWrite(segment))
+        TaskCompletionSource? wake;
+        lock (_gate)
         {
-            _overflow.Enqueue(segment);
+            if (_readerDone)
+            {
+                // Nobody will read it; the writer learns at its next wait.
+                _pool.Return(segment.Buffer);
+                return;
+            }
+
+            _queue.Enqueue(segment);
+            (wake, _readerWaiting) = (_readerWaiting, null);
         }
+
+        wake?.TrySetResult();
     }
 
-    private void ReturnWriterSegments()
+    private void End(Exception? failure)
     {
         if (_current is not null)
         {
@@ -228,10 +253,20 @@ internal sealed class BufferHandOff : IDisposable
             _filled = 0;
         }
 
-        while (_overflow.TryDequeue(out var segment))
+        TaskCompletionSource? wake;
+        lock (_gate)
         {
-            _pool.Return(segment.Buffer);
+            if (_writerDone)
+            {
+                return;
+            }
+
+            _writerDone = true;
+            _writerFailure = failure is null ? null : ExceptionDispatchInfo.Capture(failure);
+            (wake, _readerWaiting) = (_readerWaiting, null);
         }
+
+        wake?.TrySetResult();
     }
 
     private void ReturnReading()
@@ -245,8 +280,8 @@ internal sealed class BufferHandOff : IDisposable
 
     private void ThrowIfWriterDone() => ObjectDisposedException.ThrowIf(_writerDone, this);
 
-    private static IOException ReaderStopped(Exception? inner) =>
-        new("The reading side of the share (policy check or upload) stopped before the end of the encrypted data.", inner);
+    private static IOException ReaderStopped() =>
+        new("The reading side of the share (policy check or upload) stopped before the end of the encrypted data.");
 
     private readonly record struct Segment(byte[] Buffer, int Length);
 }

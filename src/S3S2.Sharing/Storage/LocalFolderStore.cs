@@ -36,11 +36,13 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
             if (request.Body is ISegmentedReadStream { CanReadSegments: true } segments)
             {
                 // The encryptor's own buffers, checked in place by the policy, go straight to the file (writes of at
-                // least the file stream's buffer bypass it): no copy into a buffer of this store's.
+                // least the file stream's buffer bypass it): no copy into a buffer of this store's. The write is
+                // synchronous on purpose: an asynchronous file write on Unix is this same write on another pool
+                // thread, so it would only add a hand-off (a wake-up) per segment.
                 ReadOnlyMemory<byte> segment;
                 while (!(segment = await segments.ReadSegmentAsync(cancellationToken).ConfigureAwait(false)).IsEmpty)
                 {
-                    await temporary.Stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                    temporary.Stream.Write(segment.Span);
                 }
             }
             else

@@ -90,27 +90,33 @@ public sealed class BufferHandOffTests
     }
 
     [Test]
-    public async Task WaitForRoomAsync_ReaderBehind_WaitsUntilTheReaderTakesSegments()
+    public async Task WaitForRoomAsync_ReaderBehind_WaitsUntilTheReaderTakesTheQueueDownToResumeAt()
     {
         var pool = new CountingArrayPool();
         using var handOff = new BufferHandOff(Segment, pool);
-        var content = RandomNumberGenerator.GetBytes((BufferHandOff.MaxQueued + 2) * Segment);
+        var queued = BufferHandOff.MaxQueued + 2;
+        var content = RandomNumberGenerator.GetBytes(queued * Segment);
 
-        // Synchronous writes never block; the two segments beyond the bound wait with the writer.
+        // Synchronous writes never block; the wait after them does, while more than the bound is queued.
         handOff.Write(content);
         var waiting = handOff.WaitForRoomAsync(CancellationToken.None).AsTask();
         var waitedWhileFull = !waiting.IsCompleted;
-        var first = (await handOff.ReadSegmentAsync(CancellationToken.None)).ToArray();
-        var stillWaitingForOneMore = !waiting.IsCompleted;
-        var second = (await handOff.ReadSegmentAsync(CancellationToken.None)).ToArray();
+        var received = new List<byte>();
+        var stillWaiting = new List<bool>();
+        for (var left = queued; left > BufferHandOff.ResumeAt; left--)
+        {
+            stillWaiting.Add(!waiting.IsCompleted);
+            received.AddRange((await handOff.ReadSegmentAsync(CancellationToken.None)).ToArray());
+        }
+
         await waiting.WaitAsync(Hang);
 
         Assert.Multiple(() =>
         {
             Assert.That(waitedWhileFull, Is.True, "the writer waits while more than the bound is queued");
-            Assert.That(stillWaitingForOneMore, Is.True, "one segment read makes room for one of the two waiting");
-            Assert.That(first.Concat(second), Is.EqualTo(content.Take(2 * Segment)));
-            Assert.That(pool.MostOutstanding, Is.EqualTo(BufferHandOff.MaxQueued + 2), "nothing rented beyond what was written");
+            Assert.That(stillWaiting, Is.All.True, "no wake-up per segment: the writer goes on only at ResumeAt");
+            Assert.That(received, Is.EqualTo(content.Take((queued - BufferHandOff.ResumeAt) * Segment)));
+            Assert.That(pool.MostOutstanding, Is.EqualTo(queued), "nothing rented beyond what was written");
         });
     }
 
