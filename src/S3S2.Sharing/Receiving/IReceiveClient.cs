@@ -69,6 +69,20 @@ public interface IReceiveClient
     Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Receives one complete share into code as <see cref="ReceiveShareAsync(string, Func{VerifiedFile, CancellationToken, Task}, CancellationToken)"/>
+    /// does, reporting its progress: bytes decrypted and verified, and files handed over (a file is done when the callback returned).
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="onFile">Called once per verified file; an exception it throws stops the receive and is rethrown as is.</param>
+    /// <param name="progress">Told the progress (one report at a time; keep the handler quick), or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the receive; passed on to the callback.</param>
+    /// <returns>What happened to each file; a file that failed a check was not handed over and carries the reason.</returns>
+    /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
+    /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the parameters' types tell the overloads apart.")]
+    Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Receives every complete share not received yet into <paramref name="outputDirectory"/>, oldest first. A share
     /// received completely earlier is recognized by the marker <c>&lt;output&gt;/&lt;shareId&gt;.received</c> and not downloaded again.
     /// </summary>

@@ -100,7 +100,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return (await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false)).Signer;
     }
 
-    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default)
+    public Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default) =>
+        ReceiveShareAsync(shareId, onFile, null, cancellationToken);
+
+    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentNullException.ThrowIfNull(onFile);
@@ -116,7 +119,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 temporaryRoot,
                 _options.MaxConcurrentFiles,
                 string.Empty,
-                null,
+                progress,
                 cancellationToken)).ConfigureAwait(false);
         }
         catch (ReceiveCallbackFailedException ex)

@@ -37,6 +37,32 @@ public sealed class ReceiveProgressTests
     }
 
     [Test]
+    public async Task ReceiveShareAsync_IntoACallback_EachFileDoneOnceHandedOverAndTheTotalsAddUp()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var source = WriteSource();
+        var receipt = await bed.Sharer().ShareAsync([source.Path]);
+        var reports = new Recorder();
+        var handedOver = new Dictionary<string, (byte[] Content, int CompletedBefore)>();
+
+        var result = await bed.Receiver(configure: o => o.MaxConcurrentFiles = 1).ReceiveShareAsync(
+            receipt.ShareId,
+            async (file, ct) =>
+            {
+                using var copy = new MemoryStream();
+                await file.Content.CopyToAsync(copy, ct);
+                handedOver[file.Path] = (copy.ToArray(), reports.All.Count == 0 ? 0 : reports.All[^1].FilesCompleted);
+            },
+            reports);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Received), () => string.Join("; ", result.Files.Select(f => f.Error)));
+        Assert.That(handedOver.ToDictionary(h => h.Key, h => h.Value.Content), Is.EquivalentTo(Files));
+        Assert.That(handedOver.Values.Select(h => h.CompletedBefore), Is.EquivalentTo(new[] { 0, 1, 2 }), "a file counts as done only after its callback returned");
+        Assert.That(reports.Completions(), Is.EquivalentTo(Files.Select(f => (f.Key, (long)f.Value.Length, (long)f.Value.Length))));
+        Assert.That(reports.All[^1].TotalBytesReceived, Is.EqualTo(Files.Values.Sum(f => (long)f.Length)));
+    }
+
+    [Test]
     public async Task ReceiveShareAsync_FilesAlreadyInPlace_CountedDoneAtTheirSizes()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
