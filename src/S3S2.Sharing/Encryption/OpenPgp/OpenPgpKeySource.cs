@@ -1,4 +1,5 @@
 using System.Text;
+using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
@@ -109,14 +110,16 @@ public sealed class OpenPgpKeySource
                 return;
             }
 
-            // A recipient's public key, or else (the public-key load refuses it at once) the receiver's secret key.
-            try
-            {
-                _ = OpenPgpRecipientKeys.Load([this], DateTime.UtcNow);
-            }
-            catch (EncryptionKeyException) when (!cancellationToken.IsCancellationRequested)
+            // The receiver's secret key or a recipient's public key, told apart without a refused load (a thrown exception
+            // costs a cold process more than the parse).
+            using var input = PgpUtilities.GetDecoderStream(new MemoryStream(ReadAll(), writable: false));
+            if (new PgpObjectFactory(input).NextPgpObject() is PgpSecretKeyRing)
             {
                 _ = new OpenPgpSecretKeys([this], passphrase: null).KeyIds.Count();
+            }
+            else
+            {
+                _ = OpenPgpRecipientKeys.Load([this], DateTime.UtcNow);
             }
         }
 #pragma warning disable CA1031 // Nothing is decided here: the load on the caller's path repeats the checks and reports what fails.
