@@ -3,7 +3,7 @@ using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.Receiving;
 
-/// <summary>The received file's early flushes to disk: they start as the file grows and never change what is written.</summary>
+/// <summary>The received file's early write-back to disk: it starts as the file grows and never changes what is written.</summary>
 [TestFixture]
 public sealed class FlushBehindFileStreamTests
 {
@@ -47,7 +47,7 @@ public sealed class FlushBehindFileStreamTests
         Assert.That(await File.ReadAllBytesAsync(path), Is.EqualTo(content));
         if (OperatingSystem.IsLinux())
         {
-            Assert.That(flushes, Is.InRange(1, 16), "one early flush per interval written at most, and at least one");
+            Assert.That(flushes, Is.InRange(1, 16), "one early write-back per interval written at most, and at least one");
         }
         else
         {
@@ -67,5 +67,102 @@ public sealed class FlushBehindFileStreamTests
         await stream.WriteAsync(content);
 
         Assert.That(stream.FlushesStarted, Is.Zero);
+    }
+
+    [Test]
+    public async Task Write_ManyIntervals_StartsWriteBackOfEachNewRangeInOrder()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "early write-back is Linux only");
+        using var folder = new TempDirectory();
+        var ranges = new List<(long Offset, long Count)>();
+        var content = new byte[(5 * Interval) + 100];
+        new Random(8).NextBytes(content);
+        await using var file = new FileStream(folder.Combine("ranges.bin"), FileMode.CreateNew, FileAccess.Write);
+        await using var stream = new FlushBehindFileStream(file, Interval, (_, offset, count) =>
+        {
+            lock (ranges)
+            {
+                ranges.Add((offset, count));
+            }
+
+            return 0;
+        });
+
+        for (var offset = 0; offset < content.Length; offset += 4096)
+        {
+            await stream.WriteAsync(content.AsMemory(offset, Math.Min(4096, content.Length - offset)));
+            await stream.ThrowIfFlushFailedAsync(); // one at a time, so every interval starts one
+        }
+
+        Assert.That(ranges, Has.Count.EqualTo(5));
+        var next = 0L;
+        foreach (var (offset, count) in ranges)
+        {
+            Assert.That(offset, Is.EqualTo(next), "each range starts where the last one ended");
+            Assert.That(count, Is.EqualTo(Interval), "pieces of 4 KiB fill each interval exactly");
+            next = offset + count;
+        }
+    }
+
+    [Test]
+    public async Task Write_WriteBackFails_ThrowIfFlushFailedNamesTheFileAndTheFix()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "early write-back is Linux only");
+        using var folder = new TempDirectory();
+        var path = folder.Combine("failing.bin");
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        await using var stream = new FlushBehindFileStream(file, Interval, (_, _, _) => 5); // EIO
+
+        await stream.WriteAsync(new byte[Interval + 1]);
+        var error = await Assert.ThrowsAsync<IOException>(stream.ThrowIfFlushFailedAsync);
+
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("receive again"));
+        Assert.That(() => stream.Write(new byte[Interval + 1]), Throws.TypeOf<IOException>(), "later writes report it too");
+    }
+
+    [TestCase(38)] // ENOSYS: a kernel or sandbox without the call
+    [TestCase(22)] // EINVAL: a file system without it
+    public async Task Write_WriteBackNotSupported_WritesOnWithoutItAndReportsNoError(int errno)
+    {
+        Assume.That(OperatingSystem.IsLinux(), "early write-back is Linux only");
+        using var folder = new TempDirectory();
+        var path = folder.Combine("unsupported.bin");
+        var calls = 0;
+        var content = new byte[4 * Interval];
+        new Random(9).NextBytes(content);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            await using var stream = new FlushBehindFileStream(file, Interval, (_, _, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                return errno;
+            });
+
+            for (var offset = 0; offset < content.Length; offset += Interval / 2)
+            {
+                await stream.WriteAsync(content.AsMemory(offset, Interval / 2));
+                await stream.ThrowIfFlushFailedAsync();
+            }
+        }
+
+        Assert.That(calls, Is.EqualTo(1), "tried once, then left to the final fsync");
+        Assert.That(await File.ReadAllBytesAsync(path), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task Write_NotARegularFile_TheRealCallIsRefusedAndWritingGoesOn()
+    {
+        Assume.That(OperatingSystem.IsLinux() && File.Exists("/dev/null"), "needs Linux's /dev/null");
+
+        // The real system call on a character device answers ESPIPE: early write-back turns off, nothing fails.
+        await using var file = new FileStream("/dev/null", FileMode.Open, FileAccess.Write);
+        await using var stream = new FlushBehindFileStream(file, Interval);
+        for (var i = 0; i < 4; i++)
+        {
+            await stream.WriteAsync(new byte[Interval]);
+            await stream.ThrowIfFlushFailedAsync();
+        }
+
+        Assert.That(stream.FlushesStarted, Is.EqualTo(1));
     }
 }
