@@ -38,7 +38,7 @@ internal static class ReceiveCommand
                 DeleteAfterReceive = result.GetValue(deleteAfter),
                 Limits = new ReceiveLimits(result.GetValue(maxFileBytes), result.GetValue(maxShareBytes), result.GetValue(maxFiles), result.GetValue(maxPathDepth), result.GetValue(maxExpansion), result.GetValue(readTimeout)),
             };
-            var provider = ReceiverServices.Build(settings, needsStore: true, run);
+            var provider = ReceiverServices.Build(settings, needsStore: true, run, cancellationToken: cancellationToken);
             await using var disposeProvider = provider.ConfigureAwait(false);
             var client = ReceiverServices.Client(provider);
             var outputDirectory = result.GetRequiredValue(output);

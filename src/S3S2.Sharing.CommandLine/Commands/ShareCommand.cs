@@ -163,6 +163,14 @@ internal static class ShareCommand
             throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
         }
 
+        // The recipient keys are read and checked on the second core while the container is built; the client's own
+        // load below uses what was read and reports any problem as it would without this.
+        var pgpKeySources = settings.PgpKeys.Select(OpenPgpKeySource.FromFile).ToList();
+        foreach (var source in pgpKeySources)
+        {
+            source.Preload(cancellationToken);
+        }
+
         var services = new ServiceCollection();
         run.AddHostServices(services, LogLevel.Warning);
 
@@ -222,8 +230,8 @@ internal static class ShareCommand
             builder.AddOpenPgpEncryption(o =>
             {
                 // The profile's pins always apply: keys given on the command line must be the pinned ones.
-                var keys = settings.PgpKeys.Count > 0
-                    ? settings.PgpKeys.Select(OpenPgpKeySource.FromFile)
+                var keys = pgpKeySources.Count > 0
+                    ? pgpKeySources
                     : profile!.Encryption.OpenPgpKeys.Select(k => OpenPgpKeySource.FromArmoredString(k.PublicKey));
                 foreach (var key in keys)
                 {

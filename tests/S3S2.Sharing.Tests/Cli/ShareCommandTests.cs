@@ -120,6 +120,22 @@ public sealed class ShareCommandTests
     }
 
     [Test]
+    public async Task Share_DamagedKeyFile_Exits2NamingTheFileAndWritesNothing()
+    {
+        using var work = new TempDirectory();
+        var armored = TestKeys.Receiver.PublicKeyArmored;
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(armored[..(armored.Length / 2)] + "!!!!" + armored[(armored.Length / 2)..]));
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(result.StandardError, Does.Contain("receiver.pub.asc").And.Contain("is not a readable OpenPGP public key").And.Not.Contain("   at "));
+        Assert.That(Directory.Exists(work.Combine("store")) ? Directory.GetFiles(work.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
     public async Task Share_SecretKeyGivenAsRecipient_Exits2()
     {
         using var work = new TempDirectory();
