@@ -34,7 +34,7 @@ internal static class DecryptCommand
                 throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
             }
 
-            var provider = ReceiverServices.Build(settings, needsStore: false, run);
+            var provider = ReceiverServices.Build(settings, needsStore: false, run, cancellationToken: cancellationToken);
 
             await using var disposeProvider = provider.ConfigureAwait(false);
             var target = result.GetRequiredValue(output);

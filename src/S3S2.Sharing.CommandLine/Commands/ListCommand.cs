@@ -19,7 +19,7 @@ internal static class ListCommand
         command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
             var settings = source.Read(result);
-            var provider = ReceiverServices.Build(settings, needsStore: true, run);
+            var provider = ReceiverServices.Build(settings, needsStore: true, run, cancellationToken: cancellationToken);
             await using var disposeProvider = provider.ConfigureAwait(false);
             var client = ReceiverServices.Client(provider);
             var listing = await client.ListSharesAsync(cancellationToken).ConfigureAwait(false);

@@ -38,13 +38,18 @@ internal static class ReceiveCommand
                 DeleteAfterReceive = result.GetValue(deleteAfter),
                 Limits = new ReceiveLimits(result.GetValue(maxFileBytes), result.GetValue(maxShareBytes), result.GetValue(maxFiles), result.GetValue(maxPathDepth), result.GetValue(maxExpansion), result.GetValue(readTimeout)),
             };
-            var provider = ReceiverServices.Build(settings, needsStore: true, run);
+            var provider = ReceiverServices.Build(settings, needsStore: true, run, cancellationToken: cancellationToken);
             await using var disposeProvider = provider.ConfigureAwait(false);
             var client = ReceiverServices.Client(provider);
             var outputDirectory = result.GetRequiredValue(output);
-            var shares = result.GetValue(share) is { } id
-                ? [await client.ReceiveShareAsync(id, outputDirectory, cancellationToken).ConfigureAwait(false)]
-                : await client.ReceiveAllAsync(outputDirectory, cancellationToken).ConfigureAwait(false);
+            var id = result.GetValue(share);
+            Task<IReadOnlyList<ReceivedShare>> Receive(IProgress<ReceiveProgress>? progress) => id is not null
+                ? ReceiveOneAsync(client, id, outputDirectory, progress, cancellationToken)
+                : client.ReceiveAllAsync(outputDirectory, progress, cancellationToken);
+            var view = run.ReceiveProgressView();
+            var shares = view is null
+                ? await Receive(null).ConfigureAwait(false)
+                : await view.RunAsync(p => Receive(p)).ConfigureAwait(false);
 
             if (run.Json)
             {
@@ -59,6 +64,9 @@ internal static class ReceiveCommand
         });
         return command;
     }
+
+    private static async Task<IReadOnlyList<ReceivedShare>> ReceiveOneAsync(IReceiveClient client, string shareId, string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken) =>
+        [await client.ReceiveShareAsync(shareId, outputDirectory, progress, cancellationToken).ConfigureAwait(false)];
 
     private static void Report(IReadOnlyList<ReceivedShare> shares, CommandRun run)
     {

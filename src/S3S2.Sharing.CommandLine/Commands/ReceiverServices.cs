@@ -8,7 +8,7 @@ namespace S3S2.Sharing.CommandLine.Commands;
 /// <summary>Builds a receive client from the command line: a local folder store or S3, and the receiver's secret keys.</summary>
 internal static class ReceiverServices
 {
-    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical)
+    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical, CancellationToken cancellationToken = default)
     {
         if (needsStore && (settings.From is null) == (settings.Bucket is null))
         {
@@ -17,6 +17,14 @@ internal static class ReceiverServices
 
         // Read now, so a missing variable is reported before anything is downloaded; the value is never printed.
         string? passphrase = settings.PassphraseVariable is null ? null : Passphrase.FromEnvironment(settings.PassphraseVariable);
+        // The secret keys are read and their self-signatures checked on the second core while the container is built
+        // (and, on receive, the share is listed); the client's own load uses what was read and reports any problem.
+        var secretKeySources = settings.SecretKeys.Select(OpenPgpKeySource.FromFile).ToList();
+        foreach (var source in secretKeySources)
+        {
+            source.Preload(cancellationToken);
+        }
+
         var services = new ServiceCollection();
         run.AddHostServices(services, normalLevel);
         var builder = services
@@ -27,9 +35,9 @@ internal static class ReceiverServices
             })
             .AddReceiving(o =>
             {
-                foreach (var key in settings.SecretKeys)
+                foreach (var key in secretKeySources)
                 {
-                    o.SecretKeys.Add(OpenPgpKeySource.FromFile(key));
+                    o.SecretKeys.Add(key);
                 }
 
                 o.Passphrase = passphrase is null ? null : () => passphrase;

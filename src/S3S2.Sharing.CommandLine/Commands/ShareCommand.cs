@@ -30,6 +30,13 @@ internal static class ShareCommand
         var profile = new Option<string?>("--profile") { Description = "The profile the receiver gave you (default: $S3S2_PROFILE, else ~/.s3s2/profile.json when no --pgp-key is given). Flags override it, except its pinned fingerprints." };
         var compress = new Option<string>("--compress") { Description = "Compression before encryption.", DefaultValueFactory = _ => "zlib" };
         compress.AcceptOnlyFromAmong("none", "zlib");
+        var compressLevel = new Option<int?>("--compress-level")
+        {
+            Description = "The zlib level: 1 (fastest, largest) to 9 (smallest, slowest); default 4. Only with zlib compression.",
+            HelpName = "1-9",
+            CustomParser = CompressionLevel,
+        };
+        compressLevel.CompletionSources.Add(Enumerable.Range(1, 9).Select(level => level.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope encryption under this KMS key ARN instead of OpenPGP (repeat for several keys).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var kmsEndpoint = new Option<string?>("--kms-endpoint") { Description = "A KMS-compatible endpoint URL; credentials come from the standard AWS chain." };
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Also ask S3 for server-side encryption with this KMS key (SSE-KMS)." };
@@ -38,9 +45,9 @@ internal static class ShareCommand
         var passphraseEnv = new Option<string?>("--passphrase-env") { Description = "The environment variable holding the --sign-key passphrase." };
 
         PathCompletions.AddTo(paths, to, pgpKeys, profile, signKey);
-        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --profile awesomeai.profile.json --sign-key bigdatarider.sec.asc --passphrase-env SIGN_PASSPHRASE\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
+        var command = new Command("share", "Encrypt files to the receiver's key and upload them as one share; the manifest is uploaded last.\n\nExamples:\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --pgp-key awesomeai.pub.asc --pin-fingerprint 0123...ABCD\n  s3s2 share orders.csv --to ./store --pgp-key awesomeai.pub.asc --json\n  s3s2 share exports/ --profile awesomeai.profile.json --compress-level 9\n  pg_dump mydb | s3s2 share - --name dump.sql --profile awesomeai.profile.json\n  s3s2 share data/ --profile awesomeai.profile.json --sign-key bigdatarider.sec.asc --passphrase-env SIGN_PASSPHRASE\n  s3s2 share data/ --bucket awesomeai-inbox --prefix partners/bigdatarider --kms-key arn:aws:kms:eu-west-1:111122223333:key/... --sse-kms-key arn:aws:kms:...")
         {
-            paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
+            paths, name, profile, to, bucket, endpoint, region, prefix, pgpKeys, pins, compress, compressLevel, kmsKeys, kmsEndpoint, sseKmsKey, sseS3, signKey, passphraseEnv, CommonOptions.Json,
         };
         command.Action = new S3S2CommandAction(options, async (result, run, cancellationToken) =>
         {
@@ -61,7 +68,8 @@ internal static class ShareCommand
                 result.GetValue(profile),
                 result.GetValue(name),
                 result.GetValue(signKey),
-                result.GetValue(passphraseEnv));
+                result.GetValue(passphraseEnv),
+                result.GetValue(compressLevel));
             var json = run.Json;
             var silent = json || run.Quiet;
             var receipt = await RunAsync(settings, run, cancellationToken, run.ShareProgressView(LocalFileSizes(settings.Paths))).ConfigureAwait(false);
@@ -143,9 +151,24 @@ internal static class ShareCommand
             throw new UsageException("--passphrase-env protects the --sign-key; give --sign-key FILE too, or remove --passphrase-env.");
         }
 
+        if (settings.CompressionLevel is { } level && (useKms || settings.Compression == OpenPgpCompression.None))
+        {
+            throw new UsageException(useKms
+                ? $"--compress-level {level} sets OpenPGP's zlib level, but KMS envelope messages are not compressed. Remove --compress-level."
+                : $"--compress-level {level} sets the zlib level, but --compress none turns compression off. Remove --compress-level, or use --compress zlib.");
+        }
+
         if (settings.SseKmsKey is not null && settings.SseS3)
         {
             throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
+        }
+
+        // The recipient keys are read and checked on the second core while the container is built; the client's own
+        // load below uses what was read and reports any problem as it would without this.
+        var pgpKeySources = settings.PgpKeys.Select(OpenPgpKeySource.FromFile).ToList();
+        foreach (var source in pgpKeySources)
+        {
+            source.Preload(cancellationToken);
         }
 
         var services = new ServiceCollection();
@@ -207,8 +230,8 @@ internal static class ShareCommand
             builder.AddOpenPgpEncryption(o =>
             {
                 // The profile's pins always apply: keys given on the command line must be the pinned ones.
-                var keys = settings.PgpKeys.Count > 0
-                    ? settings.PgpKeys.Select(OpenPgpKeySource.FromFile)
+                var keys = pgpKeySources.Count > 0
+                    ? pgpKeySources
                     : profile!.Encryption.OpenPgpKeys.Select(k => OpenPgpKeySource.FromArmoredString(k.PublicKey));
                 foreach (var key in keys)
                 {
@@ -221,6 +244,7 @@ internal static class ShareCommand
                 }
 
                 o.Compression = settings.Compression;
+                o.CompressionLevel = settings.CompressionLevel ?? o.CompressionLevel;
             });
         }
 
@@ -314,6 +338,19 @@ internal static class ShareCommand
             return map;
         });
         return relative => sizes.Value.TryGetValue(relative, out var size) ? size : null;
+    }
+
+    /// <summary>A whole number 1–9, else a parse error naming the range, so the usage line says what to type.</summary>
+    private static int? CompressionLevel(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level) && level is >= 1 and <= 9)
+        {
+            return level;
+        }
+
+        result.AddError($"--compress-level '{text}' is not a zlib level: give 1 (fastest, largest) to 9 (smallest, slowest); {OpenPgpEncryptionOptions.DefaultCompressionLevel} is the default.");
+        return null;
     }
 
     /// <summary>$S3S2_PROFILE, else ~/.s3s2/profile.json when it exists.</summary>

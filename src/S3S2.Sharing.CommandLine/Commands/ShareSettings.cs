@@ -2,7 +2,7 @@ using S3S2.Sharing.Encryption.OpenPgp;
 
 namespace S3S2.Sharing.CommandLine.Commands;
 
-/// <summary>What a share needs, whether it comes from the command line or the demo. <see cref="StdinName"/> is set when the only path is "-" (standard input).</summary>
+/// <summary>What a share needs, whether it comes from the command line or the demo. <see cref="StdinName"/> is set when the only path is "-" (standard input); <see cref="CompressionLevel"/> is <see langword="null"/> for the library's default.</summary>
 internal sealed record ShareSettings(
     IReadOnlyList<string> Paths,
     string? To,
@@ -20,4 +20,5 @@ internal sealed record ShareSettings(
     string? Profile = null,
     string? StdinName = null,
     string? SignKey = null,
-    string? SignPassphraseVariable = null);
+    string? SignPassphraseVariable = null,
+    int? CompressionLevel = null);

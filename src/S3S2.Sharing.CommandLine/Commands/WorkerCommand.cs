@@ -55,7 +55,8 @@ internal static class WorkerCommand
                     // SIGTERM gives the program about two seconds: shares in progress are released, not finished.
                     o.StopTimeout = TimeSpan.FromSeconds(1);
                 }),
-                LogLevel.Information);
+                LogLevel.Information,
+                cancellationToken);
             await using var disposeProvider = provider.ConfigureAwait(false);
             var worker = provider.GetServices<IHostedService>().Single();
 

@@ -64,6 +64,24 @@ internal sealed class CommandRun
             : new PlainShareProgress(Error, Options.Name);
     }
 
+    /// <summary>How a receive shows progress: as a share does (<see cref="ShareProgressView"/>), by the same rules.</summary>
+    public IReceiveProgressView? ReceiveProgressView()
+    {
+        if (Json || Quiet)
+        {
+            return null;
+        }
+
+        if (Options.HasProgressConsole)
+        {
+            return ReceiveOnProgressConsole();
+        }
+
+        return ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected
+            ? ReceiveOnStandardError()
+            : new PlainReceiveProgress(Error, Options.Name);
+    }
+
     /// <summary>
     /// Logging and AWS clients for a container a command builds: the host's when it gave its services
     /// (its loggers see the library's log lines; its S3 and KMS clients are used unless the command line names an
@@ -109,6 +127,13 @@ internal sealed class CommandRun
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private SpectreShareProgress OnProgressConsole(Func<string, long?>? fileSize) => new(Options.ProgressConsole!, fileSize);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private SpectreReceiveProgress ReceiveOnProgressConsole() => new(Options.ProgressConsole!);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SpectreReceiveProgress ReceiveOnStandardError() =>
+        new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static SpectreShareProgress OnStandardError(Func<string, long?>? fileSize) =>

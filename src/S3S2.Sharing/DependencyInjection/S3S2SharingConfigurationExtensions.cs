@@ -12,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// variables such as <c>S3S2__Bucket</c> override it the usual .NET way). Keys:
 /// <c>Profile</c> (a profile file: bucket, prefix, pinned keys), <c>Bucket</c>, <c>Prefix</c>, <c>SenderName</c>,
 /// <c>MaxConcurrentFiles</c>, <c>OpenPgp:RecipientKeyFiles:N</c>, <c>OpenPgp:PinnedFingerprints:N</c>,
-/// <c>OpenPgp:Compression</c> (None|Zlib), <c>Signing:KeyFile</c>, <c>Signing:PassphraseEnvironmentVariable</c>,
+/// <c>OpenPgp:Compression</c> (None|Zlib), <c>OpenPgp:CompressionLevel</c> (1–9), <c>Signing:KeyFile</c>, <c>Signing:PassphraseEnvironmentVariable</c>,
 /// <c>Signing:Fingerprint</c> (the partner's signing key, see <c>AddShareSigning</c>), <c>AllowBucketRoot</c>, <c>S3:Region</c>, <c>S3:ServiceUrl</c>, <c>S3:RoleArn</c>, <c>S3:RoleExternalId</c>,
 /// <c>S3:RoleSessionName</c> (a role to assume for the uploads), <c>S3:MultipartThreshold</c>,
 /// <c>S3:PartSize</c>, <c>S3:MaxConcurrentParts</c>, <c>LocalFolder</c> (a folder store instead of S3),
@@ -54,6 +54,12 @@ public static class S3S2SharingConfigurationExtensions
             [("ServerSideEncryption:Method", typeof(ServerSideEncryptionMethod)), ("OpenPgp:Compression", typeof(OpenPgpCompression))],
             errors,
             invalid);
+        var compressionLevel = CompressionLevel(configuration, client, FullKey, errors);
+        if (configuration["OpenPgp:CompressionLevel"] is { Length: > 0 } setLevel && string.Equals(configuration["OpenPgp:Compression"]?.Trim(), nameof(OpenPgpCompression.None), StringComparison.OrdinalIgnoreCase))
+        {
+            // A level with compression off is a contradiction, not a preference: say which key to drop rather than guess.
+            errors.Add($"{client}: {FullKey("OpenPgp:CompressionLevel")} '{setLevel}' is set but {FullKey("OpenPgp:Compression")} is None, so nothing is compressed. Remove {FullKey("OpenPgp:CompressionLevel")}, or set {FullKey("OpenPgp:Compression")} = Zlib.");
+        }
 
         // Keys of the settings ServerSideEncryption replaced: ignoring them would silently drop a requirement.
         if (configuration["RequiredServerSideEncryption"] is { Length: > 0 } oldRequired)
@@ -111,6 +117,11 @@ public static class S3S2SharingConfigurationExtensions
                 {
                     o.Compression = Enum.Parse<OpenPgpCompression>(compression.Trim(), ignoreCase: true);
                 }
+
+                if (compressionLevel is { } level)
+                {
+                    o.CompressionLevel = level;
+                }
             });
         }
 
@@ -135,6 +146,27 @@ public static class S3S2SharingConfigurationExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The zlib level under <c>OpenPgp:CompressionLevel</c>, or <see langword="null"/> when absent or not a whole number
+    /// (then an error naming the key). The range is checked by the options' validator, which names the key as well.
+    /// </summary>
+    private static int? CompressionLevel(IConfiguration configuration, string client, Func<string, string> fullKey, List<string> errors)
+    {
+        const string Key = "OpenPgp:CompressionLevel";
+        if (configuration[Key] is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var level))
+        {
+            return level;
+        }
+
+        errors.Add($"{client}: {fullKey(Key)} '{value}' is not a whole number. Use 1 (fastest) to 9 (smallest); {OpenPgpEncryptionOptions.DefaultCompressionLevel} is the default.");
+        return null;
     }
 
     /// <summary>The key files under a section (a list, or one value), each described with its configuration key.</summary>

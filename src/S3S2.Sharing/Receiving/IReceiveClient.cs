@@ -26,6 +26,20 @@ public interface IReceiveClient
     Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Receives one complete share as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/> does, reporting
+    /// its progress: bytes written and files in place, at most every quarter second and when a file is done.
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written; created when missing.</param>
+    /// <param name="progress">Told the progress (one report at a time; keep the handler quick), or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the receive; files already in place stay, the rest resumes on the next call.</param>
+    /// <returns>What happened to each file.</returns>
+    /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
+    /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the third parameter's type tells the overloads apart.")]
+    Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reads a share's manifest and checks its signature as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/> does, writing nothing.
     /// </summary>
     /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
@@ -55,13 +69,40 @@ public interface IReceiveClient
     Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Receives one complete share into code as <see cref="ReceiveShareAsync(string, Func{VerifiedFile, CancellationToken, Task}, CancellationToken)"/>
+    /// does, reporting its progress: bytes decrypted and verified, and files handed over (a file is done when the callback returned).
+    /// </summary>
+    /// <param name="shareId">The share id (see <see cref="ListSharesAsync"/>).</param>
+    /// <param name="onFile">Called once per verified file; an exception it throws stops the receive and is rethrown as is.</param>
+    /// <param name="progress">Told the progress (one report at a time; keep the handler quick), or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the receive; passed on to the callback.</param>
+    /// <returns>What happened to each file; a file that failed a check was not handed over and carries the reason.</returns>
+    /// <exception cref="ArgumentException">The share id is malformed or no such share exists under the prefix.</exception>
+    /// <exception cref="Encryption.EncryptionKeyException">A secret key is unreadable or locked, or the share is encrypted to none of the keys.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the parameters' types tell the overloads apart.")]
+    Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Receives every complete share not received yet into <paramref name="outputDirectory"/>, oldest first. A share
     /// received completely earlier is recognized by the marker <c>&lt;output&gt;/&lt;shareId&gt;.received</c> and not downloaded again.
     /// </summary>
     /// <param name="outputDirectory">The folder under which each <c>&lt;shareId&gt;/</c> is written.</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
     /// <returns>One entry per share attempted or skipped.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the second parameter's type tells the overloads apart.")]
     Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Receives every complete share not received yet as <see cref="ReceiveAllAsync(string, CancellationToken)"/> does,
+    /// reporting each share's progress in turn (<see cref="ReceiveProgress.ShareId"/> names it); shares received earlier
+    /// report nothing.
+    /// </summary>
+    /// <param name="outputDirectory">The folder under which each <c>&lt;shareId&gt;/</c> is written.</param>
+    /// <param name="progress">Told the progress (one report at a time; keep the handler quick), or <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    /// <returns>One entry per share attempted or skipped.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the second parameter's type tells the overloads apart.")]
+    Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default);
 
     /// <summary>Decrypts one object of the store into a file, written to a temporary file and renamed into place once verified.</summary>
     /// <param name="key">The object key.</param>

@@ -82,12 +82,15 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return new ShareListing(complete.Values.ToList(), incomplete);
     }
 
-    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default)
+    public Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, CancellationToken cancellationToken = default) =>
+        ReceiveShareAsync(shareId, outputDirectory, null, cancellationToken);
+
+    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var share = await FindShareAsync(shareId, cancellationToken).ConfigureAwait(false);
-        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), cancellationToken).ConfigureAwait(false);
+        return await ReceiveAsync(share, Path.GetFullPath(outputDirectory), progress, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> ReadSignerAsync(string shareId, CancellationToken cancellationToken = default)
@@ -97,7 +100,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return (await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false)).Signer;
     }
 
-    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default)
+    public Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, CancellationToken cancellationToken = default) =>
+        ReceiveShareAsync(shareId, onFile, null, cancellationToken);
+
+    public async Task<ReceivedShare> ReceiveShareAsync(string shareId, Func<VerifiedFile, CancellationToken, Task> onFile, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shareId);
         ArgumentNullException.ThrowIfNull(onFile);
@@ -113,6 +119,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 temporaryRoot,
                 _options.MaxConcurrentFiles,
                 string.Empty,
+                progress,
                 cancellationToken)).ConfigureAwait(false);
         }
         catch (ReceiveCallbackFailedException ex)
@@ -144,7 +151,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return share;
     }
 
-    public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, CancellationToken cancellationToken = default) =>
+        ReceiveAllAsync(outputDirectory, null, cancellationToken);
+
+    public async Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var root = Path.GetFullPath(outputDirectory);
@@ -168,7 +178,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
             try
             {
-                results.Add(await ReceiveAsync(share, root, cancellationToken).ConfigureAwait(false));
+                results.Add(await ReceiveAsync(share, root, progress, cancellationToken).ConfigureAwait(false));
             }
             catch (EncryptionKeyException ex)
             {
@@ -283,6 +293,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             root,
             int.MaxValue,
             shareDirectory,
+            null,
             cancellationToken)).ConfigureAwait(false);
     }
 
@@ -333,10 +344,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
     private static string KeyRootOf(AvailableShare share) => share.ManifestKey[..share.ManifestKey.LastIndexOf(ManifestName, StringComparison.Ordinal)];
 
     /// <summary>One share into folders: <c>&lt;root&gt;/&lt;shareId&gt;/</c>, with the free space for all of it checked first.</summary>
-    private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, CancellationToken cancellationToken)
+    private Task<ReceivedShare> ReceiveAsync(AvailableShare share, string root, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken)
     {
         var shareDirectory = Path.Combine(root, share.ShareId);
-        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, shareDirectory, _ => new FolderFileSink(root, share.ShareId), root, int.MaxValue, shareDirectory, cancellationToken));
+        return ShareTelemetry.ReceiveAsync(_name, share.ShareId, () => ReceiveIntoAsync(share, shareDirectory, _ => new FolderFileSink(root, share.ShareId), root, int.MaxValue, shareDirectory, progress, cancellationToken));
     }
 
     /// <summary>
@@ -350,6 +361,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// <param name="spaceRoot">The folder whose drive must hold what the sink writes.</param>
     /// <param name="filesHeldAtOnce">How many files the sink holds on that drive at once (all of them for a folder).</param>
     /// <param name="resultDirectory">The folder reported in the result (empty when files go to a callback).</param>
+    /// <param name="progress">Told the files' progress once the manifest is checked, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
     private async Task<ReceivedShare> ReceiveIntoAsync(
         AvailableShare share,
@@ -358,6 +370,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         string spaceRoot,
         int filesHeldAtOnce,
         string resultDirectory,
+        IProgress<ReceiveProgress>? progress,
         CancellationToken cancellationToken)
     {
         IReceivedFileSink? created = null;
@@ -388,12 +401,14 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
         var sink = created;
         var files = new ReceivedFile[plan.Count];
+        using var reporter = progress is null ? null : new ReceiveProgressReporter(share.ShareId, progress, TimeProvider.System);
+        reporter?.Declare(plan.Count, plan.Sum(f => f.Entry.Size));
         try
         {
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, plan.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentFiles, CancellationToken = cancellationToken },
-                async (index, token) => files[index] = await ShareTelemetry.ReceiveFileAsync(_name, share.ShareId, plan[index].Entry.Key, () => ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, token)).ConfigureAwait(false))
+                async (index, token) => files[index] = await ShareTelemetry.ReceiveFileAsync(_name, share.ShareId, plan[index].Entry.Key, () => ReceiveFileAsync(share.ShareId, plan[index], decryptor, sink, reporter, token)).ConfigureAwait(false))
                 .ConfigureAwait(false);
         }
         finally
@@ -524,7 +539,28 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
     }
 
-    private async Task<ReceivedFile> ReceiveFileAsync(string shareId, PlannedFile file, IDecryptor decryptor, IReceivedFileSink sink, CancellationToken cancellationToken)
+    /// <summary>One file, counted in <paramref name="progress"/> when there is one: done when in place or already present.</summary>
+    private async Task<ReceivedFile> ReceiveFileAsync(string shareId, PlannedFile file, IDecryptor decryptor, IReceivedFileSink sink, ReceiveProgressReporter? progress, CancellationToken cancellationToken)
+    {
+        if (progress is null)
+        {
+            return await ReceiveFileIntoSinkAsync(shareId, file, decryptor, sink, part: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var part = progress.Start(file.Entry.Path, file.Entry.Size);
+        ReceivedFile? outcome = null;
+        try
+        {
+            outcome = await ReceiveFileIntoSinkAsync(shareId, file, decryptor, sink, part, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        finally
+        {
+            progress.End(part, outcome?.Status is ReceiveStatus.Received or ReceiveStatus.AlreadyReceived);
+        }
+    }
+
+    private async Task<ReceivedFile> ReceiveFileIntoSinkAsync(string shareId, PlannedFile file, IDecryptor decryptor, IReceivedFileSink sink, Diagnostics.ProgressPart? part, CancellationToken cancellationToken)
     {
         var entry = file.Entry;
         var description = $"file '{entry.Path}' of share {shareId} (object '{entry.Key}')";
@@ -532,6 +568,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
 
         if (await sink.FindExistingAsync(file, description, cancellationToken).ConfigureAwait(false) is { } existing)
         {
+            if (part is not null && existing.Status == ReceiveStatus.AlreadyReceived)
+            {
+                part.BytesRead = entry.Size;
+            }
+
             return Outcome(existing.Status, existing.Error);
         }
 
@@ -550,8 +591,14 @@ internal sealed partial class ReceiveClient : IReceiveClient
             await using (writer.ConfigureAwait(false))
             {
                 (ReceiveErrorKind Kind, Exception Error)? error;
-                using (var verifying = new VerifyingWriteStream(writer.Stream, entry.Size, description))
+                using (var verifying = new VerifyingWriteStream(writer.Stream, entry.Size, description) { Written = part is null ? null : written => part.BytesRead = written })
                 {
+                    if (part is not null)
+                    {
+                        // A download that starts over counts from nothing again.
+                        part.BytesRead = 0;
+                    }
+
                     error = await TryDownloadAsync(entry.Key, description, decryptor, verifying, new EncryptionContext(shareId, entry.Path), signatures: null, cancellationToken).ConfigureAwait(false);
                     if (error is null)
                     {

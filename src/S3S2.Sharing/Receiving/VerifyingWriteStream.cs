@@ -29,6 +29,9 @@ internal sealed class VerifyingWriteStream : Stream
 
     public long BytesWritten { get; private set; }
 
+    /// <summary>Gets what is told <see cref="BytesWritten"/> after each write (receive progress); <see langword="null"/> for nothing.</summary>
+    public Action<long>? Written { get; init; }
+
     /// <summary>Gets the error that stopped the writing (size or expansion exceeded), kept even when a decoder swallows it.</summary>
     public Exception? Failure { get; private set; }
 
@@ -109,6 +112,7 @@ internal sealed class VerifyingWriteStream : Stream
         }
 
         BytesWritten += buffer.Length;
+        Written?.Invoke(BytesWritten);
     }
 
     public override void Flush() => _inner.Flush();
@@ -136,6 +140,7 @@ internal sealed class VerifyingWriteStream : Stream
         Check(buffer.Length);
         _hash.AppendData(buffer);
         BytesWritten += buffer.Length;
+        Written?.Invoke(BytesWritten);
     }
 
     /// <summary>Throws (and keeps the error) when <paramref name="count"/> more bytes would pass the manifest's size or the expansion limit.</summary>

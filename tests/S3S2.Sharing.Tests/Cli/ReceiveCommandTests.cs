@@ -240,6 +240,26 @@ public sealed class ReceiveCommandTests
         Assert.That(Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName), Is.EquivalentTo(MessageAndKey));
     }
 
+    [TestCase("public", "holds a public key")]
+    [TestCase("missing", "Cannot read the key file")]
+    [TestCase("damaged", "is not a readable OpenPGP secret key")]
+    public async Task Decrypt_UnusableSecretKeyFile_Exit2NamingItAndNoOutput(string kind, string expected)
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("m.gpg", await ReceiveTestBed.EncryptAsync(Content));
+        var armored = kind == "public" ? TestKeys.Receiver.PublicKeyArmored : TestKeys.Receiver.SecretKeyArmored;
+        var key = kind == "missing"
+            ? folder.Combine("receiver.sec.asc")
+            : folder.WriteFile("receiver.sec.asc", System.Text.Encoding.ASCII.GetBytes(kind == "damaged" ? armored[..(armored.Length / 2)] + "!!!!" + armored[(armored.Length / 2)..] : armored));
+
+        var result = await RunAsync(["decrypt", input, "--out", folder.Combine("out.csv"), "--pgp-secret-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("receiver.sec.asc").And.Contain(expected).And.Not.Contain("   at "));
+        Assert.That(File.Exists(folder.Combine("out.csv")), Is.False);
+        Assert.That(Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName), Is.SubsetOf(MessageAndKey));
+    }
+
     [Test]
     public async Task Decrypt_DifferentFileAtOutput_Exit1AndKept()
     {

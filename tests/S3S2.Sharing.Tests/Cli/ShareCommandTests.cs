@@ -120,6 +120,22 @@ public sealed class ShareCommandTests
     }
 
     [Test]
+    public async Task Share_DamagedKeyFile_Exits2NamingTheFileAndWritesNothing()
+    {
+        using var work = new TempDirectory();
+        var armored = TestKeys.Receiver.PublicKeyArmored;
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(armored[..(armored.Length / 2)] + "!!!!" + armored[(armored.Length / 2)..]));
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(result.StandardError, Does.Contain("receiver.pub.asc").And.Contain("is not a readable OpenPGP public key").And.Not.Contain("   at "));
+        Assert.That(Directory.Exists(work.Combine("store")) ? Directory.GetFiles(work.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
     public async Task Share_SecretKeyGivenAsRecipient_Exits2()
     {
         using var work = new TempDirectory();
@@ -142,6 +158,74 @@ public sealed class ShareCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.StandardError, Does.Contain("nope.csv' does not exist"));
+    }
+
+    [Test]
+    [Category("Interop")]
+    public async Task Share_CompressLevel1And9_GpgDecryptsBothToTheSameBytesAndLevel9IsSmaller()
+    {
+        using var work = new TempDirectory();
+        using var gpg = Gpg.Create();
+        await gpg.ImportAsync(TestKeys.Receiver.SecretKeyArmored);
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        var content = TestData.Csv(50_000);
+        work.WriteFile("orders.csv", content);
+
+        var fastest = await ShareWithLevelAsync("1");
+        var smallest = await ShareWithLevelAsync("9");
+
+        foreach (var message in new[] { fastest, smallest })
+        {
+            var (plaintext, status, exitCode) = await gpg.DecryptAsync(message);
+            Assert.That(exitCode, Is.Zero, status);
+            Assert.That(status, Does.Contain("GOODMDC"));
+            Assert.That(plaintext, Is.EqualTo(content));
+        }
+
+        Assert.That(smallest, Has.Length.LessThan(fastest.Length), "level 9 deflates CSV smaller than level 1");
+
+        async Task<byte[]> ShareWithLevelAsync(string level)
+        {
+            var store = work.Combine("store-" + level);
+            var result = await S3S2Program.RunAsync(["share", work.Combine("orders.csv"), "--to", store, "--pgp-key", key, "--compress-level", level, "--json"]);
+            Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+            using var json = JsonDocument.Parse(result.StandardOutput);
+            var objectKey = json.RootElement.GetProperty("files")[0].GetProperty("key").GetString()!;
+            return await File.ReadAllBytesAsync(Path.Combine(store, objectKey));
+        }
+    }
+
+    [TestCase("0")]
+    [TestCase("10")]
+    [TestCase("fast")]
+    [TestCase("4.5")]
+    public async Task Share_CompressLevelOutOfRangeOrNotANumber_Exits2NamingTheRangeAndWritesNothing(string level)
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1, 2, 3]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), "--pgp-key", key, "--compress-level", level]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.StartWith($"s3s2: --compress-level '{level}' is not a zlib level: give 1 (fastest, largest) to 9 (smallest, slowest); 4 is the default."));
+        Assert.That(result.StandardError, Does.Not.Contain("   at "));
+        Assert.That(Directory.Exists(work.Combine("store")), Is.False, "nothing is shared");
+    }
+
+    [TestCase("--compress", "none", "--pgp-key", "{key}", "--compress none turns compression off. Remove --compress-level, or use --compress zlib.")]
+    [TestCase("--kms-key", "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5", "--kms-endpoint", "http://127.0.0.1:9", "KMS envelope messages are not compressed. Remove --compress-level.")]
+    public async Task Share_CompressLevelWithoutZlib_Exits2NamingTheConflictAndWritesNothing(string option, string value, string keyOption, string keyValue, string expected)
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1, 2, 3]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--to", work.Combine("store"), option, value, keyOption, keyValue.Replace("{key}", key, StringComparison.Ordinal), "--compress-level", "9"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError.Trim(), Is.EqualTo("s3s2: --compress-level 9 " + (option == "--compress" ? "sets the zlib level, but " : "sets OpenPGP's zlib level, but ") + expected));
+        Assert.That(Directory.Exists(work.Combine("store")), Is.False, "nothing is shared");
     }
 
     [TestCase("--to", "store", "--bucket", "b")]

@@ -56,6 +56,67 @@ public sealed class S3S2SharingConfigurationExtensionsTests
     }
 
     [Test]
+    public void AddS3S2Sharing_OpenPgpCompressionLevel_BoundBesideTheAlgorithm()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:OpenPgp:Compression"] = "zlib",
+            ["S3S2:OpenPgp:CompressionLevel"] = " 9 ",
+        });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
+
+        Assert.That((options.Compression, options.CompressionLevel), Is.EqualTo((OpenPgpCompression.Zlib, 9)));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_NoOpenPgpCompressionLevel_TheDefault()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new() { ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work) });
+
+        var options = provider.GetRequiredService<IOptionsMonitor<OpenPgpEncryptionOptions>>().Get(ShareClientOptions.DefaultName);
+
+        Assert.That(options.CompressionLevel, Is.EqualTo(OpenPgpEncryptionOptions.DefaultCompressionLevel).And.EqualTo(4));
+    }
+
+    [TestCase("0", "S3S2 client 'default': S3S2:OpenPgp:CompressionLevel 0 is out of range. Use 1 (fastest) to 9 (smallest); 4 is the default.")]
+    [TestCase("10", "S3S2 client 'default': S3S2:OpenPgp:CompressionLevel 10 is out of range. Use 1 (fastest) to 9 (smallest); 4 is the default.")]
+    [TestCase("fast", "S3S2 client 'default': S3S2:OpenPgp:CompressionLevel 'fast' is not a whole number. Use 1 (fastest) to 9 (smallest); 4 is the default.")]
+    public void AddS3S2Sharing_BadOpenPgpCompressionLevel_RefusedAtStartNamingTheKeyAndTheRange(string level, string expected)
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:OpenPgp:CompressionLevel"] = level,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Failures, Has.Some.EqualTo(expected));
+    }
+
+    [Test]
+    public void AddS3S2Sharing_CompressionLevelWithCompressionNone_RefusedNamingBothKeys()
+    {
+        using var work = new TempDirectory();
+        using var provider = Build(new()
+        {
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = ReceiverKeyFile(work),
+            ["S3S2:OpenPgp:Compression"] = "None",
+            ["S3S2:OpenPgp:CompressionLevel"] = "9",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.Failures, Has.Some.EqualTo("S3S2 client 'default': S3S2:OpenPgp:CompressionLevel '9' is set but S3S2:OpenPgp:Compression is None, so nothing is compressed. Remove S3S2:OpenPgp:CompressionLevel, or set S3S2:OpenPgp:Compression = Zlib."));
+    }
+
+    [Test]
     public void AddS3S2Sharing_ServerSideEncryptionSection_BindsWhatIsRequestedAndRequired()
     {
         using var work = new TempDirectory();

@@ -29,6 +29,6 @@ public sealed class OpenPgpEncryptionOptions
     /// <value>4.</value>
     public int CompressionLevel { get; set; } = DefaultCompressionLevel;
 
-    /// <summary>The zlib level chosen from the benchmark figures in <see cref="CompressionLevel"/>'s description.</summary>
-    internal const int DefaultCompressionLevel = 4;
+    /// <summary>The zlib level chosen from the benchmark figures in <see cref="CompressionLevel"/>'s description: 4.</summary>
+    public const int DefaultCompressionLevel = 4;
 }

@@ -29,9 +29,10 @@ internal static class OpenPgpSelfSignatures
 
     /// <summary>
     /// BouncyCastle's verdict on each RSA public key (modulus and exponent, hex) checked so far: the same key file is
-    /// read more than once per process (the options validator pins it, the client loads it), each read a new object.
+    /// read more than once per process (a preload, the options validator that pins it, the client), each read a new
+    /// object. Lazy, so a load that asks while another thread is checking the same key waits for that check.
     /// </summary>
-    private static readonly ConcurrentDictionary<string, bool> CheckedRsaKeys = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<bool>> CheckedRsaKeys = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <paramref name="key"/> (the primary key or one of its subkeys) may encrypt: its newest verifying
@@ -247,7 +248,11 @@ internal static class OpenPgpSelfSignatures
         var key = (RsaPublicBcpgKey)signer.PublicKeyPacket.Key;
         var modulus = key.Modulus.ToByteArrayUnsigned();
         var exponent = key.PublicExponent.ToByteArrayUnsigned();
-        if (!CheckedRsaKeys.GetOrAdd(Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent), _ => PassesBouncyCastleCheck(key)))
+        var check = CheckedRsaKeys.GetOrAdd(
+            Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent),
+            static (_, key) => new Lazy<bool>(() => PassesBouncyCastleCheck(key), LazyThreadSafetyMode.ExecutionAndPublication),
+            key);
+        if (!check.Value)
         {
             return null;
         }

@@ -19,6 +19,16 @@ public sealed class PathCompletionsTests
     }
 
     [Test]
+    public void GetCompletions_CompressLevelValue_TheNineLevels()
+    {
+        var root = S3S2Commands.CreateRootCommand();
+
+        var labels = root.Parse("share a.csv --compress-level ").GetCompletions().Select(c => c.Label);
+
+        Assert.That(labels, Is.EquivalentTo(new[] { "1", "2", "3", "4", "5", "6", "7", "8", "9" }));
+    }
+
+    [Test]
     public void GetCompletions_PgpKeyPrefix_FilesAndFoldersOfThatFolder()
     {
         using var work = new TempDirectory();
