@@ -127,7 +127,10 @@ internal sealed partial class S3Uploader : IUploader, IDisposable
         string uploadId;
         try
         {
-            uploadId = (await _s3.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
+            // Not cancelled midway: a cancelled initiate may still create the upload on the server, with no id to abort
+            // it by. A cancellation that comes meanwhile stops the loop below at once, which aborts the upload.
+            cancellationToken.ThrowIfCancellationRequested();
+            uploadId = (await _s3.InitiateMultipartUploadAsync(initiate, CancellationToken.None).ConfigureAwait(false)).UploadId;
         }
         catch
         {
