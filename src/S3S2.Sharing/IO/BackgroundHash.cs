@@ -42,11 +42,7 @@ internal sealed class BackgroundHash : IDisposable
         while (!data.IsEmpty)
         {
             _block ??= _free.TryDequeue(out var free) ? free : ArrayPool<byte>.Shared.Rent(BlockSize);
-            var take = Math.Min(data.Length, BlockSize - _filled);
-            data[..take].CopyTo(_block.AsSpan(_filled));
-            _filled += take;
-            data = data[take..];
-            if (_filled == BlockSize)
+            if (PooledBlocks.Fill(_block, BlockSize, ref _filled, ref data))
             {
                 HandOver();
             }

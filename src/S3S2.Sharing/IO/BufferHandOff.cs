@@ -64,11 +64,7 @@ internal sealed class BufferHandOff : IDisposable
         while (!data.IsEmpty)
         {
             _current ??= _pool.Rent(_segmentSize);
-            var take = Math.Min(data.Length, _current.Length - _filled);
-            data[..take].CopyTo(_current.AsSpan(_filled));
-            _filled += take;
-            data = data[take..];
-            if (_filled == _current.Length)
+            if (PooledBlocks.Fill(_current, _current.Length, ref _filled, ref data))
             {
                 HandOverCurrent();
             }

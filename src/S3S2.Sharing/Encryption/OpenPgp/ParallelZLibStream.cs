@@ -116,11 +116,7 @@ internal sealed class ParallelZLibStream : Stream
         while (!buffer.IsEmpty)
         {
             _block ??= ArrayPool<byte>.Shared.Rent(_blockSize);
-            var take = Math.Min(buffer.Length, _blockSize - _blockLength);
-            buffer[..take].CopyTo(_block.AsSpan(_blockLength));
-            _blockLength += take;
-            buffer = buffer[take..];
-            if (_blockLength == _blockSize)
+            if (PooledBlocks.Fill(_block, _blockSize, ref _blockLength, ref buffer))
             {
                 Submit();
             }
