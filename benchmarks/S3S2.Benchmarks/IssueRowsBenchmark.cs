@@ -14,11 +14,17 @@ namespace S3S2.Benchmarks;
 //
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000]
 //       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only start,pgp,small,s3,kms,calls,rss] [--build-output]
-//       [--repeat 3]
+//       [--repeat 3] [--cold-pages]
 //
 // The large-file rows (pgp, kms) run the baseline and s3s2 alternately --repeat times on the same files and print the
-// medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a third (the kernel's
-// page-cache copies), baselines too, so a ratio of single runs says as much about the machine as about the code.
+// medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a third, baselines too, so a
+// ratio of single runs says as much about the machine as about the code. Before each of those runs (either side) the
+// benchmark writes and deletes a scratch file larger than the run writes, so that the pages the run gets from the
+// kernel are backed by the host: on a virtual machine whose balloon driver reports free pages to the host (this one:
+// virtio_balloon), the first write into such pages costs the guest a host fault per page, and a plain
+// 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a deletion and 0.9-2.3 s after 8 idle seconds. Without
+// this, whichever side happens to get reported pages pays up to 1.5 s of system time for the machine, not its code.
+// --cold-pages skips it.
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
 // gpg, openssl, node. Deletes what it wrote.
@@ -47,13 +53,14 @@ internal static class IssueRowsBenchmark
         var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
         var buildOutput = arguments.Contains("--build-output");
         var repeat = Option(arguments, "--repeat", 3);
+        var warmPages = !arguments.Contains("--cold-pages");
         if (repeat < 1)
         {
             Console.Error.WriteLine("--repeat must be 1 or more.");
             return 2;
         }
 
-        var bench = new Bench(work, only, buildOutput, repeat);
+        var bench = new Bench(work, only, buildOutput, repeat, warmPages ? (long)(sizeMib + 256) * 1024 * 1024 : 0);
         try
         {
             return await bench.RunAsync(sizeMib, fileCount, rssMib, rssSmallMib);
@@ -88,7 +95,7 @@ internal static class IssueRowsBenchmark
         return 0;
     }
 
-    private sealed class Bench(string work, string[]? only, bool buildOutput, int repeat) : IDisposable
+    private sealed class Bench(string work, string[]? only, bool buildOutput, int repeat, long warmBytes) : IDisposable
     {
         private readonly string _gpgHome = PrivateDirectory(Path.Combine(work, "gnupg"));
         private readonly List<string> _lines = [];
@@ -139,6 +146,7 @@ internal static class IssueRowsBenchmark
                 ? $"s3s2 = 'dotnet {_buildOutput}' (the build output, compiled as it starts; --build-output)"
                 : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
             Console.WriteLine("CPU = user + system seconds of the whole process (getrusage of the ended child), s3s2 / baseline");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
             Console.WriteLine();
             Header();
 
@@ -349,8 +357,10 @@ internal static class IssueRowsBenchmark
             var (baselines, ourRuns) = (new List<Measurement>(), new List<Measurement>());
             for (var i = 0; i < repeat; i++)
             {
+                WarmPages();
                 baselines.Add(await baseline());
                 Delete(output);
+                WarmPages();
                 ourRuns.Add(await ours());
             }
 
@@ -360,6 +370,27 @@ internal static class IssueRowsBenchmark
             }
 
             return (Median(ourRuns), Median(baselines));
+        }
+
+        /// <summary>Writes and deletes <c>warmBytes</c> of a scratch file, so that the next run gets host-backed pages (see the top of this file).</summary>
+        private void WarmPages()
+        {
+            if (warmBytes == 0)
+            {
+                return;
+            }
+
+            var scratch = Path.Combine(work, "warm-pages.tmp");
+            using (var file = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                var block = new byte[1024 * 1024];
+                for (long written = 0; written < warmBytes; written += block.Length)
+                {
+                    file.Write(block);
+                }
+            }
+
+            File.Delete(scratch);
         }
 
         /// <summary>The run of median wall time (of an even count, the slower of the middle two).</summary>
