@@ -41,6 +41,75 @@ public sealed class SeipdReadStreamTests
         Assert.That(read, Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// Segments (mixed with plain reads, as the literal packet's length headers are read) give the same bytes, and each
+    /// segment is still intact after the next read: the output writes one while the next is read.
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public async Task ReadSegmentAsync_MixedWithReads_SameBytesAndIntactThroughTheNextRead(int length)
+    {
+        var (key, _, body) = Message(length, seed: length + 3);
+        var expected = DotNetCfbDecrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
+
+        using var stream = new SeipdReadStream(new ShortReadStream(body, seed: length, maxRead: 70_000), key);
+        var random = new Random(length + 4);
+        using var output = new MemoryStream();
+        var small = new byte[5];
+        (ReadOnlyMemory<byte> Segment, byte[] Copy, long At)? previous = null;
+        while (true)
+        {
+            if (random.Next(4) == 0)
+            {
+                var n = await stream.ReadAsync(small.AsMemory(0, 1 + random.Next(small.Length)));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                output.Write(small, 0, n);
+                CheckIntact(previous);
+                previous = null;
+                continue;
+            }
+
+            var segment = await stream.ReadSegmentAsync(1 + random.Next(Chunk + 1000), CancellationToken.None);
+            CheckIntact(previous);
+            if (segment.IsEmpty)
+            {
+                break;
+            }
+
+            previous = (segment, segment.ToArray(), output.Position);
+            output.Write(segment.Span);
+        }
+
+        Assert.That(output.ToArray(), Is.EqualTo(expected));
+        Assert.That((await stream.ReadSegmentAsync(100, CancellationToken.None)).IsEmpty, Is.True, "the end stays the end");
+
+        static void CheckIntact((ReadOnlyMemory<byte> Segment, byte[] Copy, long At)? previous)
+        {
+            if (previous is { } p)
+            {
+                Assert.That(p.Segment.ToArray(), Is.EqualTo(p.Copy), $"the segment read at {p.At} changed during the next read");
+            }
+        }
+    }
+
+    [Test]
+    public async Task ReadSegmentAsync_MdcByteChanged_Refused()
+    {
+        var (key, _, body) = Message(Chunk + 100, seed: 9);
+        body[^5] ^= 1;
+        using var stream = new SeipdReadStream(new MemoryStream(body), key);
+
+        await Assert.ThrowsAsync<MalformedMessageException>(async () =>
+        {
+            while (!(await stream.ReadSegmentAsync(Chunk, CancellationToken.None)).IsEmpty)
+            {
+            }
+        });
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void Read_RandomPieces_SameBytesAsDotNetCfbDecryption(int length)
     {
