@@ -254,7 +254,6 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     /// RFC 4880 section 5.9: format, file name and date (not used: the manifest names the file), then the data. Each
     /// piece is written on another thread while the next one is decrypted: what the output does (the receiver's
     /// SHA-256, the file write) then runs beside the decryption instead of after it. One write at a time, in order.
-    /// Literal data read straight from the decryption (not compressed) is written from the decryption's own buffers.
     /// </summary>
     private static async Task CopyLiteralBodyAsync(PacketBodyReadStream body, Stream plaintext, CancellationToken cancellationToken)
     {
@@ -265,22 +264,6 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         {
             await body.ReadExactlyAsync(buffer.AsMemory(0, 2), cancellationToken).ConfigureAwait(false);
             await body.ReadExactlyAsync(buffer.AsMemory(0, buffer[1] + 4), cancellationToken).ConfigureAwait(false);
-            if (body.CanReadSegments)
-            {
-                // Straight from the decryption's buffers, not copied into these: a segment stays valid through the
-                // next read, and each write ends before the read after that.
-                ReadOnlyMemory<byte> segment;
-                while (!(segment = await body.ReadSegmentAsync(CopyBufferSize, cancellationToken).ConfigureAwait(false)).IsEmpty)
-                {
-                    await WrittenAsync(writing).ConfigureAwait(false);
-                    var piece = segment;
-                    writing = Task.Run(async () => await plaintext.WriteAsync(piece, cancellationToken).ConfigureAwait(false), CancellationToken.None);
-                }
-
-                await WrittenAsync(writing).ConfigureAwait(false);
-                return;
-            }
-
             int read;
             while ((read = await body.ReadAtLeastAsync(buffer.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {

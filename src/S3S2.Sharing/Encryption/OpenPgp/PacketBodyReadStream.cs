@@ -64,38 +64,6 @@ internal sealed class PacketBodyReadStream : ReadOnlyStream
         return Consumed(read, buffer.Length);
     }
 
-    /// <summary>Gets whether <see cref="ReadSegmentAsync"/> is available: the packet is read straight from the decrypted data.</summary>
-    public bool CanReadSegments => _source is SeipdReadStream;
-
-    /// <summary>
-    /// Returns up to <paramref name="maxLength"/> bytes of the body where the decryption left them (see
-    /// <see cref="SeipdReadStream.ReadSegmentAsync"/>); empty at the end of the body. One call reads at most one
-    /// partial-length header and one segment, which together never need two chunks decrypted, so a segment stays
-    /// valid through the next call and is overwritten only by the one after it.
-    /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> ReadSegmentAsync(int maxLength, CancellationToken cancellationToken)
-    {
-        var decrypted = (SeipdReadStream)_source;
-        if (_indeterminate)
-        {
-            return await decrypted.ReadSegmentAsync(maxLength, cancellationToken).ConfigureAwait(false);
-        }
-
-        while (_remaining == 0)
-        {
-            if (!_partial)
-            {
-                return ReadOnlyMemory<byte>.Empty;
-            }
-
-            (_remaining, _partial) = await OpenPgpPacketHeader.ReadNewLengthAsync(_source, _scratch, cancellationToken).ConfigureAwait(false);
-        }
-
-        var segment = await decrypted.ReadSegmentAsync((int)Math.Min(maxLength, _remaining), cancellationToken).ConfigureAwait(false);
-        Consumed(segment.Length, maxLength);
-        return segment;
-    }
-
     /// <summary>Reads what is left of the body and discards it (packets that are skipped).</summary>
     public async Task SkipAsync(CancellationToken cancellationToken)
     {

@@ -91,32 +91,6 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         return Copy(buffer.Span);
     }
 
-    /// <summary>
-    /// Returns up to <paramref name="maxLength"/> plaintext bytes where they were decrypted, without copying them; empty
-    /// at the end (after the MDC verified), like a read of 0. The plaintext alternates between two chunk buffers, and
-    /// one read (of any kind) decrypts at most one chunk, into the buffer that is not the current one: a segment stays
-    /// valid through the next read and is overwritten by the one after it. A consumer may therefore write one segment
-    /// while it reads the next, provided that write ends before the read after that.
-    /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> ReadSegmentAsync(int maxLength, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        while (_position == _released && !_verified)
-        {
-            if (!_versionRead)
-            {
-                await ReadVersionAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            Decrypt(await _body.ReadAtLeastAsync(_cipher.AsMemory(BlockSize, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
-        }
-
-        var count = Math.Min(maxLength, _released - _position);
-        var segment = _plain.AsMemory(_position, count);
-        _position += count;
-        return segment;
-    }
-
     private async ValueTask ReadVersionAsync(CancellationToken cancellationToken) =>
         CheckVersion(await _body.ReadAsync(_version, cancellationToken).ConfigureAwait(false), _version[0]);
 
