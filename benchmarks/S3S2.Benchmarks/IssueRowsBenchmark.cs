@@ -14,6 +14,17 @@ namespace S3S2.Benchmarks;
 //
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000]
 //       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only start,pgp,small,s3,kms,calls,rss] [--build-output]
+//       [--repeat 3] [--cold-pages]
+//
+// The large-file rows (pgp, kms) run the baseline and s3s2 alternately --repeat times on the same files and print the
+// medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a third, baselines too, so a
+// ratio of single runs says as much about the machine as about the code. Before each of those runs (either side) the
+// benchmark writes and deletes a scratch file larger than the run writes, so that the pages the run gets from the
+// kernel are backed by the host: on a virtual machine whose balloon driver reports free pages to the host (this one:
+// virtio_balloon), the first write into such pages costs the guest a host fault per page, and a plain
+// 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a deletion and 0.9-2.3 s after 8 idle seconds. Without
+// this, whichever side happens to get reported pages pays up to 1.5 s of system time for the machine, not its code.
+// --cold-pages skips it.
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
 // gpg, openssl, node. Deletes what it wrote.
@@ -41,7 +52,15 @@ internal static class IssueRowsBenchmark
 
         var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
         var buildOutput = arguments.Contains("--build-output");
-        var bench = new Bench(work, only, buildOutput);
+        var repeat = Option(arguments, "--repeat", 3);
+        var warmPages = !arguments.Contains("--cold-pages");
+        if (repeat < 1)
+        {
+            Console.Error.WriteLine("--repeat must be 1 or more.");
+            return 2;
+        }
+
+        var bench = new Bench(work, only, buildOutput, repeat, warmPages ? (long)(sizeMib + 256) * 1024 * 1024 : 0);
         try
         {
             return await bench.RunAsync(sizeMib, fileCount, rssMib, rssSmallMib);
@@ -76,7 +95,7 @@ internal static class IssueRowsBenchmark
         return 0;
     }
 
-    private sealed class Bench(string work, string[]? only, bool buildOutput) : IDisposable
+    private sealed class Bench(string work, string[]? only, bool buildOutput, int repeat, long warmBytes) : IDisposable
     {
         private readonly string _gpgHome = PrivateDirectory(Path.Combine(work, "gnupg"));
         private readonly List<string> _lines = [];
@@ -127,6 +146,7 @@ internal static class IssueRowsBenchmark
                 ? $"s3s2 = 'dotnet {_buildOutput}' (the build output, compiled as it starts; --build-output)"
                 : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
             Console.WriteLine("CPU = user + system seconds of the whole process (getrusage of the ended child), s3s2 / baseline");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
             Console.WriteLine();
             Header();
 
@@ -156,25 +176,35 @@ internal static class IssueRowsBenchmark
             // Target 1: OpenPGP encrypt, 512 MiB, to a local folder store.
             if (Wants("pgp"))
             {
-                var gpgNone = await TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]);
-                var shareNone = await TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]);
+                var (shareNone, gpgNone) = await AlternateAsync(
+                    () => TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]),
+                    Path.Combine(work, "store-none"));
                 Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
-                var gpgZlib = await TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]);
-                var shareZlib = await TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]);
+                var (shareZlib, gpgZlib) = await AlternateAsync(
+                    () => TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]),
+                    Path.Combine(work, "store-zlib"));
                 Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
                 var ourSize = Directory.GetFiles(Path.Combine(work, "store-zlib"), "data.csv.gpg", SearchOption.AllDirectories).Single();
                 Line(string.Create(CultureInfo.InvariantCulture, $"{"  compressed size, s3s2 zlib / gpg default",-44} {new FileInfo(ourSize).Length / 1048576.0,9:F1} MiB / {new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length / 1048576.0:F1} MiB ({(double)new FileInfo(ourSize).Length / new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length:F2}x gpg's size)"));
                 Delete(Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
 
                 // Target 2: decrypt a message gpg wrote, and receive the share s3s2 wrote.
-                var gpgDecrypt = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "gpg.out"), "--decrypt", Path.Combine(work, "gpg-none.gpg")]);
-                Delete(Path.Combine(work, "gpg.out"));
-                var decrypt = await TimeAsync(_cli, [.. _cliPrefix, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]);
+                var gpgDecryptCommand = new[] { "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "gpg.out"), "--decrypt", Path.Combine(work, "gpg-none.gpg") };
+                var (decrypt, gpgDecrypt) = await AlternateAsync(
+                    () => TimeAsync("gpg", gpgDecryptCommand),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]),
+                    Path.Combine(work, "s3s2.out"));
                 Row($"decrypt {sizeMib} MiB gpg wrote", decrypt, "gpg --decrypt", gpgDecrypt, "1.0");
                 await SameBytesAsync(csv, Path.Combine(work, "s3s2.out"));
-                Delete(Path.Combine(work, "s3s2.out"), Path.Combine(work, "gpg-none.gpg"));
-                var receive = await TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]);
-                Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecrypt, "0.9");
+                Delete(Path.Combine(work, "s3s2.out"));
+                var (receive, gpgDecryptAgain) = await AlternateAsync(
+                    () => TimeAsync("gpg", gpgDecryptCommand),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]),
+                    Path.Combine(work, "inbox-none"));
+                Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecryptAgain, "0.9");
+                Delete(Path.Combine(work, "gpg.out"), Path.Combine(work, "gpg-none.gpg"));
                 await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
                 Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
             }
@@ -214,11 +244,12 @@ internal static class IssueRowsBenchmark
             // Target 4: KMS envelope, large file, and the KMS calls of a share of many files and its receive.
             if (Wants("kms"))
             {
-                var openssl = await TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]);
-                Delete(Path.Combine(work, "openssl.out"));
-                var shareKms = await TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]);
+                var (shareKms, openssl) = await AlternateAsync(
+                    () => TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]),
+                    Path.Combine(work, "store-kms"));
                 Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
-                Delete(Path.Combine(work, "store-kms"));
+                Delete(Path.Combine(work, "openssl.out"), Path.Combine(work, "store-kms"));
             }
 
             if (Wants("calls"))
@@ -316,6 +347,55 @@ internal static class IssueRowsBenchmark
             Line(string.Create(CultureInfo.InvariantCulture, $"{work,-44} {ours.Seconds,9:F2} {baselineName,-38} {baseline.Seconds,8:F2} {ratio,6:F2}x {goal,7} {Mib(ours.PeakBytes),10} MiB  {ours.CpuSeconds,6:F2}/{baseline.CpuSeconds,-6:F2}  {met}"));
         }
 
+        /// <summary>
+        /// Runs the baseline and s3s2 alternately (baseline first) <c>--repeat</c> times; returns the run of median wall
+        /// time of each and prints each side's spread. <paramref name="output"/> (what s3s2 writes) is deleted before each
+        /// s3s2 run, since the CLI refuses to overwrite, and kept after the last one for the rows that read it.
+        /// </summary>
+        private async Task<(Measurement Ours, Measurement Baseline)> AlternateAsync(Func<Task<Measurement>> baseline, Func<Task<Measurement>> ours, string output)
+        {
+            var (baselines, ourRuns) = (new List<Measurement>(), new List<Measurement>());
+            for (var i = 0; i < repeat; i++)
+            {
+                WarmPages();
+                baselines.Add(await baseline());
+                Delete(output);
+                WarmPages();
+                ourRuns.Add(await ours());
+            }
+
+            if (repeat > 1)
+            {
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"  (next row) {repeat} runs, s3s2 / baseline",-44} {string.Join(' ', ourRuns.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))} / {string.Join(' ', baselines.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))} s"));
+            }
+
+            return (Median(ourRuns), Median(baselines));
+        }
+
+        /// <summary>Writes and deletes <c>warmBytes</c> of a scratch file, so that the next run gets host-backed pages (see the top of this file).</summary>
+        private void WarmPages()
+        {
+            if (warmBytes == 0)
+            {
+                return;
+            }
+
+            var scratch = Path.Combine(work, "warm-pages.tmp");
+            using (var file = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                var block = new byte[1024 * 1024];
+                for (long written = 0; written < warmBytes; written += block.Length)
+                {
+                    file.Write(block);
+                }
+            }
+
+            File.Delete(scratch);
+        }
+
+        /// <summary>The run of median wall time (of an even count, the slower of the middle two).</summary>
+        private static Measurement Median(List<Measurement> runs) => runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+
         /// <summary>The run of median wall time of five: a single short run on a shared machine says little.</summary>
         private static async Task<Measurement> MedianAsync(Func<Task<Measurement>> run)
         {
@@ -325,7 +405,7 @@ internal static class IssueRowsBenchmark
                 runs.Add(await run());
             }
 
-            return runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+            return Median(runs);
         }
 
         private void Line(string line)
