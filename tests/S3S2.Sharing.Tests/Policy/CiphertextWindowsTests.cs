@@ -134,6 +134,119 @@ public sealed class CiphertextWindowsTests
         Assert.That(Math.Exp(-(255 / 2.0) * (t - 1 - Math.Log(t))), Is.EqualTo(CiphertextWindows.FalseRefusalPerCheck).Within(1e-22));
     }
 
+    [Test]
+    public void AddCounts_RandomLengthsAndOffsets_EqualANaivePerByteCount()
+    {
+        // Unaligned starts and every length class of the 16-byte loop and its tail, on skewed and uniform bytes.
+        var random = new Random(20261130);
+        var buffer = new byte[70_000];
+        for (var run = 0; run < 500; run++)
+        {
+            if (run % 2 == 0)
+            {
+                random.NextBytes(buffer);
+            }
+            else
+            {
+                for (var i = 0; i < buffer.Length; i++)
+                {
+                    buffer[i] = (byte)(random.Next(4) == 0 ? 0xFF : random.Next(8));
+                }
+            }
+
+            var offset = random.Next(0, 64);
+            var length = run < 64 ? run : random.Next(0, buffer.Length - offset);
+            var slice = buffer.AsSpan(offset, length);
+            var counts = new long[256];
+            counts[0xFF] = 5;
+
+            CiphertextWindows.AddCounts(slice, counts);
+
+            var expected = NaiveCounts(slice);
+            expected[0xFF] += 5;
+            Assert.That(counts, Is.EqualTo(expected), $"run {run}: offset {offset}, length {length}");
+        }
+    }
+
+    [Test]
+    public void Append_RandomSplits_CountsEveryByteOfTheCurrentWindow()
+    {
+        var random = new Random(8);
+        var data = new byte[5 * CiphertextWindows.WindowLength + 12_345];
+        random.NextBytes(data);
+        for (var run = 0; run < 20; run++)
+        {
+            var windows = new CiphertextWindows();
+            var position = 0;
+            while (position < data.Length)
+            {
+                var take = Math.Min(data.Length - position, random.Next(0, 3) switch { 0 => random.Next(1, 17), 1 => random.Next(1, 5000), _ => random.Next(1, 2 * CiphertextWindows.WindowLength) });
+                Assert.That(windows.Append(data.AsSpan(position, take)), Is.Null);
+                position += take;
+
+                var windowStart = position / CiphertextWindows.WindowLength * CiphertextWindows.WindowLength;
+                Assert.That(windows.WindowsTested, Is.EqualTo(position / CiphertextWindows.WindowLength));
+                Assert.That(windows.PartialWindowLength, Is.EqualTo(position - windowStart));
+                Assert.That(windows.PartialWindowCounts.ToArray(), Is.EqualTo(NaiveCounts(data.AsSpan(windowStart, position - windowStart))), $"run {run}, after {position} bytes");
+            }
+        }
+    }
+
+    [Test]
+    public void ThresholdLowerBound_EveryRunningTotalUpToFourGiB_IsBelowTheThreshold()
+    {
+        // The running-total check skips the bisection when the total is at or below this bound: it must never exceed it.
+        for (long windows = 1; windows <= 65_536; windows = windows < 64 ? windows + 1 : windows * 5 / 4)
+        {
+            var degrees = 255.0 * windows;
+            Assert.That(CiphertextWindows.ThresholdLowerBound(degrees), Is.LessThan(CiphertextWindows.Threshold(degrees)), $"{windows} windows");
+        }
+
+        Assert.That(CiphertextWindows.ThresholdLowerBound(255.0 * 65_536), Is.LessThan(CiphertextWindows.Threshold(255.0 * 65_536)));
+    }
+
+    [Test]
+    public void Append_RunningTotalJustAboveTheThreshold_Refused()
+    {
+        // Windows that pass one by one (chi-square about 420, below the single-window 537) but whose running total
+        // exceeds the three-window threshold (1,204): the running-total check must still run past the closed-form bound.
+        var unevenWindow = SkewedWindow(new Random(3), 1.05);
+        var windows = new CiphertextWindows();
+
+        var problem = windows.Append(unevenWindow) ?? windows.Append(unevenWindow) ?? windows.Append(unevenWindow) ?? windows.Append(unevenWindow);
+
+        Assert.That(problem, Does.Contain("its first 3 64 KiB windows together"));
+    }
+
+    private static byte[] SkewedWindow(Random random, double weightOfEvenBytes)
+    {
+        // Even byte values slightly more likely than odd ones: a small, even excess in every bin.
+        var window = new byte[CiphertextWindows.WindowLength];
+        for (var i = 0; i < window.Length; i++)
+        {
+            var value = random.Next(256);
+            if ((value & 1) == 1 && random.NextDouble() < weightOfEvenBytes - 1)
+            {
+                value ^= 1;
+            }
+
+            window[i] = (byte)value;
+        }
+
+        return window;
+    }
+
+    private static long[] NaiveCounts(ReadOnlySpan<byte> bytes)
+    {
+        var counts = new long[256];
+        foreach (var value in bytes)
+        {
+            counts[value]++;
+        }
+
+        return counts;
+    }
+
     private static byte[] Json(int records) =>
         Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, records).Select(i => $$"""{"id":{{i}},"customer":"c-{{(i * 7919) % 10007}}","amount":{{i * 3.17:F2}},"ok":{{(i % 3 == 0 ? "true" : "false")}}}""")) + "]");
 

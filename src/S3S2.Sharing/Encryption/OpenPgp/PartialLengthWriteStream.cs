@@ -57,20 +57,27 @@ internal sealed class PartialLengthWriteStream : Stream
                 _count = 0;
             }
 
-            // A whole chunk with more data after it goes straight to the target: copying it here first would cost a
-            // pass over every byte of a large message for nothing.
-            if (_count == 0 && buffer.Length > _chunk.Length)
+            // A chunk with more data after it goes to the target without passing through the chunk buffer: its length,
+            // the bytes buffered so far, then the rest of it straight from the caller's buffer. Copying it here first
+            // would cost a pass over every byte that arrives after a piece that did not end on a chunk boundary.
+            if (_count + buffer.Length > _chunk.Length)
             {
+                var rest = _chunk.Length - _count;
                 _target.WriteByte(_partialLength);
-                _target.Write(buffer[.._chunk.Length]);
-                buffer = buffer[_chunk.Length..];
+                if (_count > 0)
+                {
+                    _target.Write(_chunk, 0, _count);
+                }
+
+                _target.Write(buffer[..rest]);
+                _count = 0;
+                buffer = buffer[rest..];
                 continue;
             }
 
-            var take = Math.Min(buffer.Length, _chunk.Length - _count);
-            buffer[..take].CopyTo(_chunk.AsSpan(_count));
-            _count += take;
-            buffer = buffer[take..];
+            buffer.CopyTo(_chunk.AsSpan(_count));
+            _count += buffer.Length;
+            buffer = [];
         }
     }
 
