@@ -171,6 +171,20 @@ internal static class ShareCommand
             source.Preload(cancellationToken);
         }
 
+        // Likewise the KMS client (the SDK's code, the credential chain, GenerateDataKey's request and response code),
+        // without any KMS request: the share's one GenerateDataKey call then starts on a warm client.
+        var kmsKeyIds = useKms ? (kmsKeys.Count > 0 ? kmsKeys : profile!.Encryption.KmsKeyIds.ToList()) : [];
+        if (useKms)
+        {
+            var preload = new KmsEnvelopeEncryptionOptions { ServiceUrl = settings.KmsEndpoint };
+            foreach (var key in kmsKeyIds)
+            {
+                preload.KeyIds.Add(key);
+            }
+
+            preload.Preload(cancellationToken);
+        }
+
         var services = new ServiceCollection();
         run.AddHostServices(services, LogLevel.Warning);
 
@@ -213,7 +227,7 @@ internal static class ShareCommand
             // A profile's KMS keys are what the receiver allows; flags cannot add others.
             builder.AddKmsEnvelopeEncryption(o =>
             {
-                foreach (var key in kmsKeys.Count > 0 ? kmsKeys : (IEnumerable<string>)profile!.Encryption.KmsKeyIds)
+                foreach (var key in kmsKeyIds)
                 {
                     o.KeyIds.Add(key);
                 }

@@ -28,6 +28,47 @@ public sealed class KmsCommandsTests
     }
 
     [Test]
+    public async Task Share_KmsKey_MakesOneGenerateDataKeyAndTheClientWarmUpSendsNothing()
+    {
+        using var folder = new TempDirectory();
+        folder.WriteFile("in/a.csv", TestData.Csv(200));
+        folder.WriteFile("in/b.csv", TestData.Csv(300));
+        var key = LocalKmsServer.Instance.CreateKey();
+
+        var share = await S3S2Program.RunAsync("share", folder.Combine("in"), "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+
+        Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
+        Assert.That(LocalKmsServer.Instance.CallsFor(key).Select(c => c.Operation), Is.EqualTo(new[] { "GenerateDataKey" }));
+        Assert.That(LocalKmsServer.Instance.Calls.Where(c => c.KeyId == KmsClientFactory.WarmUpKeyId), Is.Empty);
+    }
+
+    [Test]
+    public async Task Share_KmsKeyWithoutAnyCredentials_FailsAtGenerateDataKeyAsBeforeTheWarmUpAndCallsNoKms()
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("in/orders.csv", TestData.Csv(100));
+        var key = LocalKmsServer.Instance.CreateKey();
+
+        // The client's warm-up finds no credentials either: it drops that, and the share's own call reports it.
+        var share = await S3S2Program.RunAsync(
+            ["share", input, "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint],
+            new Dictionary<string, string?>
+            {
+                ["AWS_ACCESS_KEY_ID"] = null,
+                ["AWS_SECRET_ACCESS_KEY"] = null,
+                ["AWS_PROFILE"] = null,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = folder.Combine("no-credentials"),
+                ["AWS_CONFIG_FILE"] = folder.Combine("no-config"),
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+            });
+
+        Assert.That(share.ExitCode, Is.EqualTo(2), () => share.StandardError);
+        Assert.That(share.StandardError, Does.Contain("KMS could not be reached for GenerateDataKey").And.Contain(key).And.Contain("credentials"));
+        Assert.That(LocalKmsServer.Instance.CallsFor(key), Is.Empty);
+        Assert.That(Directory.Exists(folder.Combine("store")) ? Directory.GetFiles(folder.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
     public async Task Decrypt_KmsMessageWithoutAllowedKey_Exits2NamingTheFixWithoutCallingKms()
     {
         using var folder = new TempDirectory();

@@ -50,6 +50,31 @@ public sealed class CiphertextWindowsTests
         Assert.That(problem, Does.Contain("64 KiB window 1").And.Contain("does not look like ciphertext"));
     }
 
+    /// <summary>The histogram counts every byte once whatever the pieces' lengths (eight at a time, then one at a time).</summary>
+    [Test]
+    public void Append_PiecesOfOddLengths_CountsTheWindowAsASimpleHistogramDoes()
+    {
+        var csv = TestData.Csv(5_000);
+        var counts = new long[256];
+        foreach (var value in csv.AsSpan(0, CiphertextWindows.WindowLength))
+        {
+            counts[value]++;
+        }
+
+        var expected = CiphertextWindows.ChiSquare(counts, CiphertextWindows.WindowLength, 256);
+        var windows = new CiphertextWindows();
+        string? problem = null;
+        int[] lengths = [1, 3, 7, 8, 9, 15, 16, 17, 4093];
+        for (int offset = 0, piece = 0; problem is null && offset < csv.Length; piece++)
+        {
+            var length = Math.Min(lengths[piece % lengths.Length], csv.Length - offset);
+            problem = windows.Append(csv.AsSpan(offset, length));
+            offset += length;
+        }
+
+        Assert.That(problem, Does.Contain("64 KiB window 1").And.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"chi-square {expected:F0},")));
+    }
+
     [Test]
     public void Append_PlaintextJson_Refused() =>
         Assert.That(new CiphertextWindows().Append(Json(2_000)), Does.Contain("does not look like ciphertext"));

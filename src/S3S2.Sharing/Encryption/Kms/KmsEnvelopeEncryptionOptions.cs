@@ -71,6 +71,25 @@ public sealed class KmsEnvelopeEncryptionOptions
     /// <value>5 minutes. Between 1 second and 1 day.</value>
     public TimeSpan MaxDataKeyAge { get; set; } = DefaultMaxDataKeyAge;
 
+    /// <summary>
+    /// Starts building, on another thread, the KMS client an encryptor built from options like these builds (same
+    /// <see cref="ServiceUrl"/>, <see cref="Region"/> or else the first key's region, the standard credential chain),
+    /// and warms what its first call needs besides KMS: the SDK's code, the credential chain, the request and response
+    /// code of GenerateDataKey. A process that shares once can call it as soon as it knows the keys, so this work
+    /// overlaps its other start-up work; the next encryptor built with those settings takes that client. No request is
+    /// sent to KMS, and nothing is decided on that thread: a failure there is dropped, and the encryptor builds and
+    /// reports as it would without this. Does nothing when <see cref="Credentials"/> is set or no key is given; one
+    /// client is preloaded at a time per process.
+    /// </summary>
+    /// <param name="cancellationToken">When already canceled, nothing is started.</param>
+    public void Preload(CancellationToken cancellationToken = default)
+    {
+        if (Credentials is null && KeyIds.Count > 0)
+        {
+            KmsClientFactory.Preload(ServiceUrl, Region ?? KmsKeyArn.RegionOf(KeyIds[0]), cancellationToken);
+        }
+    }
+
     /// <summary>The default frame length: 64 KiB.</summary>
     public const int DefaultFrameLength = 64 * 1024;
 

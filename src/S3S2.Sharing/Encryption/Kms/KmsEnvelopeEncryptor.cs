@@ -23,8 +23,9 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     /// <summary>The encryption context key holding the file's relative path (or <c>manifest.json</c>).</summary>
     public const string PathContextKey = "s3s2:path";
 
-    private readonly IAmazonKeyManagementService _kms;
+    private readonly Lazy<IAmazonKeyManagementService> _kms;
     private readonly bool _ownsClient;
+    private readonly Action? _abandonClient;
     private readonly IReadOnlyList<string> _keyIds;
     private readonly ushort _suiteId;
     private readonly int _frameLength;
@@ -45,6 +46,24 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
         int frameLength,
         IReadOnlyDictionary<string, string> extraContext,
         KmsDataKeyCache? dataKeys = null)
+        : this(new Lazy<IAmazonKeyManagementService>(() => kms), ownsClient, abandonClient: null, keyIds, suite, frameLength, extraContext, dataKeys)
+    {
+    }
+
+    /// <summary>
+    /// An encryptor whose KMS client is taken at its first KMS call (one being built by
+    /// <see cref="KmsEnvelopeEncryptionOptions.Preload"/>); <paramref name="abandonClient"/> is called, when not
+    /// <see langword="null"/>, if it is disposed before that call.
+    /// </summary>
+    public KmsEnvelopeEncryptor(
+        Lazy<IAmazonKeyManagementService> kms,
+        bool ownsClient,
+        Action? abandonClient,
+        IReadOnlyList<string> keyIds,
+        KmsAlgorithmSuite suite,
+        int frameLength,
+        IReadOnlyDictionary<string, string> extraContext,
+        KmsDataKeyCache? dataKeys = null)
     {
         if (keyIds.Count == 0)
         {
@@ -53,6 +72,7 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
 
         _kms = kms;
         _ownsClient = ownsClient;
+        _abandonClient = abandonClient;
         _keyIds = keyIds;
         _suiteId = (ushort)suite;
         _frameLength = frameLength;
@@ -110,9 +130,18 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
     public void Dispose()
     {
         _dataKeys.Dispose();
-        if (_ownsClient)
+        if (!_ownsClient)
         {
-            _kms.Dispose();
+            return;
+        }
+
+        if (_abandonClient is null || _kms.IsValueCreated)
+        {
+            _kms.Value.Dispose();
+        }
+        else
+        {
+            _abandonClient();
         }
     }
 
@@ -128,7 +157,9 @@ internal sealed class KmsEnvelopeEncryptor : IEncryptor, IDisposable
             signingKey = signer.ExportParameters(includePrivateParameters: true);
         }
 
-        var (dataKey, encryptedDataKeys) = await KmsDataKeys.GenerateAsync(_kms, _keyIds, pairs, cancellationToken).ConfigureAwait(false);
+        // A client still being built ahead (see KmsEnvelopeEncryptionOptions.Preload) is waited for off the caller's thread.
+        var kms = _abandonClient is null || _kms.IsValueCreated ? _kms.Value : await Task.Run(() => _kms.Value, cancellationToken).ConfigureAwait(false);
+        var (dataKey, encryptedDataKeys) = await KmsDataKeys.GenerateAsync(kms, _keyIds, pairs, cancellationToken).ConfigureAwait(false);
         return new KmsEncryptionMaterials(dataKey, encryptedDataKeys, pairs, signingKey);
     }
 

@@ -38,12 +38,13 @@ public static class KmsEnvelopeSharingBuilderExtensions
         var ownsClient = hostClient is null || KmsClientFactory.NeedsOwnClient(options);
 
         // Without a region, the first key's ARN names where KMS is (keys in several regions need a client per region: not supported).
-        var kms = ownsClient
-            ? KmsClientFactory.Create(options.ServiceUrl, options.Region ?? KmsKeyArn.RegionOf(options.KeyIds[0]), options.Credentials)
-            : hostClient!;
+        var (kms, abandon) = ownsClient
+            ? KmsClientFactory.CreateDeferred(options.ServiceUrl, options.Region ?? KmsKeyArn.RegionOf(options.KeyIds[0]), options.Credentials)
+            : (new Lazy<IAmazonKeyManagementService>(() => hostClient!), null);
         return new KmsEnvelopeEncryptor(
             kms,
             ownsClient,
+            abandon,
             options.KeyIds.ToArray(),
             options.AlgorithmSuite,
             options.FrameLength,
