@@ -30,7 +30,11 @@ internal static class S3ClientFactory
 
     public static IAmazonS3 Create(S3StoreOptions options)
     {
-        var config = new AmazonS3Config();
+        // The SDK reads a request body in BufferSize pieces (8 KiB by default), each read leaving a small task behind: an
+        // 8 MiB part made about a thousand of them, garbage the GC collects late where the CPU reports a large cache
+        // (peak memory of a 4 GiB share 225 MiB against 165 MiB for 256 MiB on the development machine). 80 KiB pieces
+        // make a tenth as many and stay below the large-object heap's 85,000 bytes: 193 MiB (1.20x).
+        var config = new AmazonS3Config { BufferSize = 80 * 1024 };
         if (options.ServiceUrl is not null)
         {
             config.ServiceURL = options.ServiceUrl;
