@@ -5,26 +5,10 @@ namespace S3S2.Sharing.IO;
 /// and <see cref="FlushAsync(CancellationToken)"/> then wait for room (the backpressure). Flushing does not hand over a
 /// partly filled segment: the data ends with <see cref="BufferHandOff.CompleteWritingAsync"/>, which does.
 /// </summary>
-internal sealed class BufferHandOffWriteStream(BufferHandOff handOff) : Stream
+internal sealed class BufferHandOffWriteStream(BufferHandOff handOff) : WriteOnlyStream
 {
     /// <summary>Gets the hand-off, for writers that produce their bytes straight into its segments.</summary>
     public BufferHandOff HandOff => handOff;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => handOff.Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer) => handOff.Write(buffer);
 
@@ -45,10 +29,4 @@ internal sealed class BufferHandOffWriteStream(BufferHandOff handOff) : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => handOff.WaitForRoomAsync(cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

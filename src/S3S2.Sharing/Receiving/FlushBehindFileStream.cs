@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using S3S2.Sharing.IO;
 
 namespace S3S2.Sharing.Receiving;
 
@@ -24,7 +25,7 @@ namespace S3S2.Sharing.Receiving;
 /// but the final fsync still waited 0.7 s for the data, and the receive took longer (median 2.24 s against 2.09 s).
 /// </para>
 /// </remarks>
-internal sealed class FlushBehindFileStream : Stream
+internal sealed class FlushBehindFileStream : WriteOnlyStream
 {
     /// <summary>How many bytes are written between two early flushes: large, so that each one's cost is spread thin.</summary>
     public const long DefaultInterval = 32 * 1024 * 1024;
@@ -62,22 +63,6 @@ internal sealed class FlushBehindFileStream : Stream
     /// <summary>Gets the number of early flushes started (for tests).</summary>
     public int FlushesStarted { get; private set; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _file.Write(buffer);
@@ -112,12 +97,6 @@ internal sealed class FlushBehindFileStream : Stream
             throw new IOException($"Writing '{_file.Name}' to disk failed ({error.Message}); the file is not kept. Check the disk and receive again.", error);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using S3S2.Sharing.IO;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
 
@@ -7,7 +8,7 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// partial body lengths, and the rest with a definite length when completed. Chunks are a power of two of at least
 /// 512 bytes, so the first partial length is always valid; a body that fits one chunk gets a plain definite length.
 /// </summary>
-internal sealed class PartialLengthWriteStream : Stream
+internal sealed class PartialLengthWriteStream : WriteOnlyStream
 {
     private readonly Stream _target;
     private readonly byte[] _chunk;
@@ -27,22 +28,6 @@ internal sealed class PartialLengthWriteStream : Stream
         _partialLength = OpenPgpPackets.PartialLength(BitOperations.Log2((uint)chunkSize));
         _target.WriteByte((byte)(0xC0 | tag));
     }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -100,10 +85,4 @@ internal sealed class PartialLengthWriteStream : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -11,7 +11,7 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// the MDC's SHA-1 runs on another core (<see cref="BackgroundHash"/>): this thread never waits for a hash it does not
 /// need until <see cref="Complete"/>.
 /// </summary>
-internal sealed class SeipdWriteStream : Stream
+internal sealed class SeipdWriteStream : WriteOnlyStream
 {
     private const int BlockSize = 16;
     private const int OutputSize = 256 * 1024;
@@ -38,22 +38,6 @@ internal sealed class SeipdWriteStream : Stream
         prefix[BlockSize + 1] = prefix[BlockSize - 1];
         Write(prefix);
     }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -140,10 +124,4 @@ internal sealed class SeipdWriteStream : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
