@@ -29,12 +29,13 @@ internal static class DecryptCommand
                 throw new UsageException($"'{file}' does not exist or is not a file.");
             }
 
-            if (settings.SecretKeys.Count == 0 && !IsKmsEnvelope(file))
+            var kmsEnvelope = IsKmsEnvelope(file);
+            if (settings.SecretKeys.Count == 0 && !kmsEnvelope)
             {
                 throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
             }
 
-            var provider = ReceiverServices.Build(settings, needsStore: false, run, cancellationToken: cancellationToken);
+            var provider = ReceiverServices.Build(settings, needsStore: false, run, preloadKms: kmsEnvelope, cancellationToken: cancellationToken);
 
             await using var disposeProvider = provider.ConfigureAwait(false);
             var target = result.GetRequiredValue(output);
