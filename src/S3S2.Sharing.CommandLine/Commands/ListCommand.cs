@@ -23,13 +23,27 @@ internal static class ListCommand
             await using var disposeProvider = provider.ConfigureAwait(false);
             var client = ReceiverServices.Client(provider);
             var listing = await client.ListSharesAsync(cancellationToken).ConfigureAwait(false);
-            if (run.Json)
+            var readsManifests = settings.SecretKeys.Count > 0 || settings.KmsKeys?.Count > 0 || settings.KmsAccounts?.Count > 0;
+            if (run.Json && !readsManifests)
             {
                 run.Out.WriteLine(JsonSerializer.Serialize(listing, CliJsonContext.Default.ShareListing));
                 return ExitCodes.Ok;
             }
 
-            var readsManifests = settings.SecretKeys.Count > 0 || settings.KmsKeys?.Count > 0 || settings.KmsAccounts?.Count > 0;
+            if (run.Json)
+            {
+                // With the receiver's keys, each complete share carries its signer as the text form shows it.
+                var complete = new List<ListedShare>(listing.Complete.Count);
+                foreach (var share in listing.Complete)
+                {
+                    var signer = await SignerAsync(client, share.ShareId, run, cancellationToken).ConfigureAwait(false);
+                    complete.Add(new ListedShare(share.ShareId, share.ManifestKey, signer));
+                }
+
+                run.Out.WriteLine(JsonSerializer.Serialize(new SignerListing(complete, listing.Incomplete), CliJsonContext.Default.SignerListing));
+                return ExitCodes.Ok;
+            }
+
             foreach (var share in listing.Complete)
             {
                 var signer = readsManifests ? $"  {await SignerAsync(client, share.ShareId, run, cancellationToken).ConfigureAwait(false)}" : string.Empty;
@@ -52,16 +66,18 @@ internal static class ListCommand
     }
 
     /// <summary>The share's signer as receive would judge it; a share that cannot be read says why, the listing goes on.</summary>
-    private static async Task<string> SignerAsync(S3S2.Sharing.Receiving.IReceiveClient client, string shareId, CommandRun run, CancellationToken cancellationToken)
+    private static async Task<ShareSigner> SignerAsync(S3S2.Sharing.Receiving.IReceiveClient client, string shareId, CommandRun run, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.ReadSignerAsync(shareId, cancellationToken).ConfigureAwait(false) is { } fingerprint ? $"signed by {fingerprint}" : "unsigned";
+            return await client.ReadSignerAsync(shareId, cancellationToken).ConfigureAwait(false) is { } fingerprint
+                ? new ShareSigner(SignerStatus.Signed, fingerprint, null)
+                : new ShareSigner(SignerStatus.Unsigned, null, null);
         }
         catch (Exception ex) when (ex is S3S2.Sharing.Signing.SignerRefusedException or S3S2.Sharing.Receiving.IntegrityException or S3S2.Sharing.Encryption.EncryptionKeyException)
         {
             run.ErrorLine($"share {shareId}: {ex.Message}");
-            return ex is S3S2.Sharing.Signing.SignerRefusedException ? "REFUSED (signer)" : "unreadable";
+            return new ShareSigner(ex is S3S2.Sharing.Signing.SignerRefusedException ? SignerStatus.Refused : SignerStatus.Unreadable, null, ex.Message);
         }
     }
 }

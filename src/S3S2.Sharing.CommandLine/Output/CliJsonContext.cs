@@ -9,6 +9,7 @@ namespace S3S2.Sharing.CommandLine.Output;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ShareReceipt))]
 [JsonSerializable(typeof(ShareListing))]
+[JsonSerializable(typeof(SignerListing))]
 [JsonSerializable(typeof(List<ReceivedShare>))]
 [JsonSerializable(typeof(BucketAuditReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

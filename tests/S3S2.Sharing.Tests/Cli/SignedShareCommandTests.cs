@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using S3S2.Sharing.Tests.Infrastructure;
 
@@ -36,11 +37,30 @@ public sealed partial class SignedShareCommandTests
         var shareId = ShareIdPattern().Match(share.StandardOutput).Value;
 
         var list = await S3S2Program.RunAsync(["list", "--from", store, "--prefix", Prefix, "--pgp-secret-key", receiverSecret]);
+        var listJson = await S3S2Program.RunAsync(["list", "--from", store, "--prefix", Prefix, "--pgp-secret-key", receiverSecret, "--json"]);
+        var listRefusedJson = await S3S2Program.RunAsync(["list", "--from", store, "--prefix", Prefix, "--pgp-secret-key", receiverSecret, "--require-signer", TestKeys.OtherPartnerSigner.Fingerprint, "--json"]);
         var accepted = await S3S2Program.RunAsync(["receive", "--from", store, "--prefix", Prefix, "--out", work.Combine("in-ok"), "--pgp-secret-key", receiverSecret, "--require-signer", $"{Prefix}={fingerprint}"]);
         var refused = await S3S2Program.RunAsync(["receive", "--from", store, "--prefix", Prefix, "--out", work.Combine("in-refused"), "--pgp-secret-key", receiverSecret, "--require-signer", TestKeys.OtherPartnerSigner.Fingerprint]);
 
         Assert.That(list.ExitCode, Is.Zero, list.StandardError);
         Assert.That(list.StandardOutput, Does.Contain($"{shareId}  complete").And.Contain($"signed by {fingerprint}"));
+        Assert.That((listJson.ExitCode, listRefusedJson.ExitCode), Is.EqualTo((0, 0)), listJson.StandardError + listRefusedJson.StandardError);
+        using (var json = JsonDocument.Parse(listJson.StandardOutput))
+        {
+            var listed = json.RootElement.GetProperty("complete").EnumerateArray().Single();
+            Assert.That(listed.GetProperty("shareId").GetString(), Is.EqualTo(shareId));
+            Assert.That(listed.GetProperty("signer").GetProperty("status").GetString(), Is.EqualTo("Signed"));
+            Assert.That(listed.GetProperty("signer").GetProperty("fingerprint").GetString(), Is.EqualTo(fingerprint));
+        }
+
+        using (var json = JsonDocument.Parse(listRefusedJson.StandardOutput))
+        {
+            var signer = json.RootElement.GetProperty("complete").EnumerateArray().Single().GetProperty("signer");
+            Assert.That(signer.GetProperty("status").GetString(), Is.EqualTo("Refused"));
+            Assert.That(signer.GetProperty("problem").GetString(), Does.Contain($"signed by {fingerprint}, which is not pinned"));
+            Assert.That(signer.GetProperty("fingerprint").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        }
+
         Assert.That(accepted.ExitCode, Is.Zero, accepted.StandardError);
         Assert.That(accepted.StandardOutput, Does.Contain($"(signed by {fingerprint})"));
         Assert.That(await File.ReadAllBytesAsync(work.Combine("in-ok", shareId, "orders.csv")), Is.EqualTo(Content));
