@@ -140,6 +140,20 @@ public sealed class OpenPgpRsaSecretKeyTests
     }
 
     [Test]
+    public void RecipientKeysLoad_PartnersPublicKey_ModulusCheckedByBouncyCastle()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Partner <partner@s3s2.test>", default, 2048);
+
+        var recipients = OpenPgpRecipientKeys.Load([OpenPgpKeySource.FromArmoredString(generated.PublicKeyArmored)], DateTime.UtcNow);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recipients, Has.Count.EqualTo(1));
+            Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(SecretRing(generated.SecretKeyArmored).GetPublicKey()), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.BouncyCastle), "no secret part: the full check");
+        });
+    }
+
+    [Test]
     public void SecretKeysLoad_PrimesThatAreNotTheModulusFactors_BouncyCastleChecksAndTheUnlockRefusesAsBefore()
     {
         var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
