@@ -34,7 +34,9 @@ internal static class DecryptCommand
                 throw new UsageException("No secret key: give the receiver's OpenPGP secret key with --pgp-secret-key FILE.");
             }
 
-            var provider = ReceiverServices.Build(settings, needsStore: false, run, cancellationToken: cancellationToken);
+            // The KMS client is built ahead only for a KMS envelope message; a file that cannot be read here is reported
+            // by the decryption itself, as before.
+            var provider = ReceiverServices.Build(settings, needsStore: false, run, preloadKms: settings.KmsKeys is { Count: > 0 } && MayBeKmsEnvelope(file), cancellationToken: cancellationToken);
 
             await using var disposeProvider = provider.ConfigureAwait(false);
             var target = result.GetRequiredValue(output);
@@ -43,6 +45,18 @@ internal static class DecryptCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static bool MayBeKmsEnvelope(string file)
+    {
+        try
+        {
+            return IsKmsEnvelope(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool IsKmsEnvelope(string file)

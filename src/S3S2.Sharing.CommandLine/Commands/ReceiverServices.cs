@@ -8,7 +8,7 @@ namespace S3S2.Sharing.CommandLine.Commands;
 /// <summary>Builds a receive client from the command line: a local folder store or S3, and the receiver's secret keys.</summary>
 internal static class ReceiverServices
 {
-    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical, CancellationToken cancellationToken = default)
+    public static ServiceProvider Build(ReceiveSettings settings, bool needsStore, CommandRun run, Action<IS3S2SharingBuilder>? extend = null, LogLevel normalLevel = LogLevel.Critical, bool preloadKms = true, CancellationToken cancellationToken = default)
     {
         if (needsStore && (settings.From is null) == (settings.Bucket is null))
         {
@@ -23,6 +23,16 @@ internal static class ReceiverServices
         foreach (var source in secretKeySources)
         {
             source.Preload(cancellationToken);
+        }
+
+        // Likewise the KMS client when the command may meet a KMS envelope message (preloadKms) and names a key (the
+        // SDK's code, the credential chain, Decrypt's request and response code), without any KMS request: the first
+        // KMS decryption then starts on a warm client.
+        if (preloadKms && settings.KmsKeys is { Count: > 0 } kmsKeys)
+        {
+            var preload = new ReceiveClientOptions { KmsServiceUrl = settings.KmsEndpoint };
+            preload.AllowedKmsKeyIds.Add(kmsKeys[0]);
+            preload.PreloadKms(cancellationToken);
         }
 
         var services = new ServiceCollection();

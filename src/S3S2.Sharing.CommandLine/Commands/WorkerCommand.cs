@@ -56,7 +56,7 @@ internal static class WorkerCommand
                     o.StopTimeout = TimeSpan.FromSeconds(1);
                 }),
                 LogLevel.Information,
-                cancellationToken);
+                cancellationToken: cancellationToken);
             await using var disposeProvider = provider.ConfigureAwait(false);
             var worker = provider.GetServices<IHostedService>().Single();
 

@@ -309,7 +309,8 @@ internal sealed partial class ShareQueueWorker : BackgroundService
         ReceivedShare share;
         try
         {
-            share = await _client.ReceiveManifestAsync(manifestKey, _output, m => manifest = m, cancellationToken).ConfigureAwait(false);
+            var progress = _options.ProgressInterval is { } interval ? new ProgressLog(_logger, _name, interval) : null;
+            share = await _client.ReceiveManifestAsync(manifestKey, _output, m => manifest = m, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -490,6 +491,37 @@ internal sealed partial class ShareQueueWorker : BackgroundService
     [LoggerMessage(EventId = 75, Level = LogLevel.Warning, Message = "S3S2 share queue worker '{WorkerName}': queue {QueueUrl} has no redrive policy, so a share that keeps failing is retried for ever. Give it a dead-letter queue (RedrivePolicy with maxReceiveCount)")]
     private static partial void LogNoRedrive(ILogger logger, string workerName, string queueUrl);
 
+    [LoggerMessage(EventId = 77, Level = LogLevel.Information, Message = "S3S2 share queue worker '{WorkerName}': share {ShareId} in progress: {FilesCompleted} of {FileCount} file(s), {BytesReceived} of {TotalBytes} bytes; writing '{Path}'")]
+    private static partial void LogProgress(ILogger logger, string workerName, string shareId, int filesCompleted, int fileCount, long bytesReceived, long totalBytes, string path);
+
     [LoggerMessage(EventId = 76, Level = LogLevel.Debug, Message = "S3S2 share queue worker '{WorkerName}': could not read the redrive policy of {QueueUrl}: {Reason}")]
     private static partial void LogNoRedriveCheck(ILogger logger, string workerName, string queueUrl, string reason);
+
+    /// <summary>
+    /// Logs a share's progress at most once per interval, the first time one interval after the manifest was read (the
+    /// receive reports only from then on); reports never overlap, so no lock is needed.
+    /// </summary>
+    private sealed class ProgressLog(ILogger logger, string workerName, TimeSpan interval) : IProgress<ReceiveProgress>
+    {
+        private readonly Stopwatch _sinceLast = new();
+
+        public void Report(ReceiveProgress value)
+        {
+            if (!_sinceLast.IsRunning)
+            {
+                _sinceLast.Start();
+                if (interval > TimeSpan.Zero)
+                {
+                    return;
+                }
+            }
+            else if (_sinceLast.Elapsed < interval)
+            {
+                return;
+            }
+
+            _sinceLast.Restart();
+            LogProgress(logger, workerName, value.ShareId, value.FilesCompleted, value.FileCount, value.TotalBytesReceived, value.TotalBytes, value.Path);
+        }
+    }
 }

@@ -71,4 +71,13 @@ public sealed class ShareQueueWorkerOptions
     /// </summary>
     /// <value><see langword="false"/>.</value>
     public bool DeleteAfterReceive { get; set; }
+
+    /// <summary>
+    /// Gets or sets how often a share still being received is logged (Information, event 77: the files and plaintext
+    /// bytes done of the manifest's totals, and the file being written), so a long share shows it is moving. The first
+    /// line comes this long after the share's manifest was read; <see cref="TimeSpan.Zero"/> logs every progress report
+    /// of the receive (each completed file, and every quarter second while bytes move).
+    /// </summary>
+    /// <value>30 seconds; between 0 and 1 hour, or <see langword="null"/> for no progress lines.</value>
+    public TimeSpan? ProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

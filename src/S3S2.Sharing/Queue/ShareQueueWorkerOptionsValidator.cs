@@ -39,6 +39,10 @@ internal sealed class ShareQueueWorkerOptionsValidator : IValidateOptions<ShareQ
         Check(errors, who, nameof(options.RetryDelay), options.RetryDelay, TimeSpan.Zero, TimeSpan.FromHours(12));
         Check(errors, who, nameof(options.WaitTime), options.WaitTime, TimeSpan.Zero, TimeSpan.FromSeconds(20));
         Check(errors, who, nameof(options.StopTimeout), options.StopTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        if (options.ProgressInterval is { } interval && (interval < TimeSpan.Zero || interval > TimeSpan.FromHours(1)))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{who}: ProgressInterval {interval} must be between 0 and 1 hour, or null for no progress lines."));
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

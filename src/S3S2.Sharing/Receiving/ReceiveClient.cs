@@ -273,8 +273,9 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// <param name="manifestKey">The manifest's object key.</param>
     /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written.</param>
     /// <param name="manifestRead">Called with the manifest once it decrypted; it passed every check only when the share succeeds.</param>
+    /// <param name="progress">Receives the share's progress as <see cref="ReceiveShareAsync(string, string, IProgress{ReceiveProgress}?, CancellationToken)"/> reports it, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
-    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestRead, CancellationToken cancellationToken)
+    internal async Task<ReceivedShare> ReceiveManifestAsync(string manifestKey, string outputDirectory, Action<ShareManifest>? manifestRead, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -293,7 +294,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             root,
             int.MaxValue,
             shareDirectory,
-            null,
+            progress,
             cancellationToken)).ConfigureAwait(false);
     }
 

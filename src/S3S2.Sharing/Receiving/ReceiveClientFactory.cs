@@ -106,7 +106,7 @@ internal sealed class ReceiveClientFactory(
             return host;
         }
 
-        return LazyInitializer.EnsureInitialized(ref _kmsClients).GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.Create(options.KmsServiceUrl, region, options.KmsCredentials));
+        return LazyInitializer.EnsureInitialized(ref _kmsClients).GetOrAdd((name, options.KmsServiceUrl ?? region ?? string.Empty), _ => KmsClientFactory.CreateOrTakePreloaded(options.KmsServiceUrl, region, options.KmsCredentials));
     }
 
 }

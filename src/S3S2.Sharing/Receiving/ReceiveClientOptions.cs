@@ -1,3 +1,4 @@
+using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
 
 namespace S3S2.Sharing.Receiving;
@@ -141,4 +142,25 @@ public sealed class ReceiveClientOptions
     /// <summary>Gets or sets the AWS partition of <see cref="AllowedKmsAccountIds"/>.</summary>
     /// <value><c>aws</c>.</value>
     public string KmsPartition { get; set; } = "aws";
+
+    /// <summary>
+    /// Starts building, on another thread, the KMS client a receive client built from options like these builds for
+    /// the first of <see cref="AllowedKmsKeyIds"/> (same <see cref="KmsServiceUrl"/>, <see cref="KmsRegion"/> or else
+    /// that key's region, the standard credential chain), and warms what its first call needs besides KMS: the SDK's
+    /// code, the credential chain, the request and response code of Decrypt. A process that receives once can call it
+    /// as soon as it knows it may meet a KMS envelope message, so this work overlaps its other start-up work; the first
+    /// KMS decryption for that endpoint and region takes that client. No request is sent to KMS, and nothing is decided
+    /// on that thread: a failure there is dropped, and the receive builds its client and reports as it would without
+    /// this. Does nothing when <see cref="KmsCredentials"/> is set or no key ARN is given; the host's
+    /// <c>IAmazonKeyManagementService</c>, where it is used, never takes the preloaded client. One client is preloaded
+    /// at a time per process.
+    /// </summary>
+    /// <param name="cancellationToken">When already canceled, nothing is started.</param>
+    public void PreloadKms(CancellationToken cancellationToken = default)
+    {
+        if (KmsCredentials is null && AllowedKmsKeyIds.Count > 0 && (KmsRegion ?? KmsKeyArn.RegionOf(AllowedKmsKeyIds[0])) is { } region)
+        {
+            KmsClientFactory.Preload(KmsServiceUrl, region, cancellationToken, forDecrypt: true);
+        }
+    }
 }

@@ -69,6 +69,68 @@ public sealed class KmsCommandsTests
     }
 
     [Test]
+    public async Task ShareThenReceiveAndDecrypt_KmsKey_OneDecryptEachAndTheClientWarmUpSendsNothing()
+    {
+        using var folder = new TempDirectory();
+        var content = TestData.Csv(400);
+        var input = folder.WriteFile("in/orders.csv", content);
+        var key = LocalKmsServer.Instance.CreateKey();
+        var share = await S3S2Program.RunAsync("share", folder.Combine("in"), "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--json");
+        Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
+        var shareId = System.Text.Json.Nodes.JsonNode.Parse(share.StandardOutput)!["shareId"]!.GetValue<string>();
+        var stored = Directory.GetFiles(folder.Combine("store"), "orders.csv.encrypted", SearchOption.AllDirectories).Single();
+
+        var receive = await S3S2Program.RunAsync("receive", "--from", folder.Combine("store"), "--prefix", "partners/acme", "--out", folder.Combine("out"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key);
+        var afterReceive = LocalKmsServer.Instance.CallsFor(key).Select(c => c.Operation).ToList();
+        var decrypt = await S3S2Program.RunAsync("decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(receive.ExitCode, Is.Zero, () => receive.StandardError);
+            Assert.That(decrypt.ExitCode, Is.Zero, () => decrypt.StandardError);
+            Assert.That(File.ReadAllBytes(folder.Combine("out", shareId, "orders.csv")), Is.EqualTo(content));
+            Assert.That(File.ReadAllBytes(folder.Combine("orders.csv")), Is.EqualTo(content));
+            Assert.That(afterReceive, Is.EqualTo(new[] { "GenerateDataKey", "Decrypt" }), "the receive: one Decrypt for the share's one data key");
+            Assert.That(LocalKmsServer.Instance.CallsFor(key).Select(c => c.Operation), Is.EqualTo(new[] { "GenerateDataKey", "Decrypt", "Decrypt" }), "the decrypt: one more");
+            Assert.That(LocalKmsServer.Instance.Calls.Where(c => c.KeyId == KmsClientFactory.WarmUpKeyId), Is.Empty);
+        });
+    }
+
+    [TestCase("receive")]
+    [TestCase("decrypt")]
+    public async Task ReceiveOrDecrypt_KmsKeyWithoutAnyCredentials_FailsAtDecryptAsBeforeTheWarmUpAndCallsNoKms(string command)
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("in/orders.csv", TestData.Csv(100));
+        var key = LocalKmsServer.Instance.CreateKey();
+        var share = await S3S2Program.RunAsync("share", input, "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint);
+        Assert.That(share.ExitCode, Is.Zero, () => share.StandardError);
+        var stored = Directory.GetFiles(folder.Combine("store"), "orders.csv.encrypted", SearchOption.AllDirectories).Single();
+        var callsBefore = LocalKmsServer.Instance.CallsFor(key).Count();
+
+        // The client's warm-up finds no credentials either: it drops that, and the command's own Decrypt call reports it.
+        string[] arguments = command == "receive"
+            ? ["receive", "--from", folder.Combine("store"), "--prefix", "partners/acme", "--out", folder.Combine("out"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key]
+            : ["decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key];
+        var run = await S3S2Program.RunAsync(
+            arguments,
+            new Dictionary<string, string?>
+            {
+                ["AWS_ACCESS_KEY_ID"] = null,
+                ["AWS_SECRET_ACCESS_KEY"] = null,
+                ["AWS_PROFILE"] = null,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = folder.Combine("no-credentials"),
+                ["AWS_CONFIG_FILE"] = folder.Combine("no-config"),
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+            });
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), () => run.StandardError);
+        Assert.That(run.StandardError, Does.Contain("KMS could not be reached for Decrypt").And.Contain(key).And.Contain("credentials"));
+        Assert.That(LocalKmsServer.Instance.CallsFor(key).Count(), Is.EqualTo(callsBefore), "no call reached the KMS endpoint");
+        Assert.That(File.Exists(folder.Combine("orders.csv")) || Directory.Exists(folder.Combine("out")) && Directory.EnumerateFiles(folder.Combine("out"), "orders.csv", SearchOption.AllDirectories).Any(), Is.False);
+    }
+
+    [Test]
     public async Task Decrypt_KmsMessageWithoutAllowedKey_Exits2NamingTheFixWithoutCallingKms()
     {
         using var folder = new TempDirectory();

@@ -33,17 +33,19 @@ public sealed class ShareQueueWorkerSharingBuilderExtensionsTests
             o.MaxConcurrentShares = 0;
             o.VisibilityTimeout = TimeSpan.FromMilliseconds(1500);
             o.WaitTime = TimeSpan.FromSeconds(30);
+            o.ProgressInterval = TimeSpan.FromHours(2);
         });
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<ShareQueueWorkerOptions>>().Get(ShareClientOptions.DefaultName))!;
 
-        Assert.That(error.Failures, Has.Count.EqualTo(5));
+        Assert.That(error.Failures, Has.Count.EqualTo(6));
         Assert.That(error.Failures, Has.Some.Contains("queue URL 'sqs-queue' is not an http(s) URL"));
         Assert.That(error.Failures, Has.Some.Contains("no output folder is configured").And.Contains("--out"));
         Assert.That(error.Failures, Has.Some.Contains("MaxConcurrentShares 0 must be between 1 and 256"));
         Assert.That(error.Failures, Has.Some.Contains("VisibilityTimeout 00:00:01.5000000 must be whole seconds"));
         Assert.That(error.Failures, Has.Some.Contains("WaitTime 00:00:30 must be whole seconds between 00:00:00 and 00:00:20"));
+        Assert.That(error.Failures, Has.Some.Contains("ProgressInterval 02:00:00 must be between 0 and 1 hour, or null for no progress lines"));
     }
 
     [Test]
@@ -56,6 +58,7 @@ public sealed class ShareQueueWorkerSharingBuilderExtensionsTests
             ["MaxConcurrentShares"] = "8",
             ["VisibilityTimeout"] = "00:05:00",
             ["DeleteAfterReceive"] = "true",
+            ["ProgressInterval"] = "00:01:00",
         }).Build();
         var services = new ServiceCollection();
         services.AddS3S2Sharing(o => o.Bucket = "awesomeai-inbox").AddReceiving().AddShareQueueWorker(configuration);
@@ -63,7 +66,7 @@ public sealed class ShareQueueWorkerSharingBuilderExtensionsTests
 
         var options = provider.GetRequiredService<IOptionsMonitor<ShareQueueWorkerOptions>>().Get(ShareClientOptions.DefaultName);
 
-        Assert.That((options.MaxConcurrentShares, options.VisibilityTimeout, options.DeleteAfterReceive), Is.EqualTo((8, TimeSpan.FromMinutes(5), true)));
+        Assert.That((options.MaxConcurrentShares, options.VisibilityTimeout, options.DeleteAfterReceive, options.ProgressInterval), Is.EqualTo((8, TimeSpan.FromMinutes(5), true, (TimeSpan?)TimeSpan.FromMinutes(1))));
     }
 
     [Test]

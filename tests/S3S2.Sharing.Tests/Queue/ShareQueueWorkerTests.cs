@@ -121,6 +121,44 @@ public sealed class ShareQueueWorkerTests
         Assert.That(await bed.CountAsync(bed.DeadLetterQueueUrl), Is.Zero);
     }
 
+    [Test]
+    public async Task Worker_ProgressIntervalZero_LogsEachCompletedFileUpToTheManifestTotals()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        var files = new Dictionary<string, byte[]> { ["a.csv"] = TestData.Csv(40), ["b.csv"] = TestData.Csv(60), ["c/d.bin"] = TestData.Random(5000, seed: 7) };
+        var receipt = await bed.ShareAsync("DeepLake", files);
+        var total = files.Values.Sum(f => (long)f.Length);
+
+        var logs = new ListLoggerProvider();
+        var handler = new RecordingShareHandler();
+        using var host = bed.BuildWorker(o => o.ProgressInterval = TimeSpan.Zero, handler, logs);
+        await host.StartAsync();
+        await QueueTestBed.WaitUntilAsync(async () => !handler.Calls.IsEmpty && await bed.CountAsync(bed.QueueUrl) == 0, TimeSpan.FromSeconds(60), "the share handled");
+        await host.StopAsync();
+
+        var progress = logs.Logger.Entries.Select(e => e.Message).Where(m => m.Contains($"share {receipt.ShareId} in progress", StringComparison.Ordinal)).ToList();
+        Assert.That(progress, Has.Count.GreaterThanOrEqualTo(3), "one line per completed file at least");
+        Assert.That(progress, Has.Some.Contain("1 of 3 file(s)").And.Some.Contain("2 of 3 file(s)"));
+        Assert.That(progress[^1], Does.Contain($"3 of 3 file(s), {total} of {total} bytes"));
+        Assert.That(QueueTestBed.ReadOutput(bed.Output.Path)[receipt.ShareId], Is.EqualTo(files));
+    }
+
+    [Test]
+    public async Task Worker_DefaultProgressInterval_NoProgressLineForAShareDoneWithinIt()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        var receipt = await bed.ShareAsync("DeepLake", new Dictionary<string, byte[]> { ["x.csv"] = TestData.Csv(10) });
+
+        var logs = new ListLoggerProvider();
+        var handler = new RecordingShareHandler();
+        using var host = bed.BuildWorker(handler: handler, logs: logs);
+        await host.StartAsync();
+        await QueueTestBed.WaitUntilAsync(async () => !handler.Calls.IsEmpty && await bed.CountAsync(bed.QueueUrl) == 0, TimeSpan.FromSeconds(60), "the share handled");
+        await host.StopAsync();
+
+        Assert.That(logs.Logger.Entries.Select(e => e.Message), Has.Some.Contain($"share {receipt.ShareId} (message").And.None.Contain("in progress"));
+    }
+
     [TestCase("other-bucket", "partners/BigDataRider/{0}.manifest.json.gpg", "names bucket 'other-bucket'")]
     [TestCase(null, "elsewhere/BigDataRider/{0}.manifest.json.gpg", "lies outside the prefix 'partners/'")]
     [TestCase(null, "partners/../elsewhere/{0}.manifest.json.gpg", "is not followed")]

@@ -137,8 +137,8 @@ public sealed class SignedShareTests
             prefix: "partners",
             configure: Require(ReceiveTestBed.Prefix + "=" + TestKeys.PartnerSigner.Fingerprint, "partners/globex=" + TestKeys.OtherPartnerSigner.Fingerprint));
 
-        var accepted = await receiver.ReceiveManifestAsync(byAcme.ManifestKey, bed.Output.Path, null, CancellationToken.None);
-        var refused = await receiver.ReceiveManifestAsync(byGlobex.ManifestKey, bed.Output.Path, null, CancellationToken.None);
+        var accepted = await receiver.ReceiveManifestAsync(byAcme.ManifestKey, bed.Output.Path, null, null, CancellationToken.None);
+        var refused = await receiver.ReceiveManifestAsync(byGlobex.ManifestKey, bed.Output.Path, null, null, CancellationToken.None);
 
         Assert.That(accepted.Status, Is.EqualTo(ReceiveStatus.Received), accepted.Error);
         Assert.That(accepted.SignerFingerprint, Is.EqualTo(TestKeys.PartnerSigner.Fingerprint));

@@ -27,13 +27,14 @@ internal static class KmsClientFactory
         || string.Equals(host.Config.RegionEndpoint?.SystemName, region, StringComparison.Ordinal);
 
     /// <summary>
-    /// Starts building, on a thread-pool thread, the client <see cref="CreateDeferred"/> would build for these arguments
-    /// (with the standard credential chain), and warms what its first call needs besides KMS: the credential chain and
-    /// the SDK's code of a GenerateDataKey call, run by a throwaway client against an in-process handler. No request
-    /// leaves the process. Nothing is decided there: a failure is dropped, and the client is then built where it is
-    /// used and reports what it reports without this.
+    /// Starts building, on a thread-pool thread, the client <see cref="CreateDeferred"/> (or, for a receiver,
+    /// <see cref="CreateOrTakePreloaded"/>) would build for these arguments (with the standard credential chain), and
+    /// warms what its first call needs besides KMS: the credential chain and the SDK's code of a GenerateDataKey call
+    /// (a Decrypt call when <paramref name="forDecrypt"/>), run by a throwaway client against an in-process handler. No
+    /// request leaves the process. Nothing is decided there: a failure is dropped, and the client is then built where
+    /// it is used and reports what it reports without this.
     /// </summary>
-    public static void Preload(string? serviceUrl, string? region, CancellationToken cancellationToken)
+    public static void Preload(string? serviceUrl, string? region, CancellationToken cancellationToken, bool forDecrypt = false)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -41,13 +42,31 @@ internal static class KmsClientFactory
         }
 
         // One at a time: a client preloaded before and never taken is dropped.
-        var preloaded = new PreloadedClient(serviceUrl, region);
+        var preloaded = new PreloadedClient(serviceUrl, region, forDecrypt);
         Interlocked.Exchange(ref s_preloaded, preloaded)?.Abandon();
         ThreadPool.UnsafeQueueUserWorkItem(static p => p.WarmUp(), preloaded, preferLocal: false);
     }
 
     public static AmazonKeyManagementServiceClient Create(string? serviceUrl, string? region, AWSCredentials? credentials) =>
         Build(serviceUrl, region, credentials);
+
+    /// <summary>
+    /// The client for these arguments: the one <see cref="Preload"/> built for the same endpoint and region (waiting
+    /// for it when it is still being built), taken once; else, and when that preload failed, one built now.
+    /// </summary>
+    public static AmazonKeyManagementServiceClient CreateOrTakePreloaded(string? serviceUrl, string? region, AWSCredentials? credentials)
+    {
+        if (credentials is null
+            && Volatile.Read(ref s_preloaded) is { } preloaded
+            && preloaded.IsFor(serviceUrl, region)
+            && Interlocked.CompareExchange(ref s_preloaded, null, preloaded) == preloaded
+            && preloaded.Take() is { } client)
+        {
+            return client;
+        }
+
+        return Build(serviceUrl, region, credentials);
+    }
 
     /// <summary>
     /// The client for these arguments, and what to call when it is never used (<see langword="null"/> unless the client
@@ -92,16 +111,20 @@ internal static class KmsClientFactory
         private readonly Lazy<AmazonKeyManagementServiceClient?> _client;
         private bool _abandoned;
 
-        public PreloadedClient(string? serviceUrl, string? region)
+        public PreloadedClient(string? serviceUrl, string? region, bool forDecrypt)
         {
             ServiceUrl = serviceUrl;
             Region = region;
+            ForDecrypt = forDecrypt;
             _client = new(BuildAndWarm, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         private string? ServiceUrl { get; }
 
         private string? Region { get; }
+
+        /// <summary>Gets a value indicating whether the warm-up runs a Decrypt call (a receiver) rather than GenerateDataKey.</summary>
+        private bool ForDecrypt { get; }
 
         /// <summary>Gets a value indicating whether the preload has ended without a client.</summary>
         public bool Failed => _client.IsValueCreated && _client.Value is null;
@@ -130,7 +153,7 @@ internal static class KmsClientFactory
 
         private AmazonKeyManagementServiceClient? BuildAndWarm()
         {
-            var client = BuildAndWarm(ServiceUrl, Region);
+            var client = BuildAndWarm(ServiceUrl, Region, ForDecrypt);
             lock (_lock)
             {
                 if (_abandoned)
@@ -143,7 +166,7 @@ internal static class KmsClientFactory
             return client;
         }
 
-        private static AmazonKeyManagementServiceClient? BuildAndWarm(string? serviceUrl, string? region)
+        private static AmazonKeyManagementServiceClient? BuildAndWarm(string? serviceUrl, string? region, bool forDecrypt)
         {
             AmazonKeyManagementServiceClient client;
             try
@@ -169,9 +192,10 @@ internal static class KmsClientFactory
 
             try
             {
-                // The code of the one call a share makes (the SDK's pipeline: endpoint, signing, marshalling, retries,
-                // unmarshalling), run by a throwaway client whose HTTP handler answers in-process: nothing is sent.
-                WarmUpCall(serviceUrl, region);
+                // The code of the one call a share (or a receive) makes (the SDK's pipeline: endpoint, signing,
+                // marshalling, retries, unmarshalling), run by a throwaway client whose HTTP handler answers in-process:
+                // nothing is sent.
+                WarmUpCall(serviceUrl, region, forDecrypt);
             }
             catch (Exception)
             {
@@ -181,7 +205,7 @@ internal static class KmsClientFactory
             return client;
         }
 
-        private static void WarmUpCall(string? serviceUrl, string? region)
+        private static void WarmUpCall(string? serviceUrl, string? region, bool forDecrypt)
         {
             var config = new AmazonKeyManagementServiceConfig { MaxErrorRetry = 0, HttpClientFactory = new AnsweringHttpClientFactory() };
             if (serviceUrl is not null)
@@ -195,15 +219,23 @@ internal static class KmsClientFactory
             }
 
             using var client = new AmazonKeyManagementServiceClient(new BasicAWSCredentials("WARMUP", "warm-up"), config);
-            var request = new GenerateDataKeyRequest { KeyId = WarmUpKeyId, NumberOfBytes = EsdkFormat.DataKeyLength, EncryptionContext = new() { ["s3s2:warm-up"] = "1" } };
-            _ = client.GenerateDataKeyAsync(request).GetAwaiter().GetResult();
+            if (forDecrypt)
+            {
+                var request = new DecryptRequest { KeyId = WarmUpKeyId, CiphertextBlob = new MemoryStream([0]), EncryptionContext = new() { ["s3s2:warm-up"] = "1" } };
+                _ = client.DecryptAsync(request).GetAwaiter().GetResult();
+            }
+            else
+            {
+                var request = new GenerateDataKeyRequest { KeyId = WarmUpKeyId, NumberOfBytes = EsdkFormat.DataKeyLength, EncryptionContext = new() { ["s3s2:warm-up"] = "1" } };
+                _ = client.GenerateDataKeyAsync(request).GetAwaiter().GetResult();
+            }
         }
     }
 
     /// <summary>The key id of the warm-up call, which never leaves the process.</summary>
     internal const string WarmUpKeyId = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000";
 
-    /// <summary>HTTP clients whose handler answers every request with a GenerateDataKey response, sending nothing.</summary>
+    /// <summary>HTTP clients whose handler answers every request with a response GenerateDataKey and Decrypt both read, sending nothing.</summary>
     private sealed class AnsweringHttpClientFactory : HttpClientFactory
     {
         public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new AnsweringHandler());

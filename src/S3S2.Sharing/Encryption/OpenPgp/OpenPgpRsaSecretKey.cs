@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Utilities;
 
 namespace S3S2.Sharing.Encryption.OpenPgp;
@@ -26,26 +27,10 @@ internal static class OpenPgpRsaSecretKey
         var plain = key.KeyEncryptionAlgorithm == SymmetricKeyAlgorithmTag.Null
             ? key
             : PgpSecretKey.CopyWithNewPassword(key, passphrase, [], SymmetricKeyAlgorithmTag.Null, null);
-        using var encoded = new MemoryStream(plain.GetEncoded(), writable: false);
-        var packet = new BcpgInputStream(encoded).ReadPacket() as SecretKeyPacket
-            ?? throw new PgpException("the secret key does not encode as a secret key packet");
-        var data = packet.GetSecretKeyData();
+        var data = SecretKeyData(plain);
         try
         {
-            // RFC 4880 section 5.5.3: d, p, q, u, then a two-octet sum of those octets.
-            if (data.Length < 2 || Checksum(data.AsSpan(0, data.Length - 2)) != ((data[^2] << 8) | data[^1]))
-            {
-                throw new PgpException("the secret key's checksum does not match");
-            }
-
-            using var input = new MemoryStream(data, 0, data.Length - 2, writable: false);
-            var secret = new RsaSecretBcpgKey(new BcpgInputStream(input));
-            var publicKey = (RsaPublicBcpgKey)key.PublicKey.PublicKeyPacket.Key;
-            if (secret.PrimeP.BitLength < 2 || secret.PrimeQ.BitLength < 2 || !secret.Modulus.Equals(publicKey.Modulus))
-            {
-                throw new PgpException("the secret primes do not match the public modulus");
-            }
-
+            var (secret, publicKey) = ReadSecret(key, data);
             var modulus = publicKey.Modulus.ToByteArrayUnsigned();
             var half = (modulus.Length + 1) / 2;
             var parameters = new RSAParameters
@@ -88,6 +73,81 @@ internal static class OpenPgpRsaSecretKey
         {
             CryptographicOperations.ZeroMemory(data);
         }
+    }
+
+    /// <summary>
+    /// Whether the secret primes of <paramref name="key"/>, an unprotected RSA key, prove its public modulus composite:
+    /// the octet checksum matches, 1 &lt; p, q &lt; n and p·q = n, so the modulus is composite by construction; and it
+    /// passes BouncyCastle's other checks of a public RSA key (odd, no
+    /// prime factor up to 743, at most its size limit, an odd exponent above 1). Such a modulus needs no Miller-Rabin
+    /// test. <see langword="false"/> for anything else (a protected key, a stub, another algorithm, damaged material):
+    /// the caller then keeps the full check, and an unlock reports the damage as before.
+    /// </summary>
+    public static bool ProvesModulus(PgpSecretKey key)
+    {
+        if (!IsRsa(key.PublicKey) || key.IsPrivateKeyEmpty || key.KeyEncryptionAlgorithm != SymmetricKeyAlgorithmTag.Null
+            || key.PublicKey.PublicKeyPacket.Key is not RsaPublicBcpgKey publicKey)
+        {
+            return false;
+        }
+
+        byte[] data;
+        try
+        {
+            data = SecretKeyData(key);
+        }
+        catch (Exception ex) when (ex is PgpException or IOException)
+        {
+            return false;
+        }
+
+        try
+        {
+            var (secret, _) = ReadSecret(key, data);
+            var modulus = publicKey.Modulus;
+            var exponent = publicKey.PublicExponent;
+            return secret.PrimeP.CompareTo(modulus) < 0 && secret.PrimeQ.CompareTo(modulus) < 0
+                && exponent.TestBit(0) && exponent.CompareTo(BigInteger.One) > 0
+                && modulus.BitLength <= Properties.GetInt32(Properties.RsaMaxSize, 16384)
+                && !BigIntegers.HasAnySmallFactors(modulus);
+        }
+        catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or ArithmeticException)
+        {
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(data);
+        }
+    }
+
+    /// <summary>The secret part of <paramref name="plain"/>, an unprotected key: d, p, q, u and their checksum (RFC 4880 section 5.5.3).</summary>
+    private static byte[] SecretKeyData(PgpSecretKey plain)
+    {
+        using var encoded = new MemoryStream(plain.GetEncoded(), writable: false);
+        var packet = new BcpgInputStream(encoded).ReadPacket() as SecretKeyPacket
+            ?? throw new PgpException("the secret key does not encode as a secret key packet");
+        return packet.GetSecretKeyData();
+    }
+
+    /// <summary>The secret MPIs of <paramref name="data"/>, refused unless the checksum matches and the primes (both above 1) multiply to the public modulus.</summary>
+    private static (RsaSecretBcpgKey Secret, RsaPublicBcpgKey PublicKey) ReadSecret(PgpSecretKey key, byte[] data)
+    {
+        // RFC 4880 section 5.5.3: d, p, q, u, then a two-octet sum of those octets.
+        if (data.Length < 2 || Checksum(data.AsSpan(0, data.Length - 2)) != ((data[^2] << 8) | data[^1]))
+        {
+            throw new PgpException("the secret key's checksum does not match");
+        }
+
+        using var input = new MemoryStream(data, 0, data.Length - 2, writable: false);
+        var secret = new RsaSecretBcpgKey(new BcpgInputStream(input));
+        var publicKey = (RsaPublicBcpgKey)key.PublicKey.PublicKeyPacket.Key;
+        if (secret.PrimeP.BitLength < 2 || secret.PrimeQ.BitLength < 2 || !secret.Modulus.Equals(publicKey.Modulus))
+        {
+            throw new PgpException("the secret primes do not match the public modulus");
+        }
+
+        return (secret, publicKey);
     }
 
     private static int Checksum(ReadOnlySpan<byte> data)

@@ -98,6 +98,13 @@ internal sealed class OpenPgpSecretKeys
                             var primary = ring.GetPublicKey();
                             foreach (var key in ring.GetSecretKeys().Where(k => !k.IsPrivateKeyEmpty))
                             {
+                                // An unprotected RSA key's own primes prove its modulus before its self-signatures are
+                                // verified, so BouncyCastle's test of it is skipped; a key they do not prove keeps that test.
+                                OpenPgpSelfSignatures.RecordModulusProvenBySecret(key);
+                            }
+
+                            foreach (var key in ring.GetSecretKeys().Where(k => !k.IsPrivateKeyEmpty))
+                            {
                                 keys.TryAdd(key.KeyId, (key, source, OpenPgpSelfSignatures.AllowsEncryption(primary, key.PublicKey)));
                                 found++;
                             }

@@ -17,7 +17,8 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// Version 4 signatures by an RSA key with SHA-1 or SHA-2 are verified on .NET's <see cref="RSA"/> over the RFC 4880
 /// section 5.2.4 hash: BouncyCastle's <see cref="PgpSignature.InitVerify"/> converts the key again for every signature,
 /// and that conversion checks the modulus (small factors, a Miller-Rabin round: tens of milliseconds at 3072 bits),
-/// which a key load paid once per signature, in every process. The same check still runs, once per distinct key per process. Every other
+/// which a key load paid once per signature, in every process. The same check still runs, once per distinct key per process,
+/// except for a modulus whose own unprotected secret key proved it composite (<see cref="RecordModulusProvenBySecret"/>). Every other
 /// signature (other algorithms, versions or hashes) is verified by BouncyCastle as before.
 /// </remarks>
 internal static class OpenPgpSelfSignatures
@@ -33,6 +34,48 @@ internal static class OpenPgpSelfSignatures
     /// object. Lazy, so a load that asks while another thread is checking the same key waits for that check.
     /// </summary>
     private static readonly ConcurrentDictionary<string, Lazy<bool>> CheckedRsaKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The verdict recorded for a modulus that its own secret primes proved composite (see <see cref="RecordModulusProvenBySecret"/>).</summary>
+    private static readonly Lazy<bool> ProvenBySecretPrimes = new(() => true);
+
+    /// <summary>Who judged an RSA modulus in this process: nobody yet, BouncyCastle's test, or the key's own secret primes.</summary>
+    internal enum ModulusCheck
+    {
+        /// <summary>Not checked yet in this process.</summary>
+        None,
+
+        /// <summary>BouncyCastle's check ran (or is running); its verdict decides.</summary>
+        BouncyCastle,
+
+        /// <summary>The key's unprotected secret primes multiply to it (<see cref="OpenPgpRsaSecretKey.ProvesModulus"/>).</summary>
+        SecretPrimes,
+    }
+
+    /// <summary>
+    /// Records the RSA modulus of <paramref name="key"/> as checked when the key's own secret primes prove it
+    /// composite (<see cref="OpenPgpRsaSecretKey.ProvesModulus"/>: an unprotected RSA key whose checksum matches and
+    /// whose primes multiply to the modulus), so that verifying its self-signatures skips BouncyCastle's Miller-Rabin
+    /// test (60-75 ms of CPU at 3072 bits) that could only agree. The receiver's key load calls it before any
+    /// self-signature is verified. Any other key (a protected one, a partner's public key, one whose proof fails)
+    /// keeps BouncyCastle's full check; a damaged secret key is still refused when it is unlocked.
+    /// </summary>
+    /// <returns>Whether the primes proved the modulus (a verdict already recorded for it is kept).</returns>
+    public static bool RecordModulusProvenBySecret(PgpSecretKey key)
+    {
+        if (!OpenPgpRsaSecretKey.ProvesModulus(key))
+        {
+            return false;
+        }
+
+        CheckedRsaKeys.TryAdd(Name((RsaPublicBcpgKey)key.PublicKey.PublicKeyPacket.Key), ProvenBySecretPrimes);
+        return true;
+    }
+
+    /// <summary>Who has judged the RSA modulus of <paramref name="key"/> in this process.</summary>
+    internal static ModulusCheck ModulusCheckOf(PgpPublicKey key) =>
+        key.PublicKeyPacket.Key is not RsaPublicBcpgKey rsa || !CheckedRsaKeys.TryGetValue(Name(rsa), out var check) ? ModulusCheck.None
+        : ReferenceEquals(check, ProvenBySecretPrimes) ? ModulusCheck.SecretPrimes
+        : ModulusCheck.BouncyCastle;
 
     /// <summary>
     /// Whether <paramref name="key"/> (the primary key or one of its subkeys) may encrypt: its newest verifying
@@ -249,7 +292,7 @@ internal static class OpenPgpSelfSignatures
         var modulus = key.Modulus.ToByteArrayUnsigned();
         var exponent = key.PublicExponent.ToByteArrayUnsigned();
         var check = CheckedRsaKeys.GetOrAdd(
-            Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent),
+            Name(modulus, exponent),
             static (_, key) => new Lazy<bool>(() => PassesBouncyCastleCheck(key), LazyThreadSafetyMode.ExecutionAndPublication),
             key);
         if (!check.Value)
@@ -269,6 +312,11 @@ internal static class OpenPgpSelfSignatures
             return null;
         }
     }
+
+    /// <summary>The key of <see cref="CheckedRsaKeys"/>: modulus and exponent in hex.</summary>
+    private static string Name(RsaPublicBcpgKey key) => Name(key.Modulus.ToByteArrayUnsigned(), key.PublicExponent.ToByteArrayUnsigned());
+
+    private static string Name(byte[] modulus, byte[] exponent) => Convert.ToHexString(modulus) + ":" + Convert.ToHexString(exponent);
 
     /// <summary>BouncyCastle's own check of the modulus and exponent, what <see cref="PgpSignature.InitVerify"/> ran per signature.</summary>
     private static bool PassesBouncyCastleCheck(RsaPublicBcpgKey key)

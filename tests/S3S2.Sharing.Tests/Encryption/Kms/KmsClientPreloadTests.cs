@@ -1,11 +1,12 @@
 using Amazon.KeyManagementService;
 using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Receiving;
 
 namespace S3S2.Sharing.Tests.Encryption.Kms;
 
 /// <summary>
-/// <see cref="KmsEnvelopeEncryptionOptions.Preload"/>: the client built ahead is taken only by an encryptor with the
-/// same endpoint and region, and one never taken is dropped. The clients here never send a request (their endpoints
+/// <see cref="KmsEnvelopeEncryptionOptions.Preload"/> and <see cref="ReceiveClientOptions.PreloadKms"/>: the client built
+/// ahead is taken only by an encryptor (or a receiver) with the same endpoint and region, and one never taken is dropped. The clients here never send a request (their endpoints
 /// are made up); that the share's KMS calls are unchanged is shown by the CLI tests against the local KMS endpoint.
 /// </summary>
 [TestFixture]
@@ -79,6 +80,68 @@ public sealed class KmsClientPreloadTests
         var canceled = new KmsEnvelopeEncryptionOptions { ServiceUrl = url, Region = "eu-west-1" };
         canceled.KeyIds.Add(KeyArn);
         canceled.Preload(new CancellationToken(canceled: true));
+
+        var (client, abandon) = KmsClientFactory.CreateDeferred(url, "eu-west-1", credentials: null);
+
+        Assert.That(abandon is null, Is.True);
+        client.Value.Dispose();
+    }
+
+    [Test]
+    public void CreateOrTakePreloaded_AfterReceiverPreloadWithTheSameEndpointAndRegion_TakesItOnce()
+    {
+        var url = UniqueUrl();
+        var options = new ReceiveClientOptions { KmsServiceUrl = url };
+        options.AllowedKmsKeyIds.Add(KeyArn);
+        options.PreloadKms();
+
+        using var taken = KmsClientFactory.CreateOrTakePreloaded(url, "eu-west-1", credentials: null);
+        var (next, nextAbandon) = KmsClientFactory.CreateDeferred(url, "eu-west-1", credentials: null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(taken.Config.ServiceURL, Does.StartWith(url));
+            Assert.That(taken.Config.AuthenticationRegion, Is.EqualTo("eu-west-1"), "the region of the allowed key's ARN");
+            Assert.That(nextAbandon is null, Is.True, "the preloaded client was taken by the receiver");
+        });
+        next.Value.Dispose();
+    }
+
+    [Test]
+    public void CreateOrTakePreloaded_OtherEndpointRegionOrCredentials_BuildsItsOwnAndLeavesThePreload()
+    {
+        var url = UniqueUrl();
+        var options = new ReceiveClientOptions { KmsServiceUrl = url };
+        options.AllowedKmsKeyIds.Add(KeyArn);
+        options.PreloadKms();
+
+        using var other = KmsClientFactory.CreateOrTakePreloaded(UniqueUrl(), "eu-west-1", credentials: null);
+        using var otherRegion = KmsClientFactory.CreateOrTakePreloaded(url, "us-east-1", credentials: null);
+        using var withCredentials = KmsClientFactory.CreateOrTakePreloaded(url, "eu-west-1", new Amazon.Runtime.BasicAWSCredentials("AKID", "secret"));
+        var (preloaded, abandon) = KmsClientFactory.CreateDeferred(url, "eu-west-1", credentials: null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(other.Config.ServiceURL, Does.Not.StartWith(url));
+            Assert.That(otherRegion.Config.AuthenticationRegion, Is.EqualTo("us-east-1"));
+            Assert.That(abandon is not null, Is.True, "the preload is still there for its own endpoint and region");
+        });
+        preloaded.Value.Dispose();
+    }
+
+    [Test]
+    public void PreloadKms_WithCredentialsWithoutKeyOrCanceled_StartsNothing()
+    {
+        var url = UniqueUrl();
+        var withCredentials = new ReceiveClientOptions { KmsServiceUrl = url, KmsCredentials = new Amazon.Runtime.BasicAWSCredentials("AKID", "secret") };
+        withCredentials.AllowedKmsKeyIds.Add(KeyArn);
+        withCredentials.PreloadKms();
+        var accountOnly = new ReceiveClientOptions { KmsServiceUrl = url };
+        accountOnly.AllowedKmsAccountIds.Add("111122223333");
+        accountOnly.PreloadKms();
+        var canceled = new ReceiveClientOptions { KmsServiceUrl = url };
+        canceled.AllowedKmsKeyIds.Add(KeyArn);
+        canceled.PreloadKms(new CancellationToken(canceled: true));
 
         var (client, abandon) = KmsClientFactory.CreateDeferred(url, "eu-west-1", credentials: null);
 

@@ -5,6 +5,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Utilities;
+using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Tests.Infrastructure;
@@ -68,23 +69,107 @@ public sealed class OpenPgpRsaSecretKeyTests
     public void Unlock_PrimesThatAreNotTheModulusFactors_Refused()
     {
         var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
-        var (encoded, secretStart) = PrimarySecretPacket(generated);
-
-        // Change p in two places so that the octet sum (the only check an unprotected key has) still matches.
-        var d = (((encoded[secretStart] << 8) | encoded[secretStart + 1]) + 7) / 8;
-        var p = secretStart + 2 + d + 2;
-        var i = p + 20;
-        while (encoded[i] == 0xFF || encoded[i + 1] == 0)
-        {
-            i++;
-        }
-
-        encoded[i]++;
-        encoded[i + 1]--;
+        // p changed in two places so that the octet sum (the only check an unprotected key has) still matches.
+        var encoded = WithWrongPrimes(generated);
 
         var error = Assert.Throws<PgpException>(() => OpenPgpRsaSecretKey.Unlock(new PgpSecretKeyRing(encoded).GetSecretKey(), []));
 
         Assert.That(error!.Message, Does.Contain("do not match the public modulus"));
+    }
+
+    [Test]
+    public void ProvesModulus_UnprotectedKey_TrueForEveryKeyOfTheRing()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
+
+        Assert.That(SecretRing(generated.SecretKeyArmored).GetSecretKeys().Select(OpenPgpRsaSecretKey.ProvesModulus), Is.EqualTo(new[] { true, true }));
+    }
+
+    [Test]
+    public void ProvesModulus_ProtectedKey_False()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", "locked", 2048);
+
+        Assert.That(SecretRing(generated.SecretKeyArmored).GetSecretKeys().Select(OpenPgpRsaSecretKey.ProvesModulus), Is.EqualTo(new[] { false, false }));
+    }
+
+    [Test]
+    public void ProvesModulus_PrimesThatAreNotTheModulusFactorsOrAlteredChecksum_False()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
+        var (checksum, secretStart) = PrimarySecretPacket(generated);
+        checksum[secretStart + 10] ^= 0x01;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(OpenPgpRsaSecretKey.ProvesModulus(new PgpSecretKeyRing(WithWrongPrimes(generated)).GetSecretKey()), Is.False);
+            Assert.That(OpenPgpRsaSecretKey.ProvesModulus(new PgpSecretKeyRing(checksum).GetSecretKey()), Is.False);
+            Assert.That(OpenPgpRsaSecretKey.ProvesModulus(SecretRing(generated.SecretKeyArmored).GetSecretKey()), Is.True, "the same key undamaged");
+        });
+    }
+
+    [Test]
+    public void SecretKeysLoad_UnprotectedKey_ModulusCheckedByItsPrimesNotBouncyCastle()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
+        var primary = SecretRing(generated.SecretKeyArmored).GetPublicKey();
+        Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(primary), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.None), "a fresh key");
+
+        var keys = new OpenPgpSecretKeys([OpenPgpKeySource.FromArmoredString(generated.SecretKeyArmored)], null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.EncryptionKeyIds.Count(), Is.EqualTo(1), "the self-signatures still verify");
+            Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(primary), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.SecretPrimes));
+        });
+    }
+
+    [Test]
+    public void SecretKeysLoad_ProtectedKey_ModulusCheckedByBouncyCastle()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", "locked", 2048);
+        var primary = SecretRing(generated.SecretKeyArmored).GetPublicKey();
+
+        var keys = new OpenPgpSecretKeys([OpenPgpKeySource.FromArmoredString(generated.SecretKeyArmored)], () => "locked");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.EncryptionKeyIds.Count(), Is.EqualTo(1));
+            Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(primary), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.BouncyCastle));
+        });
+    }
+
+    [Test]
+    public void RecipientKeysLoad_PartnersPublicKey_ModulusCheckedByBouncyCastle()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Partner <partner@s3s2.test>", default, 2048);
+
+        var recipients = OpenPgpRecipientKeys.Load([OpenPgpKeySource.FromArmoredString(generated.PublicKeyArmored)], DateTime.UtcNow);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recipients, Has.Count.EqualTo(1));
+            Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(SecretRing(generated.SecretKeyArmored).GetPublicKey()), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.BouncyCastle), "no secret part: the full check");
+        });
+    }
+
+    [Test]
+    public void SecretKeysLoad_PrimesThatAreNotTheModulusFactors_BouncyCastleChecksAndTheUnlockRefusesAsBefore()
+    {
+        var generated = OpenPgpKeyGenerator.Generate("Receiver <receiver@s3s2.test>", default, 2048);
+        var damaged = new PgpSecretKeyRing(WithWrongPrimes(generated));
+        var keys = new OpenPgpSecretKeys([OpenPgpKeySource.FromBytes(damaged.GetEncoded())], null);
+
+        var ids = keys.KeyIds.ToList();
+        var error = Assert.Throws<EncryptionKeyException>(() => keys.Decryptor(damaged.GetPublicKey().KeyId));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ids, Is.EqualTo(new[] { damaged.GetPublicKey().KeyId }));
+            Assert.That(OpenPgpSelfSignatures.ModulusCheckOf(damaged.GetPublicKey()), Is.EqualTo(OpenPgpSelfSignatures.ModulusCheck.BouncyCastle));
+            Assert.That(error!.Message, Does.Contain("the passphrase is wrong or the key is damaged"));
+            Assert.That(error.InnerException!.Message, Does.Contain("do not match the public modulus"));
+        });
     }
 
     [TestCase(false)]
@@ -114,6 +199,22 @@ public sealed class OpenPgpRsaSecretKeyTests
         await new OpenPgpDecryptor(keys).DecryptAsync(new MemoryStream(await File.ReadAllBytesAsync(input + ".gpg")), plaintext, new DecryptionMessage("plain.csv", null), CancellationToken.None);
 
         Assert.That(plaintext.ToArray(), Is.EqualTo(Content));
+    }
+
+    /// <summary>The unprotected primary key (with its user id and self-signature) whose prime p is changed in two octets so that the octet checksum still matches.</summary>
+    private static byte[] WithWrongPrimes(OpenPgpGeneratedKey generated)
+    {
+        var (encoded, secretStart) = PrimarySecretPacket(generated);
+        var d = (((encoded[secretStart] << 8) | encoded[secretStart + 1]) + 7) / 8;
+        var i = secretStart + 2 + d + 2 + 20;
+        while (encoded[i] == 0xFF || encoded[i + 1] == 0)
+        {
+            i++;
+        }
+
+        encoded[i]++;
+        encoded[i + 1]--;
+        return encoded;
     }
 
     private static PgpSecretKeyRing SecretRing(string armored) =>
