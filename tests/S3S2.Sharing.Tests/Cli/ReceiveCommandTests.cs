@@ -83,7 +83,7 @@ public sealed class ReceiveCommandTests
                 await bed.WriteObjectAsync(file.Key, bytes[..^30]);
                 break;
             case "manifest-hash":
-                await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, Convert.ToHexStringLower(SHA256.HashData([1])), "none")]);
+                await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, Convert.ToHexString(SHA256.HashData([1])).ToLowerInvariant(), "none")]);
                 break;
             case "manifest-path":
                 await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile("../../escape.csv", file.Key, file.Size, file.Sha256, "none")]);

@@ -18,7 +18,7 @@ namespace S3S2.Sharing.Tests.Diagnostics;
 public sealed class ShareTelemetryTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _activities = new();
-    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
+    private ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
     private ActivityListener? _activityListener;
     private MeterListener? _meterListener;
     private string _client = string.Empty;
@@ -28,7 +28,10 @@ public sealed class ShareTelemetryTests : IDisposable
     {
         _client = "telemetry-" + Guid.NewGuid().ToString("N")[..8];
         _activities.Clear();
-        _measurements.Clear();
+        // Each test's listener records into a queue of its own: on .NET 8 a disposed MeterListener still received the
+        // measurements of later tests (each test saw one copy per earlier test), so a shared queue would count those too.
+        var (client, measurements) = (_client, new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>());
+        _measurements = measurements;
         _activityListener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "S3S2.Sharing",
@@ -52,8 +55,8 @@ public sealed class ShareTelemetryTests : IDisposable
                 }
             },
         };
-        _meterListener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _meterListener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _meterListener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(measurements, client, instrument, value, tags));
+        _meterListener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(measurements, client, instrument, value, tags));
         _meterListener.Start();
     }
 
@@ -185,7 +188,7 @@ public sealed class ShareTelemetryTests : IDisposable
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static void Record(ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> measurements, string client, Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, tagValue) in tags)
@@ -193,9 +196,9 @@ public sealed class ShareTelemetryTests : IDisposable
             copy[key] = tagValue;
         }
 
-        if (Equals(copy.GetValueOrDefault("s3s2.client"), _client))
+        if (Equals(copy.GetValueOrDefault("s3s2.client"), client))
         {
-            _measurements.Enqueue((instrument.Name, value, copy));
+            measurements.Enqueue((instrument.Name, value, copy));
         }
     }
 

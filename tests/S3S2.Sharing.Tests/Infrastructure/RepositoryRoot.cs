@@ -11,7 +11,14 @@ internal static class RepositoryRoot
     /// </summary>
     public static string BuiltProgram(string projectFolder, string assemblyFile)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        // bin/<Configuration>/net10.0, or bin/<Configuration>/net8.0/linux-x64 for the self-contained net8.0 run.
+        var directory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        while (directory.Parent is { Name: not "bin" })
+        {
+            directory = directory.Parent;
+        }
+
+        var configuration = directory.Name;
         var path = System.IO.Path.Combine(Path, projectFolder, "bin", configuration, "net10.0", assemblyFile);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyFile} was not built at {path}; it is built with the tests.", path);
     }
