@@ -52,15 +52,7 @@ public sealed class KmsCommandsTests
         // The client's warm-up finds no credentials either: it drops that, and the share's own call reports it.
         var share = await S3S2Program.RunAsync(
             ["share", input, "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", LocalKmsServer.Instance.Endpoint],
-            new Dictionary<string, string?>
-            {
-                ["AWS_ACCESS_KEY_ID"] = null,
-                ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_PROFILE"] = null,
-                ["AWS_SHARED_CREDENTIALS_FILE"] = folder.Combine("no-credentials"),
-                ["AWS_CONFIG_FILE"] = folder.Combine("no-config"),
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-            });
+            WithoutAwsCredentials(folder));
 
         Assert.That(share.ExitCode, Is.EqualTo(2), () => share.StandardError);
         Assert.That(share.StandardError, Does.Contain("KMS could not be reached for GenerateDataKey").And.Contain(key).And.Contain("credentials"));
@@ -114,15 +106,7 @@ public sealed class KmsCommandsTests
             : ["decrypt", stored, "--out", folder.Combine("orders.csv"), "--kms-endpoint", LocalKmsServer.Instance.Endpoint, "--kms-key", key];
         var run = await S3S2Program.RunAsync(
             arguments,
-            new Dictionary<string, string?>
-            {
-                ["AWS_ACCESS_KEY_ID"] = null,
-                ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_PROFILE"] = null,
-                ["AWS_SHARED_CREDENTIALS_FILE"] = folder.Combine("no-credentials"),
-                ["AWS_CONFIG_FILE"] = folder.Combine("no-config"),
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-            });
+            WithoutAwsCredentials(folder));
 
         Assert.That(run.ExitCode, Is.EqualTo(2), () => run.StandardError);
         Assert.That(run.StandardError, Does.Contain("KMS could not be reached for Decrypt").And.Contain(key).And.Contain("credentials"));
@@ -189,4 +173,15 @@ public sealed class KmsCommandsTests
         Assert.That(receive.ExitCode, Is.Zero, () => receive.StandardError);
         Assert.That(await File.ReadAllBytesAsync(folder.Combine("out", shareId, "orders.csv")), Is.EqualTo(content));
     }
+
+    /// <summary>An environment in which the AWS SDK's standard chain finds no credentials (no variables, files or instance metadata).</summary>
+    private static Dictionary<string, string?> WithoutAwsCredentials(TempDirectory folder) => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = null,
+        ["AWS_SECRET_ACCESS_KEY"] = null,
+        ["AWS_PROFILE"] = null,
+        ["AWS_SHARED_CREDENTIALS_FILE"] = folder.Combine("no-credentials"),
+        ["AWS_CONFIG_FILE"] = folder.Combine("no-config"),
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+    };
 }
