@@ -54,19 +54,8 @@ internal static class KmsClientFactory
     /// The client for these arguments: the one <see cref="Preload"/> built for the same endpoint and region (waiting
     /// for it when it is still being built), taken once; else, and when that preload failed, one built now.
     /// </summary>
-    public static AmazonKeyManagementServiceClient CreateOrTakePreloaded(string? serviceUrl, string? region, AWSCredentials? credentials)
-    {
-        if (credentials is null
-            && Volatile.Read(ref s_preloaded) is { } preloaded
-            && preloaded.IsFor(serviceUrl, region)
-            && Interlocked.CompareExchange(ref s_preloaded, null, preloaded) == preloaded
-            && preloaded.Take() is { } client)
-        {
-            return client;
-        }
-
-        return Build(serviceUrl, region, credentials);
-    }
+    public static AmazonKeyManagementServiceClient CreateOrTakePreloaded(string? serviceUrl, string? region, AWSCredentials? credentials) =>
+        Claim(serviceUrl, region, credentials)?.Take() ?? Build(serviceUrl, region, credentials);
 
     /// <summary>
     /// The client for these arguments, and what to call when it is never used (<see langword="null"/> unless the client
@@ -75,11 +64,7 @@ internal static class KmsClientFactory
     /// </summary>
     public static (Lazy<IAmazonKeyManagementService> Client, Action? Abandon) CreateDeferred(string? serviceUrl, string? region, AWSCredentials? credentials)
     {
-        if (credentials is null
-            && Volatile.Read(ref s_preloaded) is { } preloaded
-            && preloaded.IsFor(serviceUrl, region)
-            && Interlocked.CompareExchange(ref s_preloaded, null, preloaded) == preloaded
-            && !preloaded.Failed)
+        if (Claim(serviceUrl, region, credentials) is { Failed: false } preloaded)
         {
             return (new Lazy<IAmazonKeyManagementService>(() => preloaded.Take() ?? Build(serviceUrl, region, credentials: null), LazyThreadSafetyMode.ExecutionAndPublication), preloaded.Abandon);
         }
@@ -87,6 +72,18 @@ internal static class KmsClientFactory
         var client = Build(serviceUrl, region, credentials);
         return (new Lazy<IAmazonKeyManagementService>(() => client), null);
     }
+
+    /// <summary>
+    /// The preloaded client for these arguments, claimed once (no other caller gets it); <see langword="null"/> when
+    /// there is none, it is for another endpoint or region, or explicit credentials are given.
+    /// </summary>
+    private static PreloadedClient? Claim(string? serviceUrl, string? region, AWSCredentials? credentials) =>
+        credentials is null
+        && Volatile.Read(ref s_preloaded) is { } preloaded
+        && preloaded.IsFor(serviceUrl, region)
+        && Interlocked.CompareExchange(ref s_preloaded, null, preloaded) == preloaded
+            ? preloaded
+            : null;
 
     private static AmazonKeyManagementServiceClient Build(string? serviceUrl, string? region, AWSCredentials? credentials)
     {
