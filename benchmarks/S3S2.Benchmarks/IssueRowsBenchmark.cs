@@ -179,12 +179,12 @@ internal static class IssueRowsBenchmark
                 var (shareNone, gpgNone) = await AlternateAsync(
                     () => TimeAsync("gpg", [.. gpgTo, "--compress-algo", "none", "-o", Path.Combine(work, "gpg-none.gpg"), "--encrypt", csv]),
                     () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-none"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "none"]),
-                    Path.Combine(work, "store-none"), Path.Combine(work, "gpg-none.gpg"));
+                    Path.Combine(work, "store-none"), baselineOutput: Path.Combine(work, "gpg-none.gpg"));
                 Row($"share {sizeMib} MiB --compress none --to DIR", shareNone, "gpg --encrypt --compress-algo none", gpgNone, "1.5");
                 var (shareZlib, gpgZlib) = await AlternateAsync(
                     () => TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "gpg-default.gpg"), "--encrypt", csv]),
                     () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-zlib"), "--prefix", Prefix, "--pgp-key", publicKey, "--compress", "zlib"]),
-                    Path.Combine(work, "store-zlib"), Path.Combine(work, "gpg-default.gpg"));
+                    Path.Combine(work, "store-zlib"), baselineOutput: Path.Combine(work, "gpg-default.gpg"));
                 Row($"share {sizeMib} MiB --compress zlib --to DIR", shareZlib, "gpg --encrypt (default compression)", gpgZlib, "4");
                 var ourSize = Directory.GetFiles(Path.Combine(work, "store-zlib"), "data.csv.gpg", SearchOption.AllDirectories).Single();
                 Line(string.Create(CultureInfo.InvariantCulture, $"{"  compressed size, s3s2 zlib / gpg default",-44} {new FileInfo(ourSize).Length / 1048576.0,9:F1} MiB / {new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length / 1048576.0:F1} MiB ({(double)new FileInfo(ourSize).Length / new FileInfo(Path.Combine(work, "gpg-default.gpg")).Length:F2}x gpg's size)"));
@@ -195,14 +195,14 @@ internal static class IssueRowsBenchmark
                 var (decrypt, gpgDecrypt) = await AlternateAsync(
                     () => TimeAsync("gpg", gpgDecryptCommand),
                     () => TimeAsync(_cli, [.. _cliPrefix, "decrypt", Path.Combine(work, "gpg-none.gpg"), "--out", Path.Combine(work, "s3s2.out"), "--pgp-secret-key", secretKey]),
-                    Path.Combine(work, "s3s2.out"), Path.Combine(work, "gpg.out"));
+                    Path.Combine(work, "s3s2.out"), baselineOutput: Path.Combine(work, "gpg.out"));
                 Row($"decrypt {sizeMib} MiB gpg wrote", decrypt, "gpg --decrypt", gpgDecrypt, "1.0");
                 await SameBytesAsync(csv, Path.Combine(work, "s3s2.out"));
                 Delete(Path.Combine(work, "s3s2.out"));
                 var (receive, gpgDecryptAgain) = await AlternateAsync(
                     () => TimeAsync("gpg", gpgDecryptCommand),
                     () => TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", Path.Combine(work, "store-none"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-none"), "--pgp-secret-key", secretKey]),
-                    Path.Combine(work, "inbox-none"), Path.Combine(work, "gpg.out"));
+                    Path.Combine(work, "inbox-none"), baselineOutput: Path.Combine(work, "gpg.out"));
                 Row($"receive {sizeMib} MiB share --from DIR", receive, "gpg --decrypt", gpgDecryptAgain, "0.9");
                 Delete(Path.Combine(work, "gpg.out"), Path.Combine(work, "gpg-none.gpg"));
                 await SameBytesAsync(csv, Directory.GetFiles(Path.Combine(work, "inbox-none"), "data.csv", SearchOption.AllDirectories).Single());
@@ -247,7 +247,7 @@ internal static class IssueRowsBenchmark
                 var (shareKms, openssl) = await AlternateAsync(
                     () => TimeAsync("openssl", ["enc", "-aes-256-ctr", "-K", new string('1', 64), "-iv", new string('2', 32), "-in", csv, "-out", Path.Combine(work, "openssl.out")]),
                     () => TimeAsync(_cli, [.. _cliPrefix, "share", csv, "--to", Path.Combine(work, "store-kms"), "--prefix", Prefix, "--kms-key", kmsKey, "--kms-endpoint", kms.Endpoint]),
-                    Path.Combine(work, "store-kms"), Path.Combine(work, "openssl.out"));
+                    Path.Combine(work, "store-kms"), baselineOutput: Path.Combine(work, "openssl.out"));
                 Row($"share {sizeMib} MiB --kms-key --to DIR", shareKms, "openssl enc -aes-256-ctr", openssl, "0.8");
                 Delete(Path.Combine(work, "openssl.out"), Path.Combine(work, "store-kms"));
             }
@@ -349,19 +349,22 @@ internal static class IssueRowsBenchmark
 
         /// <summary>
         /// Runs the baseline and s3s2 alternately (baseline first) <c>--repeat</c> times; returns the run of median wall
-        /// time of each and prints each side's spread. Before every run of either side, both sides' <paramref name="outputs"/>
-        /// are deleted (the CLI refuses to overwrite, and the baseline must not pay for overwriting: truncating the 512 MiB
-        /// output of its run before, which the page cache still held, cost gpg about 0.3 s of each run here); the last
-        /// run's outputs are kept for the rows that read them. Every run starts synced (<see cref="TimeAsync"/>).
+        /// time of each and prints each side's spread. Each side's output (<paramref name="output"/>, <paramref name="baselineOutput"/>)
+        /// is deleted before each of its runs, since the CLI refuses to overwrite and the baseline must not pay for
+        /// overwriting (truncating the 512 MiB output of its run before, which the page cache still held, cost gpg about
+        /// 0.3 s of each run here), and kept after its last run for the rows that read it. Every run starts synced
+        /// (<see cref="TimeAsync"/>).
         /// </summary>
-        private async Task<(Measurement Ours, Measurement Baseline)> AlternateAsync(Func<Task<Measurement>> baseline, Func<Task<Measurement>> ours, params string[] outputs)
+        private async Task<(Measurement Ours, Measurement Baseline)> AlternateAsync(Func<Task<Measurement>> baseline, Func<Task<Measurement>> ours, string output, string baselineOutput)
         {
             var (baselines, ourRuns) = (new List<Measurement>(), new List<Measurement>());
             for (var i = 0; i < repeat; i++)
             {
-                StartClean(outputs);
+                Delete(baselineOutput);
+                WarmPages();
                 baselines.Add(await baseline());
-                StartClean(outputs);
+                Delete(output);
+                WarmPages();
                 ourRuns.Add(await ours());
             }
 
@@ -371,12 +374,6 @@ internal static class IssueRowsBenchmark
             }
 
             return (Median(ourRuns), Median(baselines));
-        }
-
-        private void StartClean(string[] outputs)
-        {
-            Delete(outputs);
-            WarmPages();
         }
 
         /// <summary>Writes and deletes <c>warmBytes</c> of a scratch file, so that the next run gets host-backed pages (see the top of this file).</summary>
