@@ -22,8 +22,8 @@ internal sealed class OpenPgpDecryptor : IDecryptor
 {
     internal const int BufferSize = 64 * 1024;
 
-    /// <summary>The plaintext is handed to the output in pieces of this size (the data layer decrypts 256 KiB at a time).</summary>
-    private const int CopyBufferSize = 256 * 1024;
+    /// <summary>The plaintext is handed to the output in pieces of this size (the data layer decrypts about 1 MiB at a time, <see cref="SeipdReadStream.ChunkSize"/>).</summary>
+    private const int CopyBufferSize = 1024 * 1024;
     private const int PeekSize = 64;
 
     /// <summary>Far more than any RSA-16384 or ECDH session key packet needs; a longer one is not a session key.</summary>

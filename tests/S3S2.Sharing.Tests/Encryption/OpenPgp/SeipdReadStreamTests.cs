@@ -16,7 +16,7 @@ public sealed class SeipdReadStreamTests
     private const int BlockSize = 16;
     private const int PrefixLength = BlockSize + 2;
     private const int MdcLength = 22;
-    private const int Chunk = 256 * 1024;
+    private const int Chunk = SeipdReadStream.ChunkSize;
 
     private static readonly int[] Lengths =
     [
