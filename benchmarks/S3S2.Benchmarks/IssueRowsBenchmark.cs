@@ -21,10 +21,11 @@ namespace S3S2.Benchmarks;
 // ratio of single runs says as much about the machine as about the code. Each side's output is deleted before each of
 // its runs (a baseline writing over its own earlier 512 MiB output paid for the truncation), and every timed run starts
 // after a 'sync'. Before each of those runs (either side) the benchmark also writes and deletes a scratch file larger
-// than the run writes, so that the pages the run gets from the kernel are backed by the host: on a virtual machine whose balloon driver reports free pages to the host (this one:
-// virtio_balloon), the first write into such pages costs the guest a host fault per page, and a plain
-// 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a deletion and 0.9-2.3 s after 8 idle seconds. Without
-// this, whichever side happens to get reported pages pays up to 1.5 s of system time for the machine, not its code.
+// than the run writes, so that the pages the run gets from the kernel are backed by the host: on a virtual machine
+// whose balloon driver reports free pages to the host (this one: virtio_balloon), the first write into such pages
+// costs the guest a host fault per page, and a plain 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a
+// deletion and 0.9-2.3 s after 8 idle seconds. Without this, whichever side happens to get reported pages pays up to
+// 1.5 s of system time for the machine, not its code.
 // --cold-pages skips it.
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
