@@ -137,7 +137,7 @@ internal sealed class LocalKmsServer : IDisposable
             using var reader = new StreamReader(http.Request.InputStream, Encoding.UTF8);
             var request = JsonNode.Parse(await reader.ReadToEndAsync())?.AsObject() ?? [];
             var target = http.Request.Headers["X-Amz-Target"] ?? string.Empty;
-            (status, body) = Handle(target.Replace("TrentService.", string.Empty, StringComparison.Ordinal), request);
+            (status, body) = Handle(target.Replace("TrentService.", string.Empty, StringComparison.Ordinal), request, http.Request.Headers["amz-sdk-invocation-id"]);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
@@ -158,7 +158,7 @@ internal sealed class LocalKmsServer : IDisposable
         http.Response.Close();
     }
 
-    private (int Status, JsonObject Body) Handle(string operation, JsonObject request)
+    private (int Status, JsonObject Body) Handle(string operation, JsonObject request, string? invocationId)
     {
         var context = ReadContext(request["EncryptionContext"]);
         var keyId = request["KeyId"]?.GetValue<string>();
@@ -167,7 +167,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "GenerateDataKey":
             {
                 var key = Find(keyId, out var error);
-                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
                 if (key is null)
                 {
                     return error!.Value;
@@ -182,7 +182,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "Encrypt":
             {
                 var key = Find(keyId, out var error);
-                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
                 if (key is null)
                 {
                     return error!.Value;
@@ -195,7 +195,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "Decrypt":
             {
                 var blob = Convert.FromBase64String(request["CiphertextBlob"]!.GetValue<string>());
-                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
                 if (blob.Length < 1 + 16 + 12 + 16)
                 {
                     return Error("InvalidCiphertextException", null);
@@ -229,7 +229,7 @@ internal sealed class LocalKmsServer : IDisposable
 
             case "DescribeKey":
             {
-                Calls.Enqueue(new KmsCall(operation, keyId, context));
+                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
                 var id = IdOf(keyId);
                 if (id is null || !_keys.TryGetValue(id.Value, out var key))
                 {
@@ -303,8 +303,8 @@ internal sealed class LocalKmsServer : IDisposable
         return blob;
     }
 
-    /// <summary>One request the server received.</summary>
-    public sealed record KmsCall(string Operation, string? KeyId, IReadOnlyDictionary<string, string> EncryptionContext);
+    /// <summary>One request the server received; <paramref name="InvocationId"/> is the SDK's <c>amz-sdk-invocation-id</c>, the same on every send of one SDK call.</summary>
+    public sealed record KmsCall(string Operation, string? KeyId, IReadOnlyDictionary<string, string> EncryptionContext, string? InvocationId);
 
     private sealed class KmsKey(Guid id, byte[] secret)
     {
