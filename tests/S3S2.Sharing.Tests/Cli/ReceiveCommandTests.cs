@@ -83,7 +83,7 @@ public sealed class ReceiveCommandTests
                 await bed.WriteObjectAsync(file.Key, bytes[..^30]);
                 break;
             case "manifest-hash":
-                await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, Convert.ToHexString(SHA256.HashData([1])).ToLowerInvariant(), "none")]);
+                await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, TestData.Sha256Hex([1]), "none")]);
                 break;
             case "manifest-path":
                 await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile("../../escape.csv", file.Key, file.Size, file.Sha256, "none")]);

@@ -27,7 +27,7 @@ public sealed class ShareCommandTests
         Assert.That(file.GetProperty("path").GetString(), Is.EqualTo("sub/a.csv"));
         Assert.That(file.GetProperty("key").GetString(), Is.EqualTo($"partners/acme/{shareId}/sub/a.csv.gpg"));
         Assert.That(file.GetProperty("size").GetInt64(), Is.EqualTo(content.Length));
-        Assert.That(file.GetProperty("sha256").GetString(), Is.EqualTo(Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant()));
+        Assert.That(file.GetProperty("sha256").GetString(), Is.EqualTo(TestData.Sha256Hex(content)));
         var stored = await File.ReadAllBytesAsync(work.Combine("store", "partners", "acme", shareId!, "sub", "a.csv.gpg"));
         Assert.That(TestKeys.Decrypt(stored, TestKeys.Receiver).Plaintext, Is.EqualTo(content));
     }

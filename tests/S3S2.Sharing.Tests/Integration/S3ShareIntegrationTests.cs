@@ -41,7 +41,7 @@ public sealed class S3ShareIntegrationTests
         {
             Assert.That(file.Key, Is.EqualTo($"partners/acme/{receipt.ShareId}/{file.Path}.gpg"));
             Assert.That(file.Size, Is.EqualTo(files[file.Path].Length));
-            Assert.That(file.Sha256, Is.EqualTo(Convert.ToHexString(SHA256.HashData(files[file.Path])).ToLowerInvariant()));
+            Assert.That(file.Sha256, Is.EqualTo(TestData.Sha256Hex(files[file.Path])));
             var (plaintext, status, exitCode) = await gpg.DecryptAsync(await server.GetObjectBytesAsync(bucket, file.Key));
             Assert.That(exitCode, Is.Zero, status);
             Assert.That(plaintext, Is.EqualTo(files[file.Path]), $"bytes of {file.Path}");

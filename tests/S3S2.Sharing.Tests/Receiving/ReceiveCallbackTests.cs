@@ -51,7 +51,7 @@ public sealed class ReceiveCallbackTests
         {
             var (bytes, file, spoolExisted) = handed[path];
             Assert.That(bytes, Is.EqualTo(content), path);
-            Assert.That((file.ShareId, file.Size, file.Sha256), Is.EqualTo((receipt.ShareId, (long)content.Length, Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant())));
+            Assert.That((file.ShareId, file.Size, file.Sha256), Is.EqualTo((receipt.ShareId, (long)content.Length, TestData.Sha256Hex(content))));
             Assert.That(file.IdempotencyKey, Is.EqualTo("run-17"));
             Assert.That(file.Labels, Is.EqualTo(new Dictionary<string, string> { ["dataset"] = "orders" }));
             Assert.That(spoolExisted, Is.True, "the content comes from the private spool file");

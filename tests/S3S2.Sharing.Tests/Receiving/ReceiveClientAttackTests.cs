@@ -112,7 +112,7 @@ public sealed class ReceiveClientAttackTests
         using var bed = ReceiveTestBed.OnLocalFolder();
         var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
         var file = receipt.Files[0];
-        await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, Convert.ToHexString(SHA256.HashData("other"u8)).ToLowerInvariant(), "zlib")]);
+        await bed.PlantManifestAsync(receipt.ShareId, [new ManifestFile(file.Path, file.Key, file.Size, TestData.Sha256Hex("other"u8), "zlib")]);
 
         var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
 

@@ -46,7 +46,7 @@ public sealed class ReceiveClientLimitsTests
         await bed.WriteObjectAsync(key, bomb);
 
         // The manifest tells the truth about the plaintext: only the expansion ratio stands between it and the disk.
-        await bed.PlantManifestAsync(shareId, [new ManifestFile("zeros.bin", key, zeros.Length, Convert.ToHexString(SHA256.HashData(zeros)).ToLowerInvariant(), algorithm)]);
+        await bed.PlantManifestAsync(shareId, [new ManifestFile("zeros.bin", key, zeros.Length, TestData.Sha256Hex(zeros), algorithm)]);
 
         var result = await bed.Receiver(configure: o => o.MaxExpansionRatio = 100).ReceiveShareAsync(shareId, bed.Output.Path);
 

@@ -82,7 +82,7 @@ public sealed class ShareSessionTests
         var received = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
         Assert.That(received.Status, Is.EqualTo(ReceiveStatus.Received), received.Error);
         Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, "orders", "2026-11-30.csv")), Is.EqualTo(expected.ToArray()));
-        Assert.That(receipt.Files.Single().Sha256, Is.EqualTo(Convert.ToHexString(SHA256.HashData(expected.ToArray())).ToLowerInvariant()));
+        Assert.That(receipt.Files.Single().Sha256, Is.EqualTo(TestData.Sha256Hex(expected.ToArray())));
     }
 
     [Test]

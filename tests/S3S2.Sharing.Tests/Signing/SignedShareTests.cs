@@ -42,7 +42,7 @@ public sealed class SignedShareTests
         Assert.That(manifest.RootElement.GetProperty("signer").GetProperty("fingerprint").GetString(), Is.EqualTo(TestKeys.PartnerSigner.Fingerprint));
         Assert.That(fileExitCode, Is.Zero);
         Assert.That(file, Is.EqualTo(Orders));
-        Assert.That(manifest.RootElement.GetProperty("files")[0].GetProperty("sha256").GetString(), Is.EqualTo(Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant()));
+        Assert.That(manifest.RootElement.GetProperty("files")[0].GetProperty("sha256").GetString(), Is.EqualTo(TestData.Sha256Hex(file)));
     }
 
     [Test]
