@@ -26,6 +26,7 @@ internal sealed class LocalKmsServer : IDisposable
     private readonly ConcurrentDictionary<Guid, KmsKey> _keys = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentDictionary<string, byte> _invocations = new(StringComparer.Ordinal);
 
     private LocalKmsServer()
     {
@@ -41,6 +42,12 @@ internal sealed class LocalKmsServer : IDisposable
 
     public string Endpoint { get; }
 
+    /// <summary>
+    /// Gets every SDK call the server received, once: requests with the same invocation id are one call sent again by
+    /// the HTTP stack (a pooled connection found closed; the test clients make no SDK retries, and the server answers
+    /// nothing an SDK retries). One net8.0 CI run counted two GenerateDataKey requests where the library asks once.
+    /// A request without an id is recorded on its own.
+    /// </summary>
     public ConcurrentQueue<KmsCall> Calls { get; } = new();
 
     /// <summary>Gets every plaintext data key GenerateDataKey handed out (so tests can prove none leaks into logs).</summary>
@@ -95,6 +102,14 @@ internal sealed class LocalKmsServer : IDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private void Record(KmsCall call)
+    {
+        if (call.InvocationId is null || _invocations.TryAdd(call.InvocationId, 0))
+        {
+            Calls.Enqueue(call);
+        }
     }
 
     private static string Arn(Guid id) => $"arn:aws:kms:{Region}:{Account}:key/{id}";
@@ -167,7 +182,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "GenerateDataKey":
             {
                 var key = Find(keyId, out var error);
-                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
+                Record(new KmsCall(operation, keyId, context, invocationId));
                 if (key is null)
                 {
                     return error!.Value;
@@ -182,7 +197,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "Encrypt":
             {
                 var key = Find(keyId, out var error);
-                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
+                Record(new KmsCall(operation, keyId, context, invocationId));
                 if (key is null)
                 {
                     return error!.Value;
@@ -195,7 +210,7 @@ internal sealed class LocalKmsServer : IDisposable
             case "Decrypt":
             {
                 var blob = Convert.FromBase64String(request["CiphertextBlob"]!.GetValue<string>());
-                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
+                Record(new KmsCall(operation, keyId, context, invocationId));
                 if (blob.Length < 1 + 16 + 12 + 16)
                 {
                     return Error("InvalidCiphertextException", null);
@@ -229,7 +244,7 @@ internal sealed class LocalKmsServer : IDisposable
 
             case "DescribeKey":
             {
-                Calls.Enqueue(new KmsCall(operation, keyId, context, invocationId));
+                Record(new KmsCall(operation, keyId, context, invocationId));
                 var id = IdOf(keyId);
                 if (id is null || !_keys.TryGetValue(id.Value, out var key))
                 {
