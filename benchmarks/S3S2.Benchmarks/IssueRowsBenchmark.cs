@@ -359,14 +359,15 @@ internal static class IssueRowsBenchmark
         /// </summary>
         private async Task<(Measurement Ours, Measurement Baseline)> AlternateAsync(Func<Task<Measurement>> baseline, Func<Task<Measurement>> ours, string output, string baselineOutput)
         {
-            var (baselines, ourRuns) = (new List<Measurement>(), new List<Measurement>());
+            var (baselines, ourRuns, warming) = (new List<Measurement>(), new List<Measurement>(), new List<double>());
+            var speedBefore = await MachineSpeedAsync();
             for (var i = 0; i < repeat; i++)
             {
                 Delete(baselineOutput);
-                WarmPages();
+                warming.Add(WarmPages());
                 baselines.Add(await baseline());
                 Delete(output);
-                WarmPages();
+                warming.Add(WarmPages());
                 ourRuns.Add(await ours());
             }
 
@@ -375,17 +376,51 @@ internal static class IssueRowsBenchmark
                 Line(string.Create(CultureInfo.InvariantCulture, $"{$"  (next row) {repeat} runs, s3s2 / baseline",-44} {string.Join(' ', ourRuns.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))} / {string.Join(' ', baselines.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))} s"));
             }
 
+            Line($"{"  (next row) machine, before / after its runs",-44} {speedBefore} / {await MachineSpeedAsync()}");
+            if (warmBytes > 0)
+            {
+                Line(string.Create(CultureInfo.InvariantCulture, $"{"  (next row) machine, page-cache writes",-44} {warmBytes / warming.Max() / 1e9:F2}-{warmBytes / warming.Min() / 1e9:F2} GB/s (the warming before each run)"));
+            }
+
             return (Median(ourRuns), Median(baselines));
         }
 
-        /// <summary>Writes and deletes <c>warmBytes</c> of a scratch file, so that the next run gets host-backed pages (see the top of this file).</summary>
-        private void WarmPages()
+        /// <summary>
+        /// The machine's CPU speed now: <c>openssl speed</c> SHA-256 over 1 MiB blocks for a second on one core and on
+        /// two processes at once, in MB/s. Printed before and after each large-file row, with the page-cache write speed
+        /// of the warming before each of its runs, so that a slow row can be told from a slow machine. Both move on this
+        /// virtual machine: the two-core figure once fell to 1.31x the one-core figure after a row (1,839 against 2,600
+        /// to 2,800 MB/s) while the one-core figure held, which slows s3s2 (both cores) and not a single-threaded
+        /// baseline; and in some runs s3s2's system time for the same decrypt was three to six times its usual 0.25 to
+        /// 0.35 s with its user time unchanged (docs/performance.md, "How far to trust one run").
+        /// </summary>
+        private async Task<string> MachineSpeedAsync()
+        {
+            var one = await ShaSpeedAsync([]);
+            var two = await ShaSpeedAsync(["-multi", "2"]);
+            return string.Create(CultureInfo.InvariantCulture, $"SHA-256 {one:F0} MB/s on 1 core, {two:F0} on 2 ({two / one:F2}x)");
+        }
+
+        private async Task<double> ShaSpeedAsync(string[] options)
+        {
+            // The result line: "sha256   1209008.13k" (bytes per second in thousands, for the one block size asked).
+            var output = await MustAsync("openssl", ["speed", "-seconds", "1", "-bytes", "1048576", .. options, "-evp", "sha256"]);
+            var result = output.Split('\n').Last(l => l.StartsWith("sha256", StringComparison.Ordinal));
+            return double.Parse(result.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1].TrimEnd('k'), CultureInfo.InvariantCulture) / 1000;
+        }
+
+        /// <summary>
+        /// Writes and deletes <c>warmBytes</c> of a scratch file, so that the next run gets host-backed pages (see the top
+        /// of this file); returns how long the writing took, in seconds (0 without warming).
+        /// </summary>
+        private double WarmPages()
         {
             if (warmBytes == 0)
             {
-                return;
+                return 0;
             }
 
+            var watch = Stopwatch.StartNew();
             var scratch = Path.Combine(work, "warm-pages.tmp");
             using (var file = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
@@ -396,7 +431,9 @@ internal static class IssueRowsBenchmark
                 }
             }
 
+            var seconds = watch.Elapsed.TotalSeconds;
             File.Delete(scratch);
+            return seconds;
         }
 
         /// <summary>The run of median wall time (of an even count, the slower of the middle two).</summary>
