@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using S3S2.Sharing.Tests.Infrastructure;
 

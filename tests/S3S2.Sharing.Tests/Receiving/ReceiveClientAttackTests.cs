@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Receiving;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
