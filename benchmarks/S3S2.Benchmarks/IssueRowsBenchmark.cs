@@ -26,7 +26,8 @@ namespace S3S2.Benchmarks;
 // costs the guest a host fault per page, and a plain 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a
 // deletion and 0.9-2.3 s after 8 idle seconds. Without this, whichever side happens to get reported pages pays up to
 // 1.5 s of system time for the machine, not its code.
-// --cold-pages skips it.
+// --cold-pages skips it. Each large-file row also prints the machine's state during it (CPU and page-cache write speed),
+// since even warmed runs move with the machine (docs/performance.md, "How far to trust one run").
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
 // gpg, openssl, node. Deletes what it wrote.
@@ -355,7 +356,7 @@ internal static class IssueRowsBenchmark
         /// is deleted before each of its runs, since the CLI refuses to overwrite and the baseline must not pay for
         /// overwriting (truncating the 512 MiB output of its run before, which the page cache still held, cost gpg about
         /// 0.3 s of each run here), and kept after its last run for the rows that read it. Every run starts synced
-        /// (<see cref="TimeAsync"/>).
+        /// (<see cref="TimeAsync"/>). Prints the machine's state during the row too (<see cref="MachineSpeedAsync"/>).
         /// </summary>
         private async Task<(Measurement Ours, Measurement Baseline)> AlternateAsync(Func<Task<Measurement>> baseline, Func<Task<Measurement>> ours, string output, string baselineOutput)
         {
