@@ -34,6 +34,33 @@ public sealed class LocalKmsServerTests
     }
 
     [Test]
+    public async Task Calls_RequestSentAgainUnderOneInvocationId_RecordedOnce()
+    {
+        var key = LocalKmsServer.Instance.CreateKey();
+        var (same, other) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        using var http = new HttpClient();
+
+        // As the HTTP stack sends one SDK call again; then another call; then two requests that name no call.
+        foreach (var invocationId in new[] { same, same, other, null, null })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, LocalKmsServer.Instance.Endpoint)
+            {
+                Content = new StringContent($$"""{"KeyId":"{{key}}"}""", System.Text.Encoding.UTF8, "application/x-amz-json-1.1"),
+            };
+            request.Headers.Add("X-Amz-Target", "TrentService.DescribeKey");
+            if (invocationId is not null)
+            {
+                request.Headers.Add("amz-sdk-invocation-id", invocationId);
+            }
+
+            using var response = await http.SendAsync(request);
+            Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.That(LocalKmsServer.Instance.CallsFor(key).Select(c => c.InvocationId), Is.EqualTo(new[] { same, other, null, null }));
+    }
+
+    [Test]
     public async Task DescribeKeyAsync_UnknownKey_ThrowsNotFoundException()
     {
         using var kms = LocalKmsServer.Instance.CreateClient();
