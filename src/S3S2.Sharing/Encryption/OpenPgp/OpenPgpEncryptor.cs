@@ -97,12 +97,10 @@ internal sealed class OpenPgpEncryptor : IEncryptor
             using var encrypted = new SeipdWriteStream(sink, sessionKey, BufferSize);
             CryptographicOperations.ZeroMemory(sessionInfo);
 
-            PartialLengthWriteStream? compressedPacket = null;
-            if (_compression == OpenPgpCompression.Zlib)
-            {
-                compressedPacket = new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, LiteralChunkSize);
-                compressedPacket.WriteByte(Zlib);
-            }
+            using var compressedPacket = _compression == OpenPgpCompression.Zlib
+                ? new PartialLengthWriteStream(encrypted, OpenPgpPackets.TagCompressed, LiteralChunkSize)
+                : null;
+            compressedPacket?.WriteByte(Zlib);
 
             // Still one zlib stream (algorithm 2, read by every OpenPGP implementation), deflated on every core.
             using var zlib = compressedPacket is null ? null : new ParallelZLibStream(compressedPacket, _compressionLevel);
@@ -110,7 +108,7 @@ internal sealed class OpenPgpEncryptor : IEncryptor
 
             var signature = signer?.Begin();
             signature?.GenerateOnePassVersion(false).Encode(literalTarget);
-            var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, LiteralChunkSize);
+            using var literal = new PartialLengthWriteStream(literalTarget, OpenPgpPackets.TagLiteral, LiteralChunkSize);
             WriteLiteralHeader(literal, FileNameOf(context.RelativePath));
 
             // The next read (and whatever the source does on it, such as the share's SHA-256) runs while this block is

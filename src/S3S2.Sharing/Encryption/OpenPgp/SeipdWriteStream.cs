@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using S3S2.Sharing.IO;
 
@@ -19,11 +20,12 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
     private readonly PartialLengthWriteStream _packet;
     private readonly Aes _aes;
     private readonly BackgroundHash _mdc = new(HashAlgorithmName.SHA1);
-    private readonly byte[] _output = new byte[OutputSize];
+    private readonly byte[] _output = ArrayPool<byte>.Shared.Rent(OutputSize);
     private readonly byte[] _feedback = new byte[BlockSize];
     private readonly byte[] _pending = new byte[BlockSize];
     private int _pendingCount;
     private bool _completed;
+    private bool _disposed;
 
     public SeipdWriteStream(Stream target, ReadOnlySpan<byte> sessionKey, int chunkSize)
     {
@@ -41,7 +43,7 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
         _mdc.Append(buffer);
         Encrypt(buffer);
     }
@@ -56,6 +58,7 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
             return;
         }
 
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ReadOnlySpan<byte> mdcHeader = [0xC0 | OpenPgpPackets.TagModificationDetectionCode, 20];
         _mdc.Append(mdcHeader);
         Encrypt(mdcHeader);
@@ -112,10 +115,15 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _aes.Dispose();
             _mdc.Dispose();
+            _packet.Dispose();
+
+            // Ciphertext only: it goes back to the pool as it is.
+            ArrayPool<byte>.Shared.Return(_output);
         }
 
         base.Dispose(disposing);

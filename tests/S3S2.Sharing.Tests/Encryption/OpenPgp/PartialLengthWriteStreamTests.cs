@@ -43,6 +43,32 @@ public sealed class PartialLengthWriteStreamTests
         Assert.That(output.ToArray(), Is.EqualTo(Expected(body)));
     }
 
+    /// <summary>
+    /// The chunk buffer is pooled: it goes back at Complete, after which the packet takes no more bytes, and a disposal
+    /// before Complete ends the packet where it stands without writing anything (the message is then abandoned).
+    /// </summary>
+    [Test]
+    public void CompleteThenWrite_Refused_DisposeWritesNothing()
+    {
+        using var output = new MemoryStream();
+        using (var packet = new PartialLengthWriteStream(output, Tag, Chunk))
+        {
+            packet.Write([1, 2, 3]);
+            packet.Complete();
+            Assert.That(() => packet.Write([4]), Throws.TypeOf<ObjectDisposedException>());
+        }
+
+        using var abandoned = new MemoryStream();
+        var unfinished = new PartialLengthWriteStream(abandoned, Tag, Chunk);
+        unfinished.Write(new byte[Chunk + 10]);
+        unfinished.Dispose();
+        unfinished.Dispose();
+
+        Assert.That(output.ToArray(), Is.EqualTo(new byte[] { 0xC0 | Tag, 3, 1, 2, 3 }));
+        Assert.That(abandoned.ToArray(), Is.EqualTo(Expected(new byte[Chunk + 10]).Take(2 + Chunk).ToArray()), "only the full chunk went out");
+        Assert.That(() => unfinished.Complete(), Throws.TypeOf<ObjectDisposedException>());
+    }
+
     /// <summary>Every chunk but the last with a partial length (0xE0 | log2 of 1024), the last (1 to 1024 bytes, or none) with a definite length.</summary>
     private static byte[] Expected(byte[] body)
     {
