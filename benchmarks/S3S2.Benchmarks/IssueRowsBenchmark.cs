@@ -16,9 +16,9 @@ namespace S3S2.Benchmarks;
 //       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only start,pgp,small,s3,kms,calls,rss] [--build-output]
 //       [--repeat 3] [--cold-pages]
 //
-// The large-file rows (pgp, kms) run the baseline and s3s2 alternately --repeat times on the same files and print the
-// medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a third, baselines too, so a
-// ratio of single runs says as much about the machine as about the code. Each side's output is deleted before each of
+// The large-file rows (pgp, kms) and the small-file rows run the baseline and s3s2 alternately --repeat times on the
+// same files and print the medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a
+// third, baselines too, so a ratio of single runs says as much about the machine as about the code. Each side's output is deleted before each of
 // its runs (a baseline writing over its own earlier 512 MiB output paid for the truncation), and every timed run starts
 // after a 'sync'. Before each of those runs (either side) the benchmark also writes and deletes a scratch file larger
 // than the run writes, so that the pages the run gets from the kernel are backed by the host: on a virtual machine
@@ -149,7 +149,7 @@ internal static class IssueRowsBenchmark
                 ? $"s3s2 = 'dotnet {_buildOutput}' (the build output, compiled as it starts; --build-output)"
                 : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
             Console.WriteLine("CPU = user + system seconds of the whole process (getrusage of the ended child), s3s2 / baseline");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large- and small-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
             Console.WriteLine();
             Header();
 
@@ -212,23 +212,45 @@ internal static class IssueRowsBenchmark
                 Delete(Path.Combine(work, "store-none"), Path.Combine(work, "inbox-none"));
             }
 
-            // Target 3: many small files, RSA-3072.
+            // Target 3: many small files, RSA-3072, alternated like the large-file rows: a single run of a 0.4-0.8 s row
+            // moves by a fifth. gpg --encrypt-files writes next to its inputs and --decrypt-files next to the messages,
+            // so each of its runs gets fresh copies (made before its timing starts) in a folder of its own; the share
+            // reads a fresh copy too (made the same way), so both sides start from files just written.
             if (Wants("small"))
             {
-                var gpgSmall = CopyTree(small, Path.Combine(work, "gpg-small"));
-                var gpgFiles = Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories);
-                var gpgEncryptFiles = await TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. gpgFiles]);
-                var shareSmall = await TimeAsync(_cli, [.. _cliPrefix, "share", small, "--to", Path.Combine(work, "store-small"), "--prefix", Prefix, "--pgp-key", publicKey]);
+                var (gpgSmall, gpgMessages, gpgDecrypted) = (Path.Combine(work, "gpg-small"), Path.Combine(work, "gpg-small-messages"), Path.Combine(work, "gpg-small-decrypted"));
+                var ourSmall = Path.Combine(work, "s3s2-small");
+                var (storeSmall, inboxSmall) = (Path.Combine(ourSmall, "store"), Path.Combine(work, "inbox-small"));
+                var (shareSmall, gpgEncryptFiles) = await AlternateAsync(
+                    () => TimeAsync("gpg", [.. gpgTo, "--encrypt-files", .. Directory.GetFiles(CopyTree(small, gpgSmall), "*", SearchOption.AllDirectories)]),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "share", CopyTree(small, Path.Combine(ourSmall, "small")), "--to", storeSmall, "--prefix", Prefix, "--pgp-key", publicKey]),
+                    ourSmall, baselineOutput: gpgSmall);
                 Row($"share {fileCount} x 1 KiB --to DIR (RSA-3072)", shareSmall, "gpg --encrypt-files", gpgEncryptFiles, "0.5");
-                foreach (var file in gpgFiles)
+                foreach (var message in Directory.GetFiles(gpgSmall, "*.gpg", SearchOption.AllDirectories))
                 {
-                    File.Delete(file);
-            }
+                    var target = Path.Combine(gpgMessages, Path.GetRelativePath(gpgSmall, message));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Move(message, target);
+                }
 
-            var gpgDecryptFiles = await TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. gpgFiles.Select(f => f + ".gpg")]);
-            var receiveSmall = await TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", Path.Combine(work, "store-small"), "--prefix", Prefix, "--out", Path.Combine(work, "inbox-small"), "--pgp-secret-key", secretKey]);
-            Row($"receive {fileCount} x 1 KiB --from DIR", receiveSmall, "gpg --decrypt-files", gpgDecryptFiles, "1.0");
-            Delete(gpgSmall, Path.Combine(work, "store-small"), Path.Combine(work, "inbox-small"));
+                var (receiveSmall, gpgDecryptFiles) = await AlternateAsync(
+                    () => TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. Directory.GetFiles(CopyTree(gpgMessages, gpgDecrypted), "*", SearchOption.AllDirectories)]),
+                    () => TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", storeSmall, "--prefix", Prefix, "--out", inboxSmall, "--pgp-secret-key", secretKey]),
+                    inboxSmall, baselineOutput: gpgDecrypted);
+                Row($"receive {fileCount} x 1 KiB --from DIR", receiveSmall, "gpg --decrypt-files", gpgDecryptFiles, "1.0");
+                var sent = Directory.GetFiles(small, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+                var received = Directory.GetFiles(inboxSmall, "part-*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+                if (received.Length != sent.Length)
+                {
+                    throw new InvalidOperationException($"The receive wrote {received.Length} files, the share had {sent.Length}.");
+                }
+
+                for (var i = 0; i < sent.Length; i++)
+                {
+                    await SameBytesAsync(sent[i], received[i]);
+                }
+
+                Delete(gpgSmall, gpgMessages, gpgDecrypted, ourSmall, inboxSmall);
             }
 
             if (Wants("s3"))
