@@ -18,15 +18,15 @@ namespace S3S2.Benchmarks;
 //
 // The large-file rows (pgp, kms) and the small-file rows run the baseline and s3s2 alternately --repeat times on the
 // same files and print the medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a
-// third, baselines too, so a ratio of single runs says as much about the machine as about the code. Each side's output is deleted before each of
-// its runs (a baseline writing over its own earlier 512 MiB output paid for the truncation), and every timed run starts
-// after a 'sync'. Before each of those runs (either side) the benchmark also writes and deletes a scratch file larger
-// than the run writes, so that the pages the run gets from the kernel are backed by the host: on a virtual machine
-// whose balloon driver reports free pages to the host (this one: virtio_balloon), the first write into such pages
-// costs the guest a host fault per page, and a plain 'dd if=/dev/zero bs=1M count=512' takes 0.1-0.4 s right after a
-// deletion and 0.9-2.3 s after 8 idle seconds. Without this, whichever side happens to get reported pages pays up to
-// 1.5 s of system time for the machine, not its code.
-// --cold-pages skips it. Each large-file row also prints the machine's state during it (CPU and page-cache write speed),
+// third, baselines too, so a ratio of single runs says as much about the machine as about the code. Each side's output
+// is deleted before each of its runs (a baseline writing over its own earlier 512 MiB output paid for the truncation),
+// and every timed run starts after a 'sync'. Before each of those runs (either side) the benchmark also writes and
+// deletes a scratch file larger than the run writes, so that the pages the run gets from the kernel are backed by the
+// host: on a virtual machine whose balloon driver reports free pages to the host (this one: virtio_balloon), the first
+// write into such pages costs the guest a host fault per page, and a plain 'dd if=/dev/zero bs=1M count=512' takes
+// 0.1-0.4 s right after a deletion and 0.9-2.3 s after 8 idle seconds. Without this, whichever side happens to get
+// reported pages pays up to 1.5 s of system time for the machine, not its code.
+// --cold-pages skips it. Each alternated row also prints the machine's state during it (CPU and page-cache write speed),
 // since even warmed runs move with the machine (docs/performance.md, "How far to trust one run").
 //
 // Starts its own s3rver (the tests' npm package) and the tests' local KMS endpoint (which counts calls); needs
