@@ -26,6 +26,7 @@ internal sealed class DownloadStream : ReadOnlyStream
     private int _start;
     private int _end;
     private int _disposed;
+    private long _received;
 
     public DownloadStream(Stream inner, TimeSpan readTimeout, string description)
     {
@@ -36,6 +37,15 @@ internal sealed class DownloadStream : ReadOnlyStream
 
     /// <summary>Gets the first error reading the body raised, or <see langword="null"/>.</summary>
     public Exception? Fault { get; private set; }
+
+    /// <summary>
+    /// Gets the most bytes the body may have: past them reading stops with <see cref="Overrun"/>, so an object padded
+    /// behind its message (packets a decoder skips, data after the end) cannot keep the receiver downloading.
+    /// </summary>
+    public long MaxBytes { get; init; } = long.MaxValue;
+
+    /// <summary>Gets the error raised when the body ran past <see cref="MaxBytes"/>, or <see langword="null"/>.</summary>
+    public IntegrityException? Overrun { get; private set; }
 
     /// <summary>The error for a request or read that brought nothing within <paramref name="timeout"/>.</summary>
     public static IOException Stalled(string description, TimeSpan timeout) => new(
@@ -103,6 +113,15 @@ internal sealed class DownloadStream : ReadOnlyStream
 
         _start = 0;
         _end = read;
+        _received += read;
+        if (_received > MaxBytes)
+        {
+            _end = 0;
+            throw Overrun = new IntegrityException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_description}: the object runs past {MaxBytes} bytes, more than an encrypted message of the size its manifest entry lists can take; it is refused rather than read further (the object was replaced or padded). Ask the sender to share it again."));
+        }
+
         if (read > 0)
         {
             _prefetch = ReadInnerAsync(_spare.AsMemory(0, ChunkSize), _lifetime.Token).AsTask();

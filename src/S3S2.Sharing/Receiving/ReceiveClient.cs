@@ -644,6 +644,17 @@ internal sealed partial class ReceiveClient : IReceiveClient
     }
 
     /// <summary>
+    /// The most ciphertext a message of <paramref name="plaintextBytes"/> can take, with room to spare: ASCII armor
+    /// (base64 in lines, 1.38 times the packets at most), incompressible data through zlib, the smallest KMS frames
+    /// (1 KiB with 32 bytes each), and up to 2 MiB of headers (64 session keys, signatures, an ESDK header of 1 MiB).
+    /// </summary>
+    internal static long MaxCiphertextBytes(long plaintextBytes)
+    {
+        const long Headers = 2 * 1024 * 1024;
+        return plaintextBytes > (long.MaxValue - Headers) / 3 * 2 ? long.MaxValue : plaintextBytes + (plaintextBytes / 2) + Headers;
+    }
+
+    /// <summary>
     /// Downloads <paramref name="key"/> once and decrypts it into <paramref name="plaintext"/>. Returns the error that
     /// decides the attempt, or <see langword="null"/>: a fault of the connection wins over what the decryptor made of the
     /// cut message (so it is retried), a limit or size overrun wins over the rest, and an integrity error the decryptor
@@ -657,7 +668,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
         Exception? closeError = null;
         try
         {
-            body = new DownloadStream(await OpenAsync(key, description, cancellationToken).ConfigureAwait(false), _options.ReadTimeout, description);
+            body = new DownloadStream(await OpenAsync(key, description, cancellationToken).ConfigureAwait(false), _options.ReadTimeout, description)
+            {
+                MaxBytes = MaxCiphertextBytes(plaintext.ExpectedSize),
+            };
             plaintext.LimitExpansion(_options.MaxExpansionRatio, () => body.BytesRead);
             await decryptor.DecryptAsync(body, plaintext, new DecryptionMessage(description, context) { Signatures = signatures }, cancellationToken).ConfigureAwait(false);
         }
@@ -678,6 +692,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
                     closeError = ex;
                 }
             }
+        }
+
+        if (body?.Overrun is { } tooLong)
+        {
+            return (ReceiveErrorKind.Integrity, tooLong);
         }
 
         if (body?.Fault is { } fault && ReceiveErrors.ClassifyDownload(fault) is ReceiveErrorKind.Transient)

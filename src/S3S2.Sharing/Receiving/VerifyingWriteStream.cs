@@ -29,6 +29,9 @@ internal sealed class VerifyingWriteStream : Stream
 
     public long BytesWritten { get; private set; }
 
+    /// <summary>Gets the plaintext size the manifest lists (at most this many bytes are written).</summary>
+    public long ExpectedSize => _expectedSize;
+
     /// <summary>Gets what is told <see cref="BytesWritten"/> after each write (receive progress); <see langword="null"/> for nothing.</summary>
     public Action<long>? Written { get; init; }
 

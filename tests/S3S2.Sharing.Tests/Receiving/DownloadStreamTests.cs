@@ -63,4 +63,29 @@ public sealed class DownloadStreamTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await stream.ReadExactlyAsync(new byte[10]));
     }
+
+    /// <summary>Reading stops once the body runs past its limit: the overrun is kept apart from the store's faults (no retry).</summary>
+    [TestCase(300_000, true)]
+    [TestCase(1024 * 1024, false)]
+    public async Task ReadAsync_BodyPastMaxBytes_OverrunAndNoMoreRead(long maxBytes, bool refused)
+    {
+        var content = new byte[1024 * 1024];
+        await using var stream = new DownloadStream(new MemoryStream(content), TimeSpan.FromSeconds(30), "object 'a'") { MaxBytes = maxBytes };
+
+        if (refused)
+        {
+            var error = await Assert.ThrowsAsync<IntegrityException>(async () => await stream.CopyToAsync(Stream.Null));
+            Assert.That(error!.Message, Does.Contain("object 'a': the object runs past 300000 bytes"));
+            Assert.That(stream.Overrun, Is.SameAs(error));
+            Assert.That(stream.BytesRead, Is.LessThanOrEqualTo(maxBytes));
+        }
+        else
+        {
+            await stream.CopyToAsync(Stream.Null);
+            Assert.That(stream.BytesRead, Is.EqualTo(content.Length));
+            Assert.That(stream.Overrun, Is.Null);
+        }
+
+        Assert.That(stream.Fault, Is.Null);
+    }
 }
