@@ -26,11 +26,36 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     private const int CopyBufferSize = 1024 * 1024;
     private const int PeekSize = 64;
 
+    /// <summary>The armor's BEGIN line up to its blank line: far more than the Version and Comment headers gpg writes.</summary>
+    private const int MaxArmorHeaders = 16 * 1024;
+
+    private static ReadOnlySpan<byte> ArmorBegin => "-----BEGIN PGP MESSAGE-----"u8;
+
     /// <summary>Far more than any RSA-16384 or ECDH session key packet needs; a longer one is not a session key.</summary>
     private const int MaxSessionKeyPacket = 4096;
 
     /// <summary>Far more than an RSA-16384 signature with its subpackets needs.</summary>
     private const int MaxSignaturePacket = 16 * 1024;
+
+    /// <summary>
+    /// Session key packets a message may carry, one per recipient: more is refused rather than read (a message is read
+    /// from a bucket others can write to, and each packet is kept until the encrypted data starts).
+    /// </summary>
+    internal const int MaxSessionKeyPackets = 64;
+
+    /// <summary>
+    /// Session key packets for a hidden recipient (key id 0, gpg --throw-keyids) that are tried: each costs a private-key
+    /// operation per configured key, so a message cannot make the receiver spend hours of CPU on packets of random bytes.
+    /// </summary>
+    internal const int MaxHiddenRecipients = 8;
+
+    /// <summary>
+    /// Packets other than the session keys, the encrypted data and the literal data (markers and password packets before
+    /// the encrypted data; one-pass signatures, signatures and markers inside it): a signed message has two per signer.
+    /// More is refused, and each must be a short packet of definite length, so none can make the receiver read (or
+    /// decompress) without end what it then discards, or collect signatures without bound.
+    /// </summary>
+    internal const int MaxOtherPackets = 16;
 
     private readonly OpenPgpSecretKeys _keys;
 
@@ -54,6 +79,11 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         {
             var head = new byte[PeekSize];
             var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (IsArmored(head.AsSpan(0, length)))
+            {
+                (head, length) = await ReadArmorHeadersAsync(head, length, source, cancellationToken).ConfigureAwait(false);
+            }
+
             var packets = OpenPackets(head, length, source, message.Description);
             await DecryptAsync(packets, plaintext, message.Description, message.Signatures, cancellationToken).ConfigureAwait(false);
         }
@@ -90,8 +120,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
             return joined;
         }
 
-        var text = head.AsSpan(0, length).TrimStart(" \t\r\n"u8);
-        if (text.StartsWith("-----BEGIN PGP MESSAGE-----"u8) || (text.Length < 27 && "-----BEGIN PGP MESSAGE-----"u8.StartsWith(text)))
+        if (IsArmored(head.AsSpan(0, length)))
         {
             return new ArmoredInputStream(joined);
         }
@@ -105,9 +134,73 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         throw new IntegrityException($"{description} is not an OpenPGP message (neither binary packets nor '-----BEGIN PGP MESSAGE-----' armor). Check that it is the encrypted file.");
     }
 
+    private static bool IsArmored(ReadOnlySpan<byte> head)
+    {
+        var text = head.TrimStart(" \t\r\n"u8);
+        return head.Length > 0 && (head[0] & 0x80) == 0
+            && (text.StartsWith(ArmorBegin) || (text.Length < ArmorBegin.Length && ArmorBegin.StartsWith(text)));
+    }
+
+    /// <summary>
+    /// Reads an armored message's start up to the blank line that ends its armor headers (RFC 4880 section 6.2), at most
+    /// <see cref="MaxArmorHeaders"/> bytes: BouncyCastle keeps every header line it parses, so an object of header lines
+    /// without end would fill the memory before any check. Returns the bytes read, to be read again before the rest.
+    /// </summary>
+    private static async Task<(byte[] Head, int Length)> ReadArmorHeadersAsync(byte[] head, int length, Stream source, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxArmorHeaders];
+        head.AsSpan(0, length).CopyTo(buffer);
+        while (true)
+        {
+            if (ArmorHeadersEnd(buffer.AsSpan(0, length)))
+            {
+                return (buffer, length);
+            }
+
+            if (length == buffer.Length)
+            {
+                throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"is ASCII-armored, but its armor headers do not end (with a blank line) within {MaxArmorHeaders} bytes"));
+            }
+
+            var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                // Too short to be a message; the armor decoder reports what is wrong with it.
+                return (buffer, length);
+            }
+
+            length += read;
+        }
+    }
+
+    /// <summary>Whether a line after the armor's BEGIN line is blank (only spaces, tabs or a carriage return).</summary>
+    private static bool ArmorHeadersEnd(ReadOnlySpan<byte> text)
+    {
+        var begin = text.IndexOf(ArmorBegin);
+        if (begin < 0)
+        {
+            return false;
+        }
+
+        var rest = text[(begin + ArmorBegin.Length)..];
+        var lineEnd = rest.IndexOf((byte)'\n');
+        while (lineEnd >= 0)
+        {
+            rest = rest[(lineEnd + 1)..];
+            lineEnd = rest.IndexOf((byte)'\n');
+            if (lineEnd >= 0 && rest[..lineEnd].Trim(" \t\r"u8).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private async Task DecryptAsync(Stream packets, Stream plaintext, string description, List<byte[]>? signatures, CancellationToken cancellationToken)
     {
         var sessionKeys = new List<(long KeyId, PublicKeyAlgorithmTag Algorithm, byte[] Fields)>();
+        var otherPackets = new PacketCount();
         var passwordEncrypted = false;
         OpenPgpPacketHeader header;
         while (true)
@@ -123,14 +216,25 @@ internal sealed class OpenPgpDecryptor : IDecryptor
             switch (header.Tag)
             {
                 case OpenPgpPackets.TagPublicKeySessionKey:
-                    sessionKeys.Add(await ReadSessionKeyPacketAsync(header, body, cancellationToken).ConfigureAwait(false));
+                    var sessionKeyPacket = await ReadSessionKeyPacketAsync(header, body, cancellationToken).ConfigureAwait(false);
+                    if (sessionKeys.Count == MaxSessionKeyPackets)
+                    {
+                        throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has more than {MaxSessionKeyPackets} session key packets (one per recipient); it is refused rather than read"));
+                    }
+
+                    if (sessionKeyPacket.KeyId == 0 && sessionKeys.Count(k => k.KeyId == 0) == MaxHiddenRecipients)
+                    {
+                        throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has more than {MaxHiddenRecipients} session key packets for hidden recipients (key id 0); each would cost a private-key operation per configured key, so it is refused rather than tried"));
+                    }
+
+                    sessionKeys.Add(sessionKeyPacket);
                     break;
                 case OpenPgpPackets.TagSymmetricSessionKey:
                     passwordEncrypted = true;
-                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    await otherPackets.SkipAsync(header, body, MaxSessionKeyPacket, cancellationToken).ConfigureAwait(false);
                     break;
                 case OpenPgpPackets.TagMarker:
-                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    await otherPackets.SkipAsync(header, body, MaxSessionKeyPacket, cancellationToken).ConfigureAwait(false);
                     break;
                 case OpenPgpPackets.TagEncryptedWithoutIntegrity:
                     throw new IntegrityException($"{description} has no integrity protection (no MDC), so modifications could go unnoticed; it is refused. Ask the sender to encrypt with integrity protection (gpg does by default; S3S2 always does).");
@@ -153,7 +257,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         var sessionKey = RecoverSessionKey(sessionKeys, description);
         using var decrypted = new SeipdReadStream(new PacketBodyReadStream(packets, header), sessionKey);
         CryptographicOperations.ZeroMemory(sessionKey);
-        if (!await CopyLiteralDataAsync(decrypted, plaintext, nested: false, signatures, cancellationToken).ConfigureAwait(false))
+        if (!await CopyLiteralDataAsync(decrypted, plaintext, nested: false, signatures, new PacketCount(), cancellationToken).ConfigureAwait(false))
         {
             throw new MalformedMessageException("holds no literal data");
         }
@@ -188,7 +292,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
     /// written to <paramref name="plaintext"/>. Returns whether any was found. Signature packets are collected into
     /// <paramref name="signatures"/> when given (the caller verifies them), else skipped.
     /// </summary>
-    private static async Task<bool> CopyLiteralDataAsync(Stream packets, Stream plaintext, bool nested, List<byte[]>? signatures, CancellationToken cancellationToken)
+    private static async Task<bool> CopyLiteralDataAsync(Stream packets, Stream plaintext, bool nested, List<byte[]>? signatures, PacketCount otherPackets, CancellationToken cancellationToken)
     {
         var found = false;
         while (await OpenPgpPacketHeader.ReadAsync(packets, cancellationToken).ConfigureAwait(false) is { } header)
@@ -199,7 +303,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
                 case OpenPgpPackets.TagCompressed when !nested && !found:
                     using (var decompressed = await DecompressAsync(body, cancellationToken).ConfigureAwait(false))
                     {
-                        found = await CopyLiteralDataAsync(decompressed, plaintext, nested: true, signatures, cancellationToken).ConfigureAwait(false);
+                        found = await CopyLiteralDataAsync(decompressed, plaintext, nested: true, signatures, otherPackets, cancellationToken).ConfigureAwait(false);
                     }
 
                     await body.SkipAsync(cancellationToken).ConfigureAwait(false);
@@ -209,10 +313,11 @@ internal sealed class OpenPgpDecryptor : IDecryptor
                     found = true;
                     break;
                 case OpenPgpPackets.TagSignature when signatures is not null:
+                    otherPackets.Add();
                     signatures.Add(await ReadSignaturePacketAsync(header, body, cancellationToken).ConfigureAwait(false));
                     break;
                 case OpenPgpPackets.TagOnePassSignature or OpenPgpPackets.TagSignature or OpenPgpPackets.TagMarker:
-                    await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+                    await otherPackets.SkipAsync(header, body, MaxSignaturePacket, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has an unexpected OpenPGP packet (tag {header.Tag}) inside its encrypted data"));
@@ -382,4 +487,30 @@ internal sealed class OpenPgpDecryptor : IDecryptor
 
     /// <summary>Carries an error of the plaintext output through the reader, so that it is not taken for a corrupt message.</summary>
     private sealed class PlaintextWriteFailure(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>Counts the packets of a message that are skipped or collected (<see cref="MaxOtherPackets"/>), and skips them.</summary>
+    private sealed class PacketCount
+    {
+        private int _count;
+
+        public void Add()
+        {
+            if (++_count > MaxOtherPackets)
+            {
+                throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has more than {MaxOtherPackets} packets besides its session keys and data (markers, signatures); it is refused rather than read"));
+            }
+        }
+
+        /// <summary>Counts and skips one packet, which must have a definite length of at most <paramref name="maxLength"/> bytes.</summary>
+        public async Task SkipAsync(OpenPgpPacketHeader header, PacketBodyReadStream body, int maxLength, CancellationToken cancellationToken)
+        {
+            Add();
+            if (header.Partial || header.Indeterminate || header.Length > maxLength)
+            {
+                throw new MalformedMessageException(string.Create(CultureInfo.InvariantCulture, $"has a packet of tag {header.Tag} that is longer than {maxLength} bytes or of no stated length; no sender writes one, so it is refused rather than read"));
+            }
+
+            await body.SkipAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
