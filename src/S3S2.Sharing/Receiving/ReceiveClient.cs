@@ -531,12 +531,34 @@ internal sealed partial class ReceiveClient : IReceiveClient
                 }
             }
 
+            CheckJsonValueCount(signed.Span, description);
             var manifest = JsonSerializer.Deserialize(signed.Span, ManifestJsonContext.Default.ShareManifest);
             return (manifest, manifest is null ? null : _signatures.Verify(share.ShareId, PrefixOf(share), manifest, signed.Span, signatures));
         }
         catch (JsonException ex)
         {
             throw new IntegrityException($"{description} decrypts but is not a valid manifest ({ex.Message}). Ask the sender to share again.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Counts the manifest's JSON values before they become objects: 64 MiB of <c>{},</c> would otherwise become some
+    /// 20 million file entries (gigabytes) before <see cref="ReceiveClientOptions.MaxFilesPerShare"/> is checked. A file
+    /// entry is about a dozen values; twice that is allowed per file, and 64 Ki more for the rest of the manifest.
+    /// </summary>
+    private void CheckJsonValueCount(ReadOnlySpan<byte> json, string description)
+    {
+        var limit = ((long)_options.MaxFilesPerShare * 24) + (64 * 1024);
+        var reader = new Utf8JsonReader(json);
+        var count = 0L;
+        while (reader.Read())
+        {
+            if (++count > limit)
+            {
+                throw new ReceiveLimitException(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{description} holds more than {limit} JSON values, more than a manifest of at most MaxFilesPerShare {_options.MaxFilesPerShare} files has (CLI: --max-files); it is refused before it is read."));
+            }
         }
     }
 

@@ -95,6 +95,28 @@ public sealed class ReceiveClientLimitsTests
         Assert.That(bed.OutputFiles(), Is.Empty);
     }
 
+    /// <summary>
+    /// A manifest of empty entries (each would become a file entry) is refused by counting its JSON values, before they
+    /// become objects; a manifest of as many entries as the limit allows gets as far as the entries' own checks.
+    /// </summary>
+    [TestCase(10 * 24, false)]
+    [TestCase(40_000, true)]
+    public async Task ReceiveShareAsync_ManifestOfManyEmptyEntries_RefusedBeforeItIsRead(int entries, bool refusedByCount)
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        var json = "{\"formatVersion\":1,\"shareId\":\"" + receipt.ShareId + "\",\"files\":[" + string.Join(',', Enumerable.Repeat("{}", entries)) + "]}";
+        await bed.PlantManifestJsonAsync(receipt.ShareId, System.Text.Encoding.UTF8.GetBytes(json));
+
+        var result = await bed.Receiver(configure: o => o.MaxFilesPerShare = 10).ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.Not.EqualTo(ReceiveStatus.Received));
+        Assert.That(result.Error, refusedByCount
+            ? Does.Contain("JSON values").And.Contain("MaxFilesPerShare 10")
+            : Does.Not.Contain("JSON values"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
     [Test]
     public async Task ReceiveShareAsync_ShareLargerThanTheFreeDisk_RefusedBeforeWriting()
     {
