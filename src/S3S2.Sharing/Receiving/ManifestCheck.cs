@@ -1,6 +1,7 @@
 using System.Globalization;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
+using static S3S2.Sharing.Diagnostics.UntrustedText;
 
 namespace S3S2.Sharing.Receiving;
 
@@ -30,7 +31,7 @@ internal static class ManifestCheck
 
         if (!string.Equals(manifest.ShareId, shareId, StringComparison.Ordinal))
         {
-            problems.Add($"it names share '{manifest.ShareId}' but was listed as share '{shareId}' (a manifest moved or replaced)");
+            problems.Add($"it names share '{Printable(manifest.ShareId)}' but was listed as share '{shareId}' (a manifest moved or replaced)");
         }
 
         if (manifest.Encryption is null || manifest.Files is null)
@@ -150,7 +151,4 @@ internal static class ManifestCheck
         return new IntegrityException(
             $"{manifestDescription} is refused, nothing of the share was written: {listed}{more}. Ask the sender to share again with the S3S2 library; never receive such a share by hand.");
     }
-
-    private static string Printable(string? value) =>
-        value is null ? "null" : string.Concat(value.Take(200).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -216,6 +216,20 @@ public sealed class ReceiveClientAttackTests
         Assert.That(bed.OutputFiles(), Is.Empty);
     }
 
+    /// <summary>What a manifest names goes into errors, logs and the '.skipped' marker escaped: it cannot forge a log line.</summary>
+    [Test]
+    public async Task ReceiveShareAsync_ManifestNamesAShareWithALineBreak_RefusedWithTheNameEscaped()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var receipt = await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+        await bed.PlantManifestAsync(receipt.ShareId, [], manifestShareId: "x\nINFO forged line");
+
+        var result = await bed.Receiver().ReceiveShareAsync(receipt.ShareId, bed.Output.Path);
+
+        Assert.That(result.Status, Is.EqualTo(ReceiveStatus.IntegrityFailed));
+        Assert.That(result.Error, Does.Contain("names share 'x\\u000aINFO forged line'").And.Not.Contain("\n"));
+    }
+
     [Test]
     public async Task ReceiveShareAsync_ManifestNotJson_IntegrityFailed()
     {

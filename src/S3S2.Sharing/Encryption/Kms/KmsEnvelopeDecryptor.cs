@@ -5,6 +5,7 @@ using Amazon.KeyManagementService;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Receiving;
+using static S3S2.Sharing.Diagnostics.UntrustedText;
 
 namespace S3S2.Sharing.Encryption.Kms;
 
@@ -92,7 +93,7 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor, IDisposable
             .ToList();
         if (candidates.Count == 0)
         {
-            var named = string.Join(", ", header.EncryptedDataKeys.Select(k => $"{k.ProviderId}:{k.ProviderInfo}"));
+            var named = string.Join(", ", header.EncryptedDataKeys.Select(k => $"{Printable(k.ProviderId)}:{Printable(k.ProviderInfo)}"));
             throw new EncryptionKeyException(
                 $"The message's data key is encrypted under [{named}] but only {_allowed} may be used, so KMS was not called. "
                 + "If the sender is a partner you trust, allow their key (AllowedKmsKeyIds; CLI: --kms-key ARN).");
@@ -156,7 +157,7 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor, IDisposable
             if ((required || found) && !string.Equals(actual, value, StringComparison.Ordinal))
             {
                 throw new IntegrityException(found
-                    ? $"The message's encryption context has {name} = '{actual}' where '{value}' was expected: it belongs to another share or file. Nothing was decrypted and KMS was not called."
+                    ? $"The message's encryption context has {name} = '{Printable(actual)}' where '{value}' was expected: it belongs to another share or file. Nothing was decrypted and KMS was not called."
                     : $"The message's encryption context has no {name}; '{value}' was expected: it was not written for this share. Nothing was decrypted and KMS was not called.");
             }
         }
