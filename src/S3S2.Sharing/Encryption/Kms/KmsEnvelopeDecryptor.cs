@@ -21,6 +21,9 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor, IDisposable
 {
     private const int MaxHeaderLength = 1024 * 1024;
 
+    /// <summary>The most distinct KMS keys whose data keys a message may make the receiver try (a message to more keys is rare).</summary>
+    internal const int MaxKmsKeysTried = 8;
+
     private readonly Func<string, IAmazonKeyManagementService> _kmsForKey;
     private readonly KmsKeyFilter _allowed;
     private readonly KmsDecryptedKeyCache _dataKeys;
@@ -88,8 +91,12 @@ internal sealed class KmsEnvelopeDecryptor : IDecryptor, IDisposable
         CheckContext(context, expectedContext, required: true);
         CheckContext(context, expectedIfPresent, required: false);
 
+        // One attempt per KMS key (an AWS Encryption SDK writes one data key per key; the header is not authenticated
+        // yet), and at most MaxKmsKeysTried keys: a planted header of 64 data keys cannot make 64 KMS calls per file.
         var candidates = header.EncryptedDataKeys
             .Where(k => k.ProviderId == EsdkFormat.KmsProviderId && _allowed.Allows(k.ProviderInfo))
+            .DistinctBy(k => k.ProviderInfo, StringComparer.Ordinal)
+            .Take(MaxKmsKeysTried)
             .ToList();
         if (candidates.Count == 0)
         {

@@ -56,6 +56,35 @@ public sealed class KmsEnvelopeKmsErrorTests
         Assert.That(error!.Message, Does.Contain(key).And.Contain("disabled"));
     }
 
+    /// <summary>A message's data keys are tried once per KMS key: five under one (disabled) key cost one Decrypt, not five.</summary>
+    [Test]
+    public async Task DecryptAsync_SeveralDataKeysUnderOneKey_OneKmsCall()
+    {
+        var key = LocalKmsServer.Instance.CreateKey();
+        var message = await KmsTestMessages.EncryptAsync(TestData.Csv(5), KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, [key, key, key, key, key]);
+        Assert.That(EsdkHeader.TryParse(message, out _)!.EncryptedDataKeys, Has.Count.EqualTo(5));
+        LocalKmsServer.Instance.SetEnabled(key, false);
+
+        await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.DecryptAsync(message));
+
+        Assert.That(LocalKmsServer.Instance.CallsFor(key).Count(c => c.Operation == "Decrypt"), Is.EqualTo(1));
+    }
+
+    /// <summary>A message to more KMS keys than are tried costs at most that many Decrypt calls, each key once.</summary>
+    [Test]
+    public async Task DecryptAsync_DataKeysUnderMoreKeysThanAreTried_AtMostThatManyKmsCalls()
+    {
+        var keys = Enumerable.Range(0, KmsEnvelopeDecryptor.MaxKmsKeysTried + 1).Select(_ => LocalKmsServer.Instance.CreateKey()).ToList();
+        var message = await KmsTestMessages.EncryptAsync(TestData.Csv(5), KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, 4096, keys);
+        keys.ForEach(key => LocalKmsServer.Instance.SetEnabled(key, false));
+
+        await Assert.ThrowsAsync<EncryptionKeyException>(() => KmsTestMessages.DecryptAsync(message));
+
+        var calls = keys.Select(key => LocalKmsServer.Instance.CallsFor(key).Count(c => c.Operation == "Decrypt")).ToList();
+        Assert.That(calls.Sum(), Is.EqualTo(KmsEnvelopeDecryptor.MaxKmsKeysTried));
+        Assert.That(calls, Is.All.LessThanOrEqualTo(1));
+    }
+
     [Test]
     public async Task DecryptAsync_MessageKeyNotAllowed_ThrowsEncryptionKeyExceptionAndNeverCallsKms()
     {
