@@ -5,7 +5,8 @@ namespace S3S2.Sharing.IO;
 /// <summary>
 /// Collects written bytes in one array rented from <see cref="ArrayPool{T}.Shared"/>, growing by renting a larger one:
 /// a <see cref="MemoryStream"/> would allocate a new large-object-heap array for every block it holds.
-/// <see cref="Detach"/> hands the array to the caller, who returns it to the pool.
+/// <see cref="Detach"/> hands the array to the caller, who returns it to the pool. What it holds may be derived from
+/// plaintext (zlib output), so the arrays it gives back itself go back cleared as far as they were written.
 /// </summary>
 internal sealed class PooledBufferWriteStream : Stream
 {
@@ -40,7 +41,7 @@ internal sealed class PooledBufferWriteStream : Stream
         {
             var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_length + buffer.Length)));
             _buffer.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            PlaintextBuffers.Return(_buffer, _length);
             _buffer = larger;
         }
 
@@ -73,7 +74,7 @@ internal sealed class PooledBufferWriteStream : Stream
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            PlaintextBuffers.Return(_buffer, _length);
             _buffer = null;
         }
 

@@ -197,7 +197,8 @@ internal sealed class ParallelZLibStream : Stream
             {
                 if (pending.Output.IsCompletedSuccessfully)
                 {
-                    ArrayPool<byte>.Shared.Return(pending.Output.Result.Buffer);
+                    // Compressed plaintext: cleared like the plaintext itself.
+                    PlaintextBuffers.Return(pending.Output.Result.Buffer, pending.Output.Result.Length);
                 }
             }
 
@@ -314,7 +315,7 @@ internal sealed class ParallelZLibStream : Stream
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed.Buffer);
+            PlaintextBuffers.Return(compressed.Buffer, compressed.Length);
         }
     }
 
