@@ -200,9 +200,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         }
 
         // A share for none of the keys is not for this receiver (or was planted) only when the keys demonstrably work:
-        // another share was decrypted in this run. That decision is recorded (DIR/<shareId>.skipped), so later runs skip
-        // it too instead of failing for ever. A key error from KMS or the network (it has a cause) is a failure, never a skip.
-        var keysWork = results.Exists(r => r.Status is ReceiveStatus.Received or ReceiveStatus.IntegrityFailed or ReceiveStatus.Conflict or ReceiveStatus.Refused);
+        // another share's manifest was decrypted in this run (an object that is not a message at all, or one that fails
+        // before its key is used, proves nothing: planted, it would otherwise get real shares skipped). That decision is
+        // recorded (DIR/<shareId>.skipped), so later runs skip it too instead of failing for ever. A key error from KMS or
+        // the network (it has a cause) is a failure, never a skip.
+        var keysWork = results.Exists(r => r.ManifestDecrypted);
         if (!keysWork && !results.Exists(r => r.Status is ReceiveStatus.AlreadyReceived or ReceiveStatus.Skipped))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyErrors[0].Error);
@@ -378,9 +380,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         IReadOnlyList<PlannedFile> plan;
         IDecryptor decryptor;
         string? signer = null;
+        var decrypted = false;
         try
         {
             (var manifest, signer) = await ReadManifestAsync(share, cancellationToken).ConfigureAwait(false);
+            decrypted = true;
             var description = $"The manifest of share {share.ShareId}";
             plan = ManifestCheck.Plan(manifest, share.ShareId, KeyRootOf(share), shareDirectory, description, _options);
             decryptor = _decryptors.ForMode(manifest!.Encryption.Mode, share.ShareId);
@@ -392,7 +396,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             created?.Finish();
             var status = ReceiveErrors.StatusOf(ReceiveErrors.Classify(ex));
             LogShareFailed(_logger, _name, share.ShareId, status, ex.Message);
-            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message) { SignerFingerprint = signer };
+            return new ReceivedShare(share.ShareId, status, resultDirectory, [], ex.Message) { SignerFingerprint = signer, ManifestDecrypted = decrypted };
         }
         catch
         {
@@ -421,7 +425,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         if (outcome is not (ReceiveStatus.Received or ReceiveStatus.AlreadyReceived))
         {
             LogShareFailed(_logger, _name, share.ShareId, outcome, string.Join("; ", files.Where(f => f.Error is not null).Select(f => f.Error)));
-            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer };
+            return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer, ManifestDecrypted = true };
         }
 
         if (_options.DeleteAfterReceive)
@@ -449,11 +453,11 @@ internal sealed partial class ReceiveClient : IReceiveClient
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogShareFailed(_logger, _name, share.ShareId, ReceiveStatus.Failed, ex.Message);
-            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message) { SignerFingerprint = signer };
+            return new ReceivedShare(share.ShareId, ReceiveStatus.Failed, resultDirectory, files, ex.Message) { SignerFingerprint = signer, ManifestDecrypted = true };
         }
 
         LogShareReceived(_logger, _name, share.ShareId, files.Length, outcome);
-        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer };
+        return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer, ManifestDecrypted = true };
     }
 
     /// <summary>

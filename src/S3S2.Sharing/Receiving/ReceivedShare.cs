@@ -16,4 +16,10 @@ public sealed record ReceivedShare(string ShareId, ReceiveStatus Status, string 
 
     /// <summary>Gets the primary-key fingerprint of the partner whose signature over the manifest verified; <see langword="null"/> for an unsigned share or one refused before its signature was checked.</summary>
     public string? SignerFingerprint { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the share's manifest decrypted with the configured keys (whatever came after):
+    /// the evidence that the keys work, which alone lets a run skip a share encrypted to none of them.
+    /// </summary>
+    internal bool ManifestDecrypted { get; init; }
 }

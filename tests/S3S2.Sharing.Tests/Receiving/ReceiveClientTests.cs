@@ -92,6 +92,25 @@ public sealed class ReceiveClientTests
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(bed.Output.Path, good.ShareId, "good.csv")), Is.EqualTo(content));
     }
 
+    /// <summary>
+    /// A planted manifest that is no message at all fails without any key being used, so it proves nothing about the
+    /// keys: a share for a key not configured yet (a rotation) is then reported failed and tried again next run, never
+    /// marked skipped.
+    /// </summary>
+    [Test]
+    public async Task ReceiveAllAsync_JunkManifestBesideAShareForAnotherKey_NoSkippedMarker()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var junk = await bed.Sharer().ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "junk.csv");
+        await bed.WriteObjectAsync(junk.ManifestKey, TestData.Random(2000, seed: 3));
+        var later = await bed.Sharer(TestKeys.SecondReceiver).ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "later.csv");
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => bed.Receiver().ReceiveAllAsync(bed.Output.Path));
+
+        Assert.That(error!.Message, Does.Contain("none of which is among the configured secret keys"));
+        Assert.That(File.Exists(Path.Combine(bed.Output.Path, later.ShareId + ".skipped")), Is.False);
+    }
+
     [Test]
     public async Task ReceiveAllAsync_PlantedShareAfterEverythingWasReceived_ReportedNotThrown()
     {
