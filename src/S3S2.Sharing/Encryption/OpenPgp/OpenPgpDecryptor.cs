@@ -79,12 +79,7 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         {
             var head = new byte[PeekSize];
             var length = await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (IsArmored(head.AsSpan(0, length)))
-            {
-                (head, length) = await ReadArmorHeadersAsync(head, length, source, cancellationToken).ConfigureAwait(false);
-            }
-
-            var packets = OpenPackets(head, length, source, message.Description);
+            var packets = await OpenPacketsAsync(head, length, source, message.Description, cancellationToken).ConfigureAwait(false);
             await DecryptAsync(packets, plaintext, message.Description, message.Signatures, cancellationToken).ConfigureAwait(false);
         }
         catch (PlaintextWriteFailure failure)
@@ -107,22 +102,22 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         }
     }
 
-    private static Stream OpenPackets(byte[] head, int length, Stream rest, string description)
+    private static async Task<Stream> OpenPacketsAsync(byte[] head, int length, Stream rest, string description, CancellationToken cancellationToken)
     {
         if (length == 0)
         {
             throw new IntegrityException($"{description} is empty: it is not an OpenPGP message. Ask the sender to share it again.");
         }
 
-        var joined = new PrefixedStream(head, length, rest);
         if ((head[0] & 0x80) != 0)
         {
-            return joined;
+            return new PrefixedStream(head, length, rest);
         }
 
         if (IsArmored(head.AsSpan(0, length)))
         {
-            return new ArmoredInputStream(joined);
+            (head, length) = await ReadArmorHeadersAsync(head, length, rest, cancellationToken).ConfigureAwait(false);
+            return new ArmoredInputStream(new PrefixedStream(head, length, rest));
         }
 
         // An AWS Encryption SDK message (version 2, suites 0x0478/0x0578) starts with these bytes.
@@ -134,11 +129,11 @@ internal sealed class OpenPgpDecryptor : IDecryptor
         throw new IntegrityException($"{description} is not an OpenPGP message (neither binary packets nor '-----BEGIN PGP MESSAGE-----' armor). Check that it is the encrypted file.");
     }
 
+    /// <summary>Whether text (not binary packets) starts as an armored message: its BEGIN line, or the start of one.</summary>
     private static bool IsArmored(ReadOnlySpan<byte> head)
     {
         var text = head.TrimStart(" \t\r\n"u8);
-        return head.Length > 0 && (head[0] & 0x80) == 0
-            && (text.StartsWith(ArmorBegin) || (text.Length < ArmorBegin.Length && ArmorBegin.StartsWith(text)));
+        return text.StartsWith(ArmorBegin) || (text.Length < ArmorBegin.Length && ArmorBegin.StartsWith(text));
     }
 
     /// <summary>
