@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
 using System.Text;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Tests.Receiving;
+using static S3S2.Sharing.Tests.Encryption.OpenPgp.CraftedMessages;
 
 namespace S3S2.Sharing.Tests.Encryption.OpenPgp;
 
@@ -84,7 +84,10 @@ public sealed class OpenPgpDecryptorLimitsTests
         {
             await decrypting;
             Assert.That(plaintext.ToArray(), Is.EqualTo(Content));
-            Assert.That(signatures?.Count ?? count, Is.EqualTo(count));
+            if (collected)
+            {
+                Assert.That(signatures!, Has.Count.EqualTo(count));
+            }
         }
     }
 
@@ -187,27 +190,7 @@ public sealed class OpenPgpDecryptorLimitsTests
         new OpenPgpDecryptor(new OpenPgpSecretKeys([OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored)], null))
             .DecryptAsync(new NonSeekableStream(message), plaintext ?? Stream.Null, new DecryptionMessage("crafted message", null) { Signatures = signatures }, CancellationToken.None);
 
-    /// <summary>A session key packet for the receiver's key and an encrypted data packet holding <paramref name="inner"/> as they are.</summary>
-    private static byte[] Encrypted(byte[] inner)
-    {
-        var sessionKey = RandomNumberGenerator.GetBytes(32);
-        var sessionInfo = new byte[1 + 32 + 2];
-        sessionInfo[0] = 9;
-        sessionKey.CopyTo(sessionInfo, 1);
-        var checksum = sessionKey.Sum(b => b);
-        sessionInfo[^2] = (byte)(checksum >> 8);
-        sessionInfo[^1] = (byte)checksum;
-
-        using var output = new MemoryStream();
-        new OpenPgpSessionKeyEncryptor(TestKeys.Recipients(TestKeys.Receiver)[0].EncryptionKey).WritePacket(sessionInfo, output);
-        using (var encrypted = new SeipdWriteStream(output, sessionKey, 1024))
-        {
-            encrypted.Write(inner);
-            encrypted.Complete();
-        }
-
-        return output.ToArray();
-    }
+    private static byte[] Encrypted(byte[] inner) => CraftedMessages.Encrypted(TestKeys.Recipients(TestKeys.Receiver)[0].EncryptionKey, inner);
 
     /// <summary>A version 3 session key packet (RFC 4880 section 5.1) for RSA with a one-byte value: parsed, never decrypted here.</summary>
     private static byte[] SessionKeyPacket(long keyId)
@@ -220,19 +203,5 @@ public sealed class OpenPgpDecryptorLimitsTests
         body[11] = 8;
         body[12] = 0xFF;
         return Packet(TagPublicKeySessionKey, body);
-    }
-
-    private static byte[] LiteralBody(byte[] content) => [(byte)'b', 0, 0, 0, 0, 0, .. content];
-
-    /// <summary>A new-format packet (RFC 4880 section 4.2.2) with a one-, two- or five-octet length.</summary>
-    private static byte[] Packet(int tag, byte[] body)
-    {
-        var length = body.Length switch
-        {
-            < 192 => new[] { (byte)body.Length },
-            < 8384 => [(byte)(((body.Length - 192) >> 8) + 192), (byte)((body.Length - 192) & 0xFF)],
-            _ => [0xFF, (byte)(body.Length >> 24), (byte)(body.Length >> 16), (byte)(body.Length >> 8), (byte)body.Length],
-        };
-        return [(byte)(0xC0 | tag), .. length, .. body];
     }
 }

@@ -192,29 +192,17 @@ public sealed class OpenPgpDecryptorTests
         Assert.That(error!.Message, Does.Contain("bzip2").And.Contain("zlib"));
     }
 
-    /// <summary>A message written with the library's own packet writers, but with a chosen session cipher id and key length.</summary>
+    /// <summary>A message with a chosen session cipher id and key length, its literal packet in partial-length chunks.</summary>
     private static byte[] Craft(Org.BouncyCastle.Bcpg.OpenPgp.PgpPublicKey key, int cipher, int keyLength, byte[] content)
     {
-        var sessionKey = TestData.Random(keyLength, seed: cipher);
-        var sessionInfo = new byte[1 + keyLength + 2];
-        sessionInfo[0] = (byte)cipher;
-        sessionKey.CopyTo(sessionInfo, 1);
-        var checksum = sessionKey.Sum(b => b);
-        sessionInfo[^2] = (byte)(checksum >> 8);
-        sessionInfo[^1] = (byte)checksum;
-
-        using var output = new MemoryStream();
-        new OpenPgpSessionKeyEncryptor(key).WritePacket(sessionInfo, output);
-        using (var encrypted = new SeipdWriteStream(output, sessionKey, 1024))
+        using var literal = new MemoryStream();
+        using (var packet = new PartialLengthWriteStream(literal, 11, 1024))
         {
-            var literal = new PartialLengthWriteStream(encrypted, 11, 1024);
-            literal.Write([(byte)'b', 0, 0, 0, 0, 0]);
-            literal.Write(content);
-            literal.Complete();
-            encrypted.Complete();
+            packet.Write(CraftedMessages.LiteralBody(content));
+            packet.Complete();
         }
 
-        return output.ToArray();
+        return CraftedMessages.Encrypted(key, literal.ToArray(), cipher, keyLength);
     }
 
     private static DecryptionMessage Message => new("test message", null);
