@@ -1,5 +1,8 @@
+using S3S2.Sharing.Encryption.Kms;
+using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Receiving;
+using S3S2.Sharing.Tests.Encryption.Kms;
 using S3S2.Sharing.Tests.Infrastructure;
 using S3S2.Sharing.Upload;
 
@@ -115,6 +118,27 @@ public sealed class ReceiveClientLimitsTests
             ? Does.Contain("JSON values").And.Contain("MaxFilesPerShare 10")
             : Does.Not.Contain("JSON values"));
         Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    /// <summary>
+    /// A download stops past 1.5 times the listed size plus 2 MiB: the largest encodings senders write still fit, ASCII
+    /// armor of incompressible data through zlib (over 4/3 of the size) and KMS envelope frames of the smallest size.
+    /// </summary>
+    [Test]
+    public async Task MaxCiphertextBytes_ArmoredZlibAndSmallestKmsFrames_Fit()
+    {
+        var content = TestData.Random(32 * 1024 * 1024, seed: 5);
+        var binary = await ReceiveTestBed.EncryptAsync(content, OpenPgpCompression.Zlib);
+        using var armored = new MemoryStream();
+        using (var armor = new Org.BouncyCastle.Bcpg.ArmoredOutputStream(armored))
+        {
+            armor.Write(binary);
+        }
+
+        var kms = await KmsTestMessages.EncryptAsync(content, KmsAlgorithmSuite.AesGcm256HkdfSha512Commit, EsdkFormat.MinFrameLength);
+
+        Assert.That(armored.Length, Is.GreaterThan(content.Length * 4L / 3), "armor expands by a third and more");
+        Assert.That(new[] { armored.Length, kms.Length }, Is.All.LessThanOrEqualTo(ReceiveClient.MaxCiphertextBytes(content.Length)));
     }
 
     [Test]
