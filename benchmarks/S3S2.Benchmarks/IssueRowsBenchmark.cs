@@ -218,7 +218,7 @@ internal static class IssueRowsBenchmark
             // reads a fresh copy too (made the same way), so both sides start from files just written.
             if (Wants("small"))
             {
-                var (gpgSmall, gpgMessages, gpgDecrypted) = (Path.Combine(work, "gpg-small"), Path.Combine(work, "gpg-small-messages"), Path.Combine(work, "gpg-small-decrypted"));
+                var (gpgSmall, gpgDecrypted) = (Path.Combine(work, "gpg-small"), Path.Combine(work, "gpg-small-decrypted"));
                 var ourSmall = Path.Combine(work, "s3s2-small");
                 var (storeSmall, inboxSmall) = (Path.Combine(ourSmall, "store"), Path.Combine(work, "inbox-small"));
                 var (shareSmall, gpgEncryptFiles) = await AlternateAsync(
@@ -226,15 +226,15 @@ internal static class IssueRowsBenchmark
                     () => TimeAsync(_cli, [.. _cliPrefix, "share", CopyTree(small, Path.Combine(ourSmall, "small")), "--to", storeSmall, "--prefix", Prefix, "--pgp-key", publicKey]),
                     ourSmall, baselineOutput: gpgSmall);
                 Row($"share {fileCount} x 1 KiB --to DIR (RSA-3072)", shareSmall, "gpg --encrypt-files", gpgEncryptFiles, "0.5");
-                foreach (var message in Directory.GetFiles(gpgSmall, "*.gpg", SearchOption.AllDirectories))
+
+                // gpg's last share run left its messages beside its inputs: without the inputs, each decrypt run copies them.
+                foreach (var input in Directory.GetFiles(gpgSmall, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".gpg", StringComparison.Ordinal)))
                 {
-                    var target = Path.Combine(gpgMessages, Path.GetRelativePath(gpgSmall, message));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.Move(message, target);
+                    File.Delete(input);
                 }
 
                 var (receiveSmall, gpgDecryptFiles) = await AlternateAsync(
-                    () => TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. Directory.GetFiles(CopyTree(gpgMessages, gpgDecrypted), "*", SearchOption.AllDirectories)]),
+                    () => TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--decrypt-files", .. Directory.GetFiles(CopyTree(gpgSmall, gpgDecrypted), "*", SearchOption.AllDirectories)]),
                     () => TimeAsync(_cli, [.. _cliPrefix, "receive", "--from", storeSmall, "--prefix", Prefix, "--out", inboxSmall, "--pgp-secret-key", secretKey]),
                     inboxSmall, baselineOutput: gpgDecrypted);
                 Row($"receive {fileCount} x 1 KiB --from DIR", receiveSmall, "gpg --decrypt-files", gpgDecryptFiles, "1.0");
@@ -250,7 +250,7 @@ internal static class IssueRowsBenchmark
                     await SameBytesAsync(sent[i], received[i]);
                 }
 
-                Delete(gpgSmall, gpgMessages, gpgDecrypted, ourSmall, inboxSmall);
+                Delete(gpgSmall, gpgDecrypted, ourSmall, inboxSmall);
             }
 
             if (Wants("s3"))
