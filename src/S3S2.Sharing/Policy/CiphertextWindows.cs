@@ -53,6 +53,12 @@ internal sealed class CiphertextWindows
     /// <summary>Gets the number of full windows tested so far.</summary>
     public long WindowsTested => _windows;
 
+    /// <summary>
+    /// Gets how many of the body's first bytes lie before the end of the last window that passed: every payload byte
+    /// among them has been tested. The body offsets are those given to <see cref="Append"/>.
+    /// </summary>
+    public long JudgedBodyLength { get; private set; }
+
     /// <summary>The chi-square value above which <paramref name="degreesOfFreedom"/> degrees of freedom are refused.</summary>
     public static double Threshold(double degreesOfFreedom)
     {
@@ -95,15 +101,18 @@ internal sealed class CiphertextWindows
     }
 
     /// <summary>Takes encrypted payload bytes; returns why they do not look like ciphertext, or <see langword="null"/>.</summary>
-    public string? Append(ReadOnlySpan<byte> payload)
+    /// <param name="payload">The next payload bytes.</param>
+    /// <param name="bodyOffset">Where <paramref name="payload"/> starts in the body (0 where the body is all payload).</param>
+    public string? Append(ReadOnlySpan<byte> payload, long bodyOffset = 0)
     {
-        while (!payload.IsEmpty)
+        var consumed = 0;
+        while (consumed < payload.Length)
         {
-            var take = Math.Min(payload.Length, WindowLength - _filled);
-            AddCounts(payload[..take], _counts);
+            var take = Math.Min(payload.Length - consumed, WindowLength - _filled);
+            AddCounts(payload.Slice(consumed, take), _counts);
 
             _filled += take;
-            payload = payload[take..];
+            consumed += take;
             if (_filled == WindowLength)
             {
                 var problem = CloseWindow();
@@ -111,6 +120,8 @@ internal sealed class CiphertextWindows
                 {
                     return problem;
                 }
+
+                JudgedBodyLength = bodyOffset + consumed;
             }
         }
 

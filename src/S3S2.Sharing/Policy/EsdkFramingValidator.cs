@@ -46,6 +46,8 @@ internal sealed class EsdkFramingValidator : IBodyValidator
         End,
     }
 
+    public long JudgedLength => _ciphertext.JudgedBodyLength;
+
     public string? Append(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
@@ -70,7 +72,7 @@ internal sealed class EsdkFramingValidator : IBodyValidator
                 case State.Content:
                     consumed = (int)Math.Min(_remaining, data.Length);
                     _remaining -= consumed;
-                    problem = _ciphertext.Append(data[..consumed]);
+                    problem = _ciphertext.Append(data[..consumed], _offset);
                     if (problem is null && _remaining == 0)
                     {
                         Expect(State.Tag, EsdkFormat.TagLength);

@@ -40,6 +40,8 @@ internal sealed class OpenPgpFramingValidator : IBodyValidator
         End,
     }
 
+    public long JudgedLength => _ciphertext.JudgedBodyLength;
+
     public string? Append(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
@@ -104,6 +106,7 @@ internal sealed class OpenPgpFramingValidator : IBodyValidator
     {
         _remaining -= data.Length;
         _dataLength += data.Length;
+        var bodyOffset = _offset;
         if (!_versionSeen && !data.IsEmpty)
         {
             if (data[0] != 1)
@@ -113,9 +116,10 @@ internal sealed class OpenPgpFramingValidator : IBodyValidator
 
             _versionSeen = true;
             data = data[1..];
+            bodyOffset++;
         }
 
-        var problem = _ciphertext.Append(data);
+        var problem = _ciphertext.Append(data, bodyOffset);
         if (problem is null && _remaining == 0)
         {
             _state = _partial ? State.ChunkLength : State.End;

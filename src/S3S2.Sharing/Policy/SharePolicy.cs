@@ -11,7 +11,8 @@ namespace S3S2.Sharing.Policy;
 /// nothing sent) unless they are a message the configured encryption must produce and the target lies inside
 /// the configured bucket and prefix. The rest of the body is then checked as the uploader reads it, to the last
 /// byte: the format's framing (<see cref="IBodyValidator"/>) and that every window looks like ciphertext
-/// (<see cref="CiphertextWindows"/>); a refusal there makes the uploader's read throw, and the uploader stores nothing.
+/// (<see cref="CiphertextWindows"/>). The uploader gets only bytes already judged (<see cref="CheckedBodyStream"/>);
+/// a refusal makes its read throw, and the uploader stores nothing.
 /// Only the decision is logged, never the payload.
 /// </summary>
 internal sealed partial class SharePolicy
@@ -73,11 +74,14 @@ internal sealed partial class SharePolicy
 
         LogAllowed(_logger, _clientName, key);
 
-        // The rest is checked as the uploader reads it; the uploader reads to the end before anything becomes visible.
-        var rest = isWholeBody ? body : new CheckedBodyStream(body, validator, problem => Refuse(key, problem, NothingStoredMidStream));
+        // The rest is checked as the uploader reads it, and the uploader gets only judged bytes; it reads to the end
+        // before anything becomes visible.
+        Stream checkedBody = isWholeBody
+            ? new PrefixedStream(head, length, body)
+            : new CheckedBodyStream(head.AsMemory(0, length), body, validator, problem => Refuse(key, problem, NothingStoredMidStream));
 
         // The policy names the bucket itself: no caller can point an upload elsewhere.
-        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption.Method, _serverSideEncryption.KmsKeyId, new PrefixedStream(head, length, rest));
+        return new UploadRequest(_bucket, key, "application/octet-stream", metadata, _serverSideEncryption.Method, _serverSideEncryption.KmsKeyId, checkedBody);
     }
 
     private string? CheckTarget(string key)

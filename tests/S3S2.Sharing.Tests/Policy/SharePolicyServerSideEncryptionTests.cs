@@ -88,6 +88,8 @@ public sealed class SharePolicyServerSideEncryptionTests
 
     private sealed class AllowAllValidator : IBodyValidator
     {
+        public long JudgedLength => 0;
+
         public string? Append(ReadOnlySpan<byte> data) => null;
 
         public string? Complete() => null;

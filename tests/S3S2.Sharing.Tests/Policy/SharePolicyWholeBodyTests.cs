@@ -56,6 +56,56 @@ public sealed class SharePolicyWholeBodyTests
     }
 
     [Test]
+    public async Task ShareStreamAsync_PlaintextStartingJustBeforeAPartBoundary_NoPartCarriesAnyOfIt()
+    {
+        // The plaintext starts 20,000 bytes before the end of the first part, inside a window that closes after it:
+        // the first part may be sent only once that window has been judged, and it fails.
+        var sent = new List<byte[]>();
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
+        s3.Setup(x => x.InitiateMultipartUploadAsync(It.IsAny<InitiateMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new InitiateMultipartUploadResponse { UploadId = "upload-1" });
+        s3.Setup(x => x.UploadPartAsync(It.IsAny<UploadPartRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((UploadPartRequest r, CancellationToken _) =>
+            {
+                using var part = new MemoryStream();
+                r.InputStream.CopyTo(part);
+                lock (sent)
+                {
+                    sent.Add(part.ToArray());
+                }
+
+                return new UploadPartResponse { ETag = $"etag-{r.PartNumber}" };
+            });
+        s3.Setup(x => x.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AbortMultipartUploadResponse());
+        var csv = TestData.Csv(200_000);
+        var client = Client(Rogue(randomPrefix: Threshold - 20_000), new S3Uploader(s3.Object, ownsClient: false, Options(), NullLogger.Instance));
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(csv), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("does not look like ciphertext"));
+        Assert.That(sent.Where(part => part.AsSpan().IndexOf(csv.AsSpan(0, 64)) >= 0), Is.Empty, "no part sent holds the plaintext");
+        s3.Verify(x => x.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        s3.Verify(x => x.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task ShareStreamAsync_PlaintextMidStreamToAnUploaderThatStreams_NoneOfItReachesTheUploader()
+    {
+        // The plaintext starts 20,000 bytes before the end of the share pipe's third 1 MiB segment, inside a window that
+        // closes in the fourth: the segments before are judged and passed on, the third's tail waits for that window.
+        var uploader = new StreamingUploader();
+        var csv = TestData.Csv(50_000);
+        var client = Client(Rogue(randomPrefix: (3 * 1024 * 1024) - 20_000), uploader);
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(csv), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("does not look like ciphertext"));
+        Assert.That(uploader.Received.Length, Is.GreaterThan(1024 * 1024), "the judged random start was streamed");
+        Assert.That(uploader.Received.AsSpan().IndexOf(csv.AsSpan(0, 64)), Is.EqualTo(-1), "none of the plaintext was");
+    }
+
+    [Test]
     [Category("Integration")]
     public async Task ShareAsync_PlaintextInGenuinePacketsToLocalS3_NothingStored()
     {
@@ -110,6 +160,24 @@ public sealed class SharePolicyWholeBodyTests
         var receipt = await client.ShareStreamAsync(new MemoryStream(content), "a.csv");
 
         Assert.That(TestKeys.Decrypt(uploader.Objects[receipt.Files[0].Key], TestKeys.Receiver).Plaintext, Is.EqualTo(content));
+    }
+
+    /// <summary>An uploader that passes each byte on as it reads it, as one to a destination without atomic writes would.</summary>
+    private sealed class StreamingUploader : IUploader
+    {
+        private readonly List<byte> _received = [];
+
+        public byte[] Received => [.. _received];
+
+        public async Task UploadAsync(UploadRequest request, CancellationToken cancellationToken = default)
+        {
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                _received.AddRange(buffer.AsSpan(0, read));
+            }
+        }
     }
 
     private static PlaintextInSealedPacketEncryptor Rogue(int randomPrefix = 0, bool manifestOnly = false) =>
