@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
+using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
+using Amazon.Runtime.SharedInterfaces;
+using Amazon.SecurityToken;
 
 namespace S3S2.Sharing.Storage;
 
@@ -11,10 +14,10 @@ internal static partial class AssumedRole
     public const string DefaultSessionName = "s3s2-share";
 
     /// <summary>
-    /// The AWS SDK's own <see cref="AssumeRoleAWSCredentials"/>: it calls STS AssumeRole with the source credentials and
-    /// refreshes the temporary credentials well before they expire, so a long share never runs on expired keys.
+    /// Credentials that call STS AssumeRole with the source credentials and refresh the temporary credentials well
+    /// before they expire, so a long share never runs on expired keys (<see cref="AssumedRoleCredentials"/>).
     /// </summary>
-    public static AssumeRoleAWSCredentials Credentials(string roleArn, string? externalId, string? sessionName, AWSCredentials? source) => new(
+    public static AWSCredentials Credentials(string roleArn, string? externalId, string? sessionName, AWSCredentials? source) => new AssumedRoleCredentials(
         source ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(),
         roleArn,
         sessionName ?? DefaultSessionName,
@@ -66,4 +69,39 @@ internal static partial class AssumedRole
 
     [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{2,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex SessionNamePattern();
+}
+
+/// <summary>
+/// What the AWS SDK's <see cref="AssumeRoleAWSCredentials"/> does (AssumeRole with the source credentials, in the
+/// default region or us-east-1; new credentials 15 minutes before the old expire), on an STS client built here. The
+/// SDK's class loads its STS client by reflection at run time, which a native (AOT) build of a program cannot do
+/// unless the program registers one for the whole process; this one needs neither.
+/// </summary>
+internal sealed class AssumedRoleCredentials : RefreshingAWSCredentials
+{
+    private readonly ICoreAmazonSTS _sts;
+    private readonly string _roleArn;
+    private readonly string _sessionName;
+    private readonly AssumeRoleAWSCredentialsOptions _options;
+
+    public AssumedRoleCredentials(AWSCredentials source, string roleArn, string sessionName, AssumeRoleAWSCredentialsOptions options)
+    {
+        _sts = new AmazonSecurityTokenServiceClient(source, new AmazonSecurityTokenServiceConfig { RegionEndpoint = FallbackRegionFactory.GetRegionEndpoint() ?? RegionEndpoint.USEast1 });
+        _roleArn = roleArn;
+        _sessionName = sessionName;
+        _options = options;
+        PreemptExpiryTime = TimeSpan.FromMinutes(15);
+    }
+
+    protected override CredentialsRefreshState GenerateNewCredentials()
+    {
+        var credentials = _sts.CredentialsFromAssumeRoleAuthentication(_roleArn, _sessionName, _options);
+        return new CredentialsRefreshState(credentials, credentials.Expiration);
+    }
+
+    protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
+    {
+        var credentials = await _sts.CredentialsFromAssumeRoleAuthenticationAsync(_roleArn, _sessionName, _options).ConfigureAwait(false);
+        return new CredentialsRefreshState(credentials, credentials.Expiration);
+    }
 }
