@@ -32,7 +32,9 @@ public static class BucketPolicyGenerator
         var bucket = options.Bucket!;
         var root = PartnerSettings.Root(options.PrefixRoot);
         var bucketArn = "arn:aws:s3:::" + bucket;
-        var statements = new JsonArray
+        // Statements are gathered as nodes and then made an array: JsonArray.Add<T> (what adding a JsonObject to a
+        // JsonArray binds to) serializes through reflection, which trimming and native AOT do not support.
+        var statements = new List<JsonNode>
         {
             Statement("DenyRequestsWithoutTls", "Deny", "*", "Action", "s3:*", "Resource", new JsonArray(bucketArn, bucketArn + "/*"),
                 new JsonObject { ["Bool"] = new JsonObject { ["aws:SecureTransport"] = "false" } }),
@@ -74,7 +76,7 @@ public static class BucketPolicyGenerator
 
         return new GeneratedBucketConfiguration
         {
-            BucketPolicy = Write(new JsonObject { ["Version"] = PolicyVersion, ["Statement"] = statements }),
+            BucketPolicy = Write(new JsonObject { ["Version"] = PolicyVersion, ["Statement"] = new JsonArray([.. statements]) }),
             LifecycleConfiguration = Write(Lifecycle(root, options.ExpireDays)),
             PartnerPolicies = partnerPolicies,
             ReceiverKeyPolicyStatements = receiverKeyStatements,
@@ -143,13 +145,13 @@ public static class BucketPolicyGenerator
     /// <summary>The identity policy in the partner's account: write to its prefix, and use the key SSE-KMS needs (multipart uploads need Decrypt too).</summary>
     private static string PartnerPolicy(string sid, string prefixArn, string? key)
     {
-        var statements = new JsonArray(new JsonObject { ["Sid"] = sid + "Upload", ["Effect"] = "Allow", ["Action"] = Array(UploadActions), ["Resource"] = prefixArn });
+        var statements = new List<JsonNode> { new JsonObject { ["Sid"] = sid + "Upload", ["Effect"] = "Allow", ["Action"] = Array(UploadActions), ["Resource"] = prefixArn } };
         if (key is not null)
         {
             statements.Add(new JsonObject { ["Sid"] = sid + "SseKms", ["Effect"] = "Allow", ["Action"] = new JsonArray("kms:GenerateDataKey", "kms:Decrypt"), ["Resource"] = key });
         }
 
-        return Write(new JsonObject { ["Version"] = PolicyVersion, ["Statement"] = statements });
+        return Write(new JsonObject { ["Version"] = PolicyVersion, ["Statement"] = new JsonArray([.. statements]) });
     }
 
     /// <summary>A key-policy statement limited to use through S3, so the grant is no general KMS access.</summary>
