@@ -30,6 +30,19 @@ internal static class InstalledCli
         return Path.Combine(toolPath, OperatingSystem.IsWindows() ? "s3s2.exe" : "s3s2");
     }
 
+    /// <summary>
+    /// Publishes the native build of the CLI (native AOT, README "Native build") for this machine's platform under
+    /// <paramref name="work"/>; returns the path of the executable. Links with clang, or with gcc where clang is absent.
+    /// </summary>
+    public static async Task<string> PublishNativeAsync(string work)
+    {
+        var output = Path.Combine(work, "cli-native");
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator);
+        string[] linker = OperatingSystem.IsLinux() && !onPath.Any(d => File.Exists(Path.Combine(d, "clang"))) ? ["-p:CppCompilerAndLinker=gcc"] : [];
+        await MustAsync("dotnet", ["publish", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-r", Platform, "-p:Native=true", .. linker, "-o", output, "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"], null);
+        return Path.Combine(output, OperatingSystem.IsWindows() ? "s3s2.exe" : "s3s2");
+    }
+
     private static async Task MustAsync(string program, string[] arguments, IDictionary<string, string?>? environment)
     {
         var result = await ProcessRunner.RunAsync(program, arguments, environment, timeout: TimeSpan.FromMinutes(20));

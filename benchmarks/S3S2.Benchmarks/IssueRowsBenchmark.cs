@@ -8,13 +8,13 @@ namespace S3S2.Benchmarks;
 
 // Every row of the performance issue's table, each s3s2 figure a whole process of the CLI as users run it (the tool
 // package packed from this repository and installed with 'dotnet tool install'; --build-output runs 'dotnet s3s2.dll'
-// from the Release build instead), each with its baseline measured in the same run on the same files, and the ratio
+// from the Release build instead, --native the native build published for this machine), each with its baseline measured in the same run on the same files, and the ratio
 // (baseline time / s3s2 time, so higher is better and 1.00 is "as fast as the baseline"); peak RSS read from
 // /proc/PID/status (VmHWM); CPU seconds from getrusage. The start-up row compares the tool with the build output.
 //
 //   dotnet run -c Release --project benchmarks/S3S2.Benchmarks -- rows [--size-mib 512] [--files 1000]
-//       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only start,pgp,small,s3,kms,calls,rss] [--build-output]
-//       [--repeat 3] [--cold-pages]
+//       [--rss-mib 4096] [--rss-small-mib 256] [--work DIR] [--only start,pgp,small,s3,kms,calls,rss]
+//       [--build-output | --native] [--repeat 3] [--cold-pages]
 //
 // The large-file rows (pgp, kms) and the small-file rows run the baseline and s3s2 alternately --repeat times on the
 // same files and print the medians and each side's spread: on a shared machine one run of a 512 MiB row moves by a
@@ -55,15 +55,16 @@ internal static class IssueRowsBenchmark
 
         var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
         var buildOutput = arguments.Contains("--build-output");
+        var native = arguments.Contains("--native");
         var repeat = Option(arguments, "--repeat", 3);
         var warmPages = !arguments.Contains("--cold-pages");
-        if (repeat < 1)
+        if (repeat < 1 || (buildOutput && native))
         {
-            Console.Error.WriteLine("--repeat must be 1 or more.");
+            Console.Error.WriteLine("--repeat must be 1 or more; --build-output and --native exclude each other.");
             return 2;
         }
 
-        var bench = new Bench(work, only, buildOutput, repeat, warmPages ? (long)(sizeMib + 256) * 1024 * 1024 : 0);
+        var bench = new Bench(work, only, buildOutput, native, repeat, warmPages ? (long)(sizeMib + 256) * 1024 * 1024 : 0);
         try
         {
             return await bench.RunAsync(sizeMib, fileCount, rssMib, rssSmallMib);
@@ -98,7 +99,7 @@ internal static class IssueRowsBenchmark
         return 0;
     }
 
-    private sealed class Bench(string work, string[]? only, bool buildOutput, int repeat, long warmBytes) : IDisposable
+    private sealed class Bench(string work, string[]? only, bool buildOutput, bool native, int repeat, long warmBytes) : IDisposable
     {
         private readonly string _gpgHome = PrivateDirectory(Path.Combine(work, "gnupg"));
         private readonly List<string> _lines = [];
@@ -111,11 +112,14 @@ internal static class IssueRowsBenchmark
 
         public async Task<int> RunAsync(int sizeMib, int fileCount, int rssMib, int rssSmallMib)
         {
-            // Built too: the start-up row compares the tool with the plain build output ('dotnet s3s2.dll').
-            Console.WriteLine("building the CLI (Release); packing it and installing it as a .NET tool, as users get it...");
+            // Built too: the start-up row compares the tool (or the native build) with the plain build output ('dotnet s3s2.dll').
+            Console.WriteLine(native
+                ? "building the CLI (Release); publishing its native build for this machine..."
+                : "building the CLI (Release); packing it and installing it as a .NET tool, as users get it...");
             await MustAsync("dotnet", ["build", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"]);
-            var tool = await InstalledCli.InstallAsync(work);
+            var tool = native ? await InstalledCli.PublishNativeAsync(work) : await InstalledCli.InstallAsync(work);
             (_cli, _cliPrefix) = buildOutput ? ("dotnet", new[] { _buildOutput }) : (tool, []);
+            var toolName = native ? "native" : "tool";
             _s3 = LocalS3Server.Instance;
             var kms = LocalKmsServer.Instance;
             var kmsKey = kms.CreateKey();
@@ -147,7 +151,9 @@ internal static class IssueRowsBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sizeMib} MiB CSV; {fileCount} files of ~1 KiB; {Environment.ProcessorCount} cores; .NET {Environment.Version}; ratio = baseline time / s3s2 time (higher is better)"));
             Console.WriteLine(buildOutput
                 ? $"s3s2 = 'dotnet {_buildOutput}' (the build output, compiled as it starts; --build-output)"
-                : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
+                : native
+                    ? $"s3s2 = the native build '{tool}' (dotnet publish -p:Native=true for {InstalledCli.Platform}: native AOT, no runtime start, no JIT; --native)"
+                    : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
             Console.WriteLine("CPU = user + system seconds of the whole process (getrusage of the ended child), s3s2 / baseline");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large- and small-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
             Console.WriteLine();
@@ -163,15 +169,15 @@ internal static class IssueRowsBenchmark
                 var gpgOne = await MedianAsync(() => TimeAsync("gpg", [.. gpgTo, "-o", Path.Combine(work, "one-line.csv.gpg"), "--encrypt", line]));
                 var toolOne = await MedianAsync(() => TimeAsync(tool, ["share", line, "--to", store, "--prefix", Prefix, "--pgp-key", publicKey]));
                 var builtOne = await MedianAsync(() => TimeAsync("dotnet", [_buildOutput, "share", line, "--to", store, "--prefix", Prefix, "--pgp-key", publicKey]));
-                Row("share a 1-line file --to DIR (tool)", toolOne, "gpg --encrypt", gpgOne, null);
+                Row($"share a 1-line file --to DIR ({toolName})", toolOne, "gpg --encrypt", gpgOne, null);
                 Row("same, 'dotnet s3s2.dll' (build output)", builtOne, "gpg --encrypt", gpgOne, null);
-                Line(string.Create(CultureInfo.InvariantCulture, $"{"start-up: tool / build output",-44} {builtOne.Seconds / toolOne.Seconds,8:F2}x faster, CPU {toolOne.CpuSeconds:F2} s vs {builtOne.CpuSeconds:F2} s"));
+                Line(string.Create(CultureInfo.InvariantCulture, $"{$"start-up: {toolName} / build output",-44} {builtOne.Seconds / toolOne.Seconds,8:F2}x faster, CPU {toolOne.CpuSeconds:F2} s vs {builtOne.CpuSeconds:F2} s"));
 
                 // The receive side's start-up: loading the secret key and unlocking it, in every decrypt and receive.
                 var message = Path.Combine(work, "one-line.csv.gpg");
                 var gpgDecryptOne = await MedianAsync(() => TimeAsync("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "-o", Path.Combine(work, "one-line.gpg.out"), "--decrypt", message]));
                 var toolDecryptOne = await MedianAsync(() => TimeAsync(tool, ["decrypt", message, "--out", Path.Combine(work, "one-line.s3s2.out"), "--pgp-secret-key", secretKey]));
-                Row("decrypt a 1-line message gpg wrote (tool)", toolDecryptOne, "gpg --decrypt", gpgDecryptOne, null);
+                Row($"decrypt a 1-line message gpg wrote ({toolName})", toolDecryptOne, "gpg --decrypt", gpgDecryptOne, null);
                 await SameBytesAsync(line, Path.Combine(work, "one-line.s3s2.out"));
                 Delete(store, message, Path.Combine(work, "one-line.gpg.out"), Path.Combine(work, "one-line.s3s2.out"));
             }
