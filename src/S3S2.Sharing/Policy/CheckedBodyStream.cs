@@ -39,7 +39,9 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
     private byte[]? _readBuffer;
     private long _released;
     private long _checked;
-    private bool _ended;
+    private bool _passed;
+    private bool _refused;
+    private bool _disposed;
     private ReadOnlyMemory<byte> _rest;
     private ExceptionDispatchInfo? _refusal;
 
@@ -97,6 +99,7 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
     {
         if (disposing)
         {
+            _disposed = true;
             ReturnBuffers();
         }
 
@@ -116,8 +119,15 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
     {
         while (true)
         {
-            _refusal?.Throw();
-            var judged = _ended ? _checked : _validator.JudgedLength;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_refused)
+            {
+                // The refusal again; and if making it failed, still no byte more.
+                _refusal?.Throw();
+                throw new InvalidOperationException("The share policy refused this body; nothing more of it is handed out.");
+            }
+
+            var judged = _passed ? _checked : _validator.JudgedLength;
             if (_heldStart < _heldEnd)
             {
                 var count = (int)Math.Min(_heldEnd - _heldStart, judged - _released);
@@ -141,8 +151,10 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
                 }
             }
 
-            if (_ended)
+            if (_passed)
             {
+                // All handed out, and the last piece's reader has come back: the buffers are free.
+                ReturnBuffers();
                 return ReadOnlyMemory<byte>.Empty;
             }
 
@@ -197,23 +209,18 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
 
     private void Check(ReadOnlySpan<byte> data)
     {
-        string? problem;
-        if (data.IsEmpty)
+        var problem = data.IsEmpty ? _validator.Complete() : _validator.Append(data);
+        if (problem is null)
         {
-            _ended = true;
-            problem = _validator.Complete();
-        }
-        else
-        {
-            problem = _validator.Append(data);
+            _passed = data.IsEmpty;
+            return;
         }
 
-        if (problem is not null)
-        {
-            _refusal = ExceptionDispatchInfo.Capture(_refuse(problem));
-            ReturnBuffers();
-            _refusal.Throw();
-        }
+        // Latched before the refusal is made, so that no later read hands out anything, whatever happens below.
+        _refused = true;
+        ReturnBuffers();
+        _refusal = ExceptionDispatchInfo.Capture(_refuse(problem));
+        _refusal.Throw();
     }
 
     private void ReturnHeld()

@@ -226,7 +226,12 @@ internal sealed partial class ShareClient : IShareClient
                 ["s3s2-encryption"] = _encryptor.Descriptor.Mode,
             };
             var request = await _policy.AuthorizeAsync(key, metadata, handOff.Reader, stop.Token).ConfigureAwait(false);
-            await _uploader.UploadAsync(request, stop.Token).ConfigureAwait(false);
+
+            // The checked body's pooled buffers go back (cleared) however the upload ends.
+            await using (request.Body.ConfigureAwait(false))
+            {
+                await _uploader.UploadAsync(request, stop.Token).ConfigureAwait(false);
+            }
         }
         catch
         {

@@ -131,6 +131,45 @@ public sealed class CheckedBodyStreamTests
         Assert.That(handedOut, Is.EqualTo(body[..handedOut.Length]));
     }
 
+    [Test]
+    public async Task ReadSegmentAsync_AfterARefusalWhoseMakingFailed_HandsOutNothingMore()
+    {
+        // The refusal itself throws (a logger failing, say): the stream still hands out nothing after it.
+        var csv = TestData.Csv(20_000);
+        var body = RogueMessage(TestData.Random(CiphertextWindows.WindowLength, 8), csv);
+        var validator = new OpenPgpFramingValidator();
+        Assert.That(validator.Append(body.AsSpan(0, Head)), Is.Null);
+        using var stream = new CheckedBodyStream(body.AsMemory(0, Head), new SegmentSource(body[Head..], 777), validator, _ => throw new IOException("the log is full"));
+        var handedOut = 0;
+
+        await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            ReadOnlyMemory<byte> piece;
+            while (!(piece = await stream.ReadSegmentAsync(CancellationToken.None)).IsEmpty)
+            {
+                handedOut += piece.Length;
+            }
+        });
+        var again = await Assert.ThrowsAsync<InvalidOperationException>(async () => await stream.ReadSegmentAsync(CancellationToken.None));
+
+        Assert.That(again!.Message, Does.Contain("refused"));
+        Assert.That(handedOut, Is.EqualTo(body.AsSpan().IndexOf(csv.AsSpan(0, 64))), "the first window, nothing of the plaintext");
+    }
+
+    [Test]
+    public async Task ReadSegmentAsync_AfterDispose_Throws()
+    {
+        var body = await EncryptAsync(TestData.Random(300_000, 10));
+        var validator = new OpenPgpFramingValidator();
+        Assert.That(validator.Append(body.AsSpan(0, Head)), Is.Null);
+        var stream = new CheckedBodyStream(body.AsMemory(0, Head), new SegmentSource(body[Head..], 777), validator, problem => new InvalidOperationException(problem));
+        Assert.That((await stream.ReadSegmentAsync(CancellationToken.None)).Length, Is.GreaterThan(0));
+
+        await stream.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await stream.ReadSegmentAsync(CancellationToken.None));
+    }
+
     /// <summary>
     /// Reads <paramref name="body"/> through a checked stream as an uploader would, the first 64 KiB given to
     /// <paramref name="validator"/> as the policy's head; returns what was handed out and the refusal, if any.
