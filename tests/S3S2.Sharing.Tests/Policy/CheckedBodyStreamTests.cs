@@ -137,9 +137,7 @@ public sealed class CheckedBodyStreamTests
         // The refusal itself throws (a logger failing, say): the stream still hands out nothing after it.
         var csv = TestData.Csv(20_000);
         var body = RogueMessage(TestData.Random(CiphertextWindows.WindowLength, 8), csv);
-        var validator = new OpenPgpFramingValidator();
-        Assert.That(validator.Append(body.AsSpan(0, Head)), Is.Null);
-        using var stream = new CheckedBodyStream(body.AsMemory(0, Head), new SegmentSource(body[Head..], 777), validator, _ => throw new IOException("the log is full"));
+        using var stream = Open(new OpenPgpFramingValidator(), body, 777, _ => throw new IOException("the log is full"));
         var handedOut = 0;
 
         await Assert.ThrowsAsync<IOException>(async () =>
@@ -160,9 +158,7 @@ public sealed class CheckedBodyStreamTests
     public async Task ReadSegmentAsync_AfterDispose_Throws()
     {
         var body = await EncryptAsync(TestData.Random(300_000, 10));
-        var validator = new OpenPgpFramingValidator();
-        Assert.That(validator.Append(body.AsSpan(0, Head)), Is.Null);
-        var stream = new CheckedBodyStream(body.AsMemory(0, Head), new SegmentSource(body[Head..], 777), validator, problem => new InvalidOperationException(problem));
+        var stream = Open(new OpenPgpFramingValidator(), body, 777, problem => new InvalidOperationException(problem));
         Assert.That((await stream.ReadSegmentAsync(CancellationToken.None)).Length, Is.GreaterThan(0));
 
         await stream.DisposeAsync();
@@ -176,10 +172,7 @@ public sealed class CheckedBodyStreamTests
     /// </summary>
     private static (byte[] HandedOut, Exception? Error) ReadAll(IBodyValidator validator, byte[] body, ReadMode mode, int sourceSegment, int readLength)
     {
-        var head = body[..Head];
-        Assert.That(validator.Append(head), Is.Null);
-        Stream source = sourceSegment > 0 ? new SegmentSource(body[Head..], sourceSegment) : new MemoryStream(body[Head..]);
-        using var stream = new CheckedBodyStream(head, source, validator, problem => new InvalidOperationException(problem));
+        using var stream = Open(validator, body, sourceSegment, problem => new InvalidOperationException(problem));
         var handedOut = new MemoryStream();
         try
         {
@@ -218,6 +211,18 @@ public sealed class CheckedBodyStreamTests
         {
             return (handedOut.ToArray(), e);
         }
+    }
+
+    /// <summary>
+    /// A checked stream over <paramref name="body"/> as the policy makes it: the first 64 KiB given to
+    /// <paramref name="validator"/> as the head, the rest from a source of <paramref name="sourceSegment"/>-byte segments
+    /// (0: a plain stream).
+    /// </summary>
+    private static CheckedBodyStream Open(IBodyValidator validator, byte[] body, int sourceSegment, Func<string, Exception> refuse)
+    {
+        Assert.That(validator.Append(body.AsSpan(0, Head)), Is.Null);
+        Stream source = sourceSegment > 0 ? new SegmentSource(body[Head..], sourceSegment) : new MemoryStream(body[Head..]);
+        return new CheckedBodyStream(body.AsMemory(0, Head), source, validator, refuse);
     }
 
     /// <summary>Session key packets of the real encryptor, then a data packet of the random bytes and the plaintext.</summary>
