@@ -16,15 +16,26 @@ namespace S3S2.Sharing.Policy;
 /// distributed with d = k - 1 degrees of freedom. The Chernoff bound for that distribution is
 /// P(X ≥ t·d) ≤ exp(-(d/2)(t - 1 - ln t)) for t &gt; 1; the threshold is the smallest t·d that makes this ≤ 1e-20
 /// (537 for one 64 KiB window with 256 bins, mean 255; 881 for two windows together, mean 510; 4.21 million for a
-/// GiB's 16,384 windows together, mean 4.18 million). A GiB is at most 16,384 window checks plus 16,384 running-total checks plus one check of each
-/// object's last partial window (at least 256 bytes, so fewer than 4.2 million): by the union bound, fewer than
-/// 4.3e6 × 1e-20 ≈ 4e-14 false refusals per GiB, below the required 1e-12 with a margin of 20 for the
-/// approximation of the multinomial statistic by the chi-square law (every bin expects at least 16 bytes).
+/// GiB's 16,384 windows together, mean 4.18 million). A GiB is at most 16,384 window checks plus 16,384 running-total
+/// checks plus one check of each object's last partial window (a tail can be refused only from 48 bytes on, so fewer
+/// than 23 million): by the union bound, fewer than 2.3e7 × 1e-20 ≈ 2.3e-13 false refusals per GiB, below the required
+/// 1e-12.
+/// The histogram checks' share of it (under 4.3e6 checks, 4e-14) keeps a margin of 20 for the approximation of the
+/// multinomial statistic by the chi-square law (every bin expects at least 16 bytes); the short tails' test below is
+/// exact.
 /// </para>
 /// <para>
 /// Power. Plaintext CSV and JSON score in the millions per window; zlib/gzip output of them scores 400–1,800 per
 /// window (deflate's Huffman codes leave the byte histogram uneven), so single windows may pass but the running total
-/// of two or more windows fails; a payload shorter than 256 bytes (too short to judge) is not tested.
+/// of two or more windows fails.
+/// </para>
+/// <para>
+/// Short tails. A last partial window under 256 bytes is too short for the histogram; it is tested for text instead:
+/// the count of its bytes that are tab, line feed, carriage return or printable ASCII (98 of the 256 values), refused
+/// when random bytes would have that many with probability at most 1e-20 (the exact binomial tail). All text is
+/// refused from 48 bytes on; a CSV of 140 bytes in a data packet (with its 22 bytes of MDC) scores far beyond the
+/// bound. Shorter tails, and short plaintext that is mostly binary, pass. This is the one check of the last partial
+/// window the union bound above counts.
 /// </para>
 /// </remarks>
 internal sealed class CiphertextWindows
@@ -32,8 +43,11 @@ internal sealed class CiphertextWindows
     /// <summary>The window the histogram is taken over.</summary>
     public const int WindowLength = 64 * 1024;
 
-    /// <summary>A last partial window shorter than this is not tested: too few bytes to tell ciphertext from anything.</summary>
+    /// <summary>A last partial window shorter than this is tested for text bytes only (too few bytes for the histogram).</summary>
     public const int MinimumTestedLength = 256;
+
+    /// <summary>How many of the 256 byte values are text: tab, line feed, carriage return and 0x20-0x7E.</summary>
+    private const int TextByteValues = 3 + (0x7E - 0x20 + 1);
 
     /// <summary>The per-check false-refusal probability the thresholds are derived for.</summary>
     public const double FalseRefusalPerCheck = 1e-20;
@@ -200,7 +214,7 @@ internal sealed class CiphertextWindows
     {
         if (_filled < MinimumTestedLength)
         {
-            return null;
+            return ShortTailProblem();
         }
 
         // Fold the byte values into fewer bins (by their high bits) until each bin expects enough bytes.
@@ -227,6 +241,48 @@ internal sealed class CiphertextWindows
         return statistic > threshold
             ? Describe(string.Create(CultureInfo.InvariantCulture, $"its last {_filled} bytes"), statistic, threshold)
             : null;
+    }
+
+    /// <summary>P(X ≥ <paramref name="atLeast"/>) for X binomial with <paramref name="trials"/> trials of probability <paramref name="p"/>, summed exactly.</summary>
+    internal static double BinomialUpperTail(int trials, int atLeast, double p)
+    {
+        // log C(n, k) built up term by term; n is below 256, so this is a few hundred steps once per object.
+        double logChoose = 0, tail = 0;
+        for (var k = 0; k <= trials; k++)
+        {
+            if (k > 0)
+            {
+                logChoose += Math.Log(trials - k + 1) - Math.Log(k);
+            }
+
+            if (k >= atLeast)
+            {
+                tail += Math.Exp(logChoose + (k * Math.Log(p)) + ((trials - k) * Math.Log(1 - p)));
+            }
+        }
+
+        return tail;
+    }
+
+    private static bool IsText(int value) => value is 0x09 or 0x0A or 0x0D or (>= 0x20 and <= 0x7E);
+
+    private string? ShortTailProblem()
+    {
+        var text = 0;
+        for (var value = 0; value < ByteValues; value++)
+        {
+            if (IsText(value))
+            {
+                text += (int)_counts[value];
+            }
+        }
+
+        var probability = BinomialUpperTail(_filled, text, TextByteValues / (double)ByteValues);
+        return probability > FalseRefusalPerCheck
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"the encrypted payload does not look like ciphertext in its last {_filled} bytes ({text} of them are text: tab, line feed or printable ASCII; random data has that many with probability {probability:E1}): the encryptor wrote plaintext");
     }
 
     private string? CloseWindow()

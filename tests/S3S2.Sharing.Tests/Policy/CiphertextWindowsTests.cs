@@ -116,6 +116,67 @@ public sealed class CiphertextWindowsTests
     }
 
     [Test]
+    public void Complete_RandomShortTailsOfEveryLength_Pass()
+    {
+        var failures = new List<(int Length, int Seed)>();
+        for (var length = 1; length < CiphertextWindows.MinimumTestedLength; length++)
+        {
+            for (var seed = 0; seed < 20; seed++)
+            {
+                var windows = new CiphertextWindows();
+                if (windows.Append(TestData.Random(length, (length * 100) + seed)) is not null || windows.Complete() is not null)
+                {
+                    failures.Add((length, seed));
+                }
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    [TestCase(48)]
+    [TestCase(100)]
+    [TestCase(255)]
+    public void Complete_ShortTailAllText_Refused(int length)
+    {
+        var windows = new CiphertextWindows();
+        Assert.That(windows.Append(TestData.Csv(20).AsSpan(0, length)), Is.Null);
+
+        Assert.That(windows.Complete(), Does.Contain($"its last {length} bytes ({length} of them are text"));
+    }
+
+    [Test]
+    public void Complete_FortySevenTextBytes_NotRefused()
+    {
+        // (98/256)^47 = 2.5e-20 is above the 1e-20 bound; at 48 bytes it is 9.6e-21, below.
+        var windows = new CiphertextWindows();
+        Assert.That(windows.Append(TestData.Csv(20).AsSpan(0, 47)), Is.Null);
+
+        Assert.That(windows.Complete(), Is.Null);
+    }
+
+    [Test]
+    public void Complete_ShortCsvWithTheMdcsBinaryBytes_Refused()
+    {
+        // A faulty encryptor's small file: 140 bytes of CSV and the 22 bytes of an MDC packet, none of them text.
+        var windows = new CiphertextWindows();
+        Assert.That(windows.Append([.. TestData.Csv(5).AsSpan(0, 140), .. new byte[22]]), Is.Null);
+
+        Assert.That(windows.Complete(), Does.Contain("its last 162 bytes (140 of them are text"));
+    }
+
+    [TestCase(10, 0, 0.3)]
+    [TestCase(10, 10, 0.3828125)]
+    [TestCase(3, 2, 0.028)]
+    public void BinomialUpperTail_SmallCases_MatchTheirClosedForms(int trials, int atLeast, double p)
+    {
+        // P(X >= 0) = 1; P(X >= n) = p^n; for n = 3, k = 2: 3p^2(1 - p) + p^3.
+        var expected = atLeast == 0 ? 1.0 : atLeast == trials ? Math.Pow(p, trials) : (3 * p * p * (1 - p)) + (p * p * p);
+
+        Assert.That(CiphertextWindows.BinomialUpperTail(trials, atLeast, p), Is.EqualTo(expected).Within(1e-9).Percent);
+    }
+
+    [Test]
     public void Complete_FewerBytesThanCanBeJudged_NotTested()
     {
         var windows = new CiphertextWindows();

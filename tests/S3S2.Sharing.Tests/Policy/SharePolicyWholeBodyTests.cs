@@ -56,6 +56,19 @@ public sealed class SharePolicyWholeBodyTests
     }
 
     [Test]
+    public async Task ShareStreamAsync_SmallFileInGenuinePackets_RefusedAndNothingStored()
+    {
+        // Five CSV lines (about 140 bytes): too short for the byte histogram, judged by its count of text bytes.
+        using var store = new TempDirectory();
+        var client = Client(Rogue(), new LocalFolderStore(store.Path), bucket: null);
+
+        var error = await ShareFailures.InnerAsync<SharePolicyException>(() => client.ShareStreamAsync(new MemoryStream(TestData.Csv(5)), "a.csv"));
+
+        Assert.That(error!.Message, Does.Contain("of them are text"));
+        Assert.That(Directory.EnumerateFiles(store.Path, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
     public async Task ShareStreamAsync_PlaintextStartingJustBeforeAPartBoundary_NoPartCarriesAnyOfIt()
     {
         // The plaintext starts 20,000 bytes before the end of the first part, inside a window that closes after it:
