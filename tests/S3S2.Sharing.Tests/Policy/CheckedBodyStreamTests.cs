@@ -1,10 +1,9 @@
-using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.Kms;
-using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.IO;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Tests.Encryption.Kms;
 using S3S2.Sharing.Tests.Infrastructure;
+using S3S2.Sharing.Tests.Receiving;
 
 namespace S3S2.Sharing.Tests.Policy;
 
@@ -72,7 +71,7 @@ public sealed class CheckedBodyStreamTests
     [TestCase(ReadMode.SyncReads, 65_536, 1_000_000)]
     public async Task Read_MessageOfTheRealEncryptor_HandedOutWholeAndInOrder(ReadMode mode, int sourceSegment, int length)
     {
-        var body = await EncryptAsync(TestData.Random(length, length));
+        var body = await ReceiveTestBed.EncryptAsync(TestData.Random(length, length));
 
         var (handedOut, error) = ReadAll(new OpenPgpFramingValidator(), body, mode, sourceSegment, readLength: 100_000);
 
@@ -121,7 +120,7 @@ public sealed class CheckedBodyStreamTests
     [Test]
     public async Task Read_TruncatedAfterGoodWindows_RefusedAtTheEndWithTheLastWindowHeld()
     {
-        var message = await EncryptAsync(TestData.Random(300_000, 9));
+        var message = await ReceiveTestBed.EncryptAsync(TestData.Random(300_000, 9));
         var body = message[..^100];
 
         var (handedOut, error) = ReadAll(new OpenPgpFramingValidator(), body, ReadMode.Segments, 1024 * 1024, readLength: 0);
@@ -157,7 +156,7 @@ public sealed class CheckedBodyStreamTests
     [Test]
     public async Task ReadSegmentAsync_AfterDispose_Throws()
     {
-        var body = await EncryptAsync(TestData.Random(300_000, 10));
+        var body = await ReceiveTestBed.EncryptAsync(TestData.Random(300_000, 10));
         var stream = Open(new OpenPgpFramingValidator(), body, 777, problem => new InvalidOperationException(problem));
         Assert.That((await stream.ReadSegmentAsync(CancellationToken.None)).Length, Is.GreaterThan(0));
 
@@ -228,18 +227,10 @@ public sealed class CheckedBodyStreamTests
     /// <summary>Session key packets of the real encryptor, then a data packet of the random bytes and the plaintext.</summary>
     private static byte[] RogueMessage(byte[] randomStart, byte[] plaintext)
     {
-        var genuine = EncryptAsync([]).GetAwaiter().GetResult();
+        var genuine = ReceiveTestBed.EncryptAsync([]).GetAwaiter().GetResult();
         using var output = new MemoryStream();
         output.Write(PlaintextInSealedPacketEncryptor.SessionKeyPackets(genuine));
         PlaintextInSealedPacketEncryptor.WriteDataPacketAsync([1, .. randomStart, .. plaintext, .. new byte[22]], output).GetAwaiter().GetResult();
-        return output.ToArray();
-    }
-
-    private static async Task<byte[]> EncryptAsync(byte[] plaintext)
-    {
-        var encryptor = new OpenPgpEncryptor(TestKeys.Recipients(TestKeys.Receiver), OpenPgpCompression.None);
-        using var output = new MemoryStream();
-        await encryptor.EncryptAsync(new MemoryStream(plaintext), output, new EncryptionContext("s", "a.csv"));
         return output.ToArray();
     }
 
