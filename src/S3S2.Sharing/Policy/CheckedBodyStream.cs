@@ -20,7 +20,7 @@ namespace S3S2.Sharing.Policy;
 /// judged bytes of the source's segment go to the uploader in place, checked and uncopied; only the held tail of each
 /// is copied. The held bytes may be plaintext of a faulty encryptor, so the buffers go back to the pool cleared.
 /// </remarks>
-internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
+internal sealed class CheckedBodyStream : SegmentReadStream
 {
     /// <summary>What is read from a source that cannot hand out segments, at a time.</summary>
     private const int ReadLength = 256 * 1024;
@@ -29,8 +29,8 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
     private readonly IBodyValidator _validator;
     private readonly Func<string, Exception> _refuse;
 
-    // The body's bytes [_released, _checked) are read and checked but not yet handed out: first those in _held, then
-    // those of _segment (the source's current segment, or the head) from _segmentPosition on.
+    // The body's bytes from _released on are read and checked but not yet handed out: first those in _held, then those
+    // of _segment (the source's current segment, or the head) from _segmentPosition on.
     private byte[] _held = [];
     private int _heldStart;
     private int _heldEnd;
@@ -38,11 +38,9 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
     private int _segmentPosition;
     private byte[]? _readBuffer;
     private long _released;
-    private long _checked;
     private bool _passed;
     private bool _refused;
     private bool _disposed;
-    private ReadOnlyMemory<byte> _rest;
     private ExceptionDispatchInfo? _refusal;
 
     /// <param name="head">The body's first bytes, already given to <paramref name="validator"/>.</param>
@@ -55,44 +53,6 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
         _validator = validator;
         _refuse = refuse;
         _segment = head;
-        _checked = head.Length;
-    }
-
-    public bool CanReadSegments => true;
-
-    public ValueTask<ReadOnlyMemory<byte>> ReadSegmentAsync(CancellationToken cancellationToken)
-    {
-        if (!_rest.IsEmpty)
-        {
-            var rest = _rest;
-            _rest = default;
-            return new ValueTask<ReadOnlyMemory<byte>>(rest);
-        }
-
-        return NextJudgedAsync(cancellationToken);
-    }
-
-    // Uploaders that read synchronously get the same bytes; the wait is the source's.
-    protected override int ReadCore(Span<byte> buffer)
-    {
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
-        var source = _rest.IsEmpty ? NextJudgedAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() : _rest;
-        return Take(source, buffer);
-    }
-
-    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
-        var source = _rest.IsEmpty ? await NextJudgedAsync(cancellationToken).ConfigureAwait(false) : _rest;
-        return Take(source, buffer.Span);
     }
 
     protected override void Dispose(bool disposing)
@@ -106,16 +66,8 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
         base.Dispose(disposing);
     }
 
-    private int Take(ReadOnlyMemory<byte> source, Span<byte> buffer)
-    {
-        var count = Math.Min(source.Length, buffer.Length);
-        source.Span[..count].CopyTo(buffer);
-        _rest = source[count..];
-        return count;
-    }
-
     /// <summary>Returns the next judged bytes (valid until the next call), empty at the end of an allowed body.</summary>
-    private async ValueTask<ReadOnlyMemory<byte>> NextJudgedAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<ReadOnlyMemory<byte>> NextSegmentAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -127,7 +79,8 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
                 throw new InvalidOperationException("The share policy refused this body; nothing more of it is handed out.");
             }
 
-            var judged = _passed ? _checked : _validator.JudgedLength;
+            // Once the whole body has passed, everything read is judged.
+            var judged = _passed ? long.MaxValue : _validator.JudgedLength;
             if (_heldStart < _heldEnd)
             {
                 var count = (int)Math.Min(_heldEnd - _heldStart, judged - _released);
@@ -165,7 +118,6 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
             var next = await ReadSourceAsync(cancellationToken).ConfigureAwait(false);
             Check(next.Span);
             _segment = next;
-            _checked += next.Length;
         }
     }
 
@@ -238,7 +190,7 @@ internal sealed class CheckedBodyStream : ReadOnlyStream, ISegmentedReadStream
         _heldStart = _heldEnd = 0;
         _segment = default;
         _segmentPosition = 0;
-        _rest = default;
+        DropRest();
         if (_readBuffer is not null)
         {
             PlaintextBuffers.Return(_readBuffer, ReadLength);
