@@ -6,7 +6,7 @@ namespace S3S2.Benchmarks;
 
 /// <summary>
 /// The s3s2 CLI as users get it: the tool package packed from this repository for this machine's platform (ReadyToRun,
-/// as 'dotnet pack' makes it) and installed with 'dotnet tool install' into a folder of the run, so the figures include
+/// as 'dotnet pack' makes it, or native, as 'dotnet pack -r RID -p:Native=true' makes it) and installed with 'dotnet tool install' into a folder of the run, so the figures include
 /// the start-up users see. Its own NuGet cache folder, so that a package of the same version packed before is not reused.
 /// </summary>
 internal static class InstalledCli
@@ -17,30 +17,29 @@ internal static class InstalledCli
     /// <summary>The build output run with 'dotnet s3s2.dll' (compiled as it starts): the figures before the tool package.</summary>
     public static string BuildOutput { get; } = Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli", "bin", "Release", "net10.0", "s3s2.dll");
 
-    /// <summary>Packs and installs the tool under <paramref name="work"/>; returns the path of the installed command.</summary>
-    public static async Task<string> InstallAsync(string work)
+    /// <summary>
+    /// Packs and installs the tool under <paramref name="work"/>; returns the path of the installed command. With
+    /// <paramref name="native"/>, this platform's package is the native one (README "Native build"), packed over the
+    /// ReadyToRun one as a release does; it links with clang, or with gcc where clang is absent.
+    /// </summary>
+    public static async Task<string> InstallAsync(string work, bool native)
     {
         var packages = Path.Combine(work, "cli-packages");
         var toolPath = Path.Combine(work, "cli-tool");
+        var project = Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli");
         var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(work, "cli-nuget"), ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
-        await MustAsync("dotnet", ["pack", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-o", packages, $"-p:ToolPlatforms={Platform}", "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"], null);
+        await MustAsync("dotnet", ["pack", project, "-c", "Release", "-o", packages, $"-p:ToolPlatforms={Platform}", "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"], null);
+        if (native)
+        {
+            var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator);
+            string[] linker = OperatingSystem.IsLinux() && !onPath.Any(d => File.Exists(Path.Combine(d, "clang"))) ? ["-p:CppCompilerAndLinker=gcc"] : [];
+            await MustAsync("dotnet", ["pack", project, "-c", "Release", "-r", Platform, "-p:Native=true", .. linker, "-o", packages, "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"], null);
+        }
+
         var pointer = Directory.GetFiles(packages, "S3S2.Cli.*.nupkg").Select(Path.GetFileName).Single(n => !n!.StartsWith("S3S2.Cli.any.", StringComparison.Ordinal) && !n.StartsWith($"S3S2.Cli.{Platform}.", StringComparison.Ordinal))!;
         var version = pointer["S3S2.Cli.".Length..^".nupkg".Length];
         await MustAsync("dotnet", ["tool", "install", "--tool-path", toolPath, "--add-source", packages, "S3S2.Cli", "--version", version], environment);
         return Path.Combine(toolPath, OperatingSystem.IsWindows() ? "s3s2.exe" : "s3s2");
-    }
-
-    /// <summary>
-    /// Publishes the native build of the CLI (native AOT, README "Native build") for this machine's platform under
-    /// <paramref name="work"/>; returns the path of the executable. Links with clang, or with gcc where clang is absent.
-    /// </summary>
-    public static async Task<string> PublishNativeAsync(string work)
-    {
-        var output = Path.Combine(work, "cli-native");
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator);
-        string[] linker = OperatingSystem.IsLinux() && !onPath.Any(d => File.Exists(Path.Combine(d, "clang"))) ? ["-p:CppCompilerAndLinker=gcc"] : [];
-        await MustAsync("dotnet", ["publish", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-r", Platform, "-p:Native=true", .. linker, "-o", output, "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"], null);
-        return Path.Combine(output, OperatingSystem.IsWindows() ? "s3s2.exe" : "s3s2");
     }
 
     private static async Task MustAsync(string program, string[] arguments, IDictionary<string, string?>? environment)

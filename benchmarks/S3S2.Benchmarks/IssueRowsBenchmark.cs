@@ -8,7 +8,7 @@ namespace S3S2.Benchmarks;
 
 // Every row of the performance issue's table, each s3s2 figure a whole process of the CLI as users run it (the tool
 // package packed from this repository and installed with 'dotnet tool install'; --build-output runs 'dotnet s3s2.dll'
-// from the Release build instead, --native the native build published for this machine), each with its baseline measured in the same run on the same files, and the ratio
+// from the Release build instead, --native the same install with this platform's native tool package), each with its baseline measured in the same run on the same files, and the ratio
 // (baseline time / s3s2 time, so higher is better and 1.00 is "as fast as the baseline"); peak RSS read from
 // /proc/PID/status (VmHWM); CPU seconds from getrusage. The start-up row compares the tool with the build output.
 //
@@ -114,10 +114,10 @@ internal static class IssueRowsBenchmark
         {
             // Built too: the start-up row compares the tool (or the native build) with the plain build output ('dotnet s3s2.dll').
             Console.WriteLine(native
-                ? "building the CLI (Release); publishing its native build for this machine..."
+                ? "building the CLI (Release); packing it, with the native package for this machine, and installing it as a .NET tool..."
                 : "building the CLI (Release); packing it and installing it as a .NET tool, as users get it...");
             await MustAsync("dotnet", ["build", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-nodeReuse:false", "-v", "quiet", "-clp:ErrorsOnly"]);
-            var tool = native ? await InstalledCli.PublishNativeAsync(work) : await InstalledCli.InstallAsync(work);
+            var tool = await InstalledCli.InstallAsync(work, native);
             (_cli, _cliPrefix) = buildOutput ? ("dotnet", new[] { _buildOutput }) : (tool, []);
             var toolName = native ? "native" : "tool";
             _s3 = LocalS3Server.Instance;
@@ -152,7 +152,7 @@ internal static class IssueRowsBenchmark
             Console.WriteLine(buildOutput
                 ? $"s3s2 = 'dotnet {_buildOutput}' (the build output, compiled as it starts; --build-output)"
                 : native
-                    ? $"s3s2 = the native build '{tool}' (dotnet publish -p:Native=true for {InstalledCli.Platform}: native AOT, no runtime start, no JIT; --native)"
+                    ? $"s3s2 = the installed native tool '{tool}' (dotnet pack, dotnet pack -r {InstalledCli.Platform} -p:Native=true, then dotnet tool install: native AOT, no runtime start, no JIT; --native)"
                     : $"s3s2 = the installed tool '{tool}' (dotnet pack, then dotnet tool install: the ReadyToRun package for {InstalledCli.Platform}, as users get it)");
             Console.WriteLine("CPU = user + system seconds of the whole process (getrusage of the ended child), s3s2 / baseline");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"large- and small-file rows: {repeat} alternated runs each, medians; {(warmBytes > 0 ? $"{warmBytes >> 20} MiB of page cache written and freed before each run (--cold-pages: not)" : "no page warming (--cold-pages)")}"));
