@@ -9,7 +9,7 @@ namespace S3S2.Sharing.Tests.Packaging;
 /// The package as a net8.0 app meets it: the library is packed into a temporary feed, and a new console app that pins
 /// Microsoft.Extensions.* 8.0.x restores it (from that feed and the machine's configured sources) and builds with
 /// warnings as errors. This is the slow packaging test (a pack and a restore, about two minutes); exclude it with
-/// <c>--filter TestCategory!=Packaging</c>.
+/// <c>--filter TestCategory!=Packaging</c>. The CLI's tool package is checked here where it needs no native compiler.
 /// </summary>
 [TestFixture]
 [Category("Packaging")]
@@ -104,6 +104,25 @@ public sealed class PackageConsumerTests
         Assert.That(resolved, Has.Member($"S3S2.Sharing/{Version}"));
         Assert.That(resolved.Where(p => p.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)), Is.All.Contains("/8.0."), "the app's pins hold: nothing forced to 10.0");
         Assert.That(resolved, Has.None.StartsWith("System.IO.Hashing/11."));
+    }
+
+    /// <summary>
+    /// A native tool package is packed per platform, on that platform (README "Native build"); packing it without a
+    /// platform stops before the restore, which would otherwise fail on another platform's native compiler package, and
+    /// says how to pack it. CI packs and installs the native package itself and runs the program's tests against it.
+    /// </summary>
+    [Test]
+    public async Task PackCli_NativeWithoutPlatform_StopsNamingTheFixAndWritesNothing()
+    {
+        using var work = new TempDirectory();
+        var feed = work.Combine("feed");
+
+        var pack = await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, "samples", "S3S2.Cli"), "-c", "Release", "-p:Native=true", "-o", feed, "-nodeReuse:false");
+
+        Assert.That(pack.ExitCode, Is.Not.Zero);
+        Assert.That(pack.StandardOutput + pack.StandardError, Does.Contain("A native tool package is packed for one platform, on that platform: dotnet pack samples/S3S2.Cli -c Release -r RID -p:Native=true"));
+        Assert.That(pack.StandardOutput + pack.StandardError, Does.Not.Contain("NU1101"), "stopped before the restore");
+        Assert.That(Directory.Exists(feed) ? Directory.GetFiles(feed) : [], Is.Empty);
     }
 
     private static (XDocument Nuspec, Dictionary<string, string> TextEntries) ReadPackage(string path)
