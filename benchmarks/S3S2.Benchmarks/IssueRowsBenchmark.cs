@@ -47,11 +47,9 @@ internal static class IssueRowsBenchmark
         var fileCount = Option(arguments, "--files", 1000);
         var rssMib = Option(arguments, "--rss-mib", 4096);
         var rssSmallMib = Option(arguments, "--rss-small-mib", 256);
-        var work = Directory.CreateTempSubdirectory("s3s2-rows-").FullName;
-        if (arguments.IndexOf("--work") is var w and >= 0)
-        {
-            work = Directory.CreateDirectory(Path.Combine(arguments[w + 1], "s3s2-rows-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        }
+        var work = arguments.IndexOf("--work") is var w and >= 0
+            ? Directory.CreateDirectory(Path.Combine(arguments[w + 1], "s3s2-rows-" + Guid.NewGuid().ToString("N")[..8])).FullName
+            : Directory.CreateTempSubdirectory("s3s2-rows-").FullName;
 
         var only = arguments.IndexOf("--only") is var o and >= 0 ? arguments[o + 1].Split(',') : null;
         var buildOutput = arguments.Contains("--build-output");
