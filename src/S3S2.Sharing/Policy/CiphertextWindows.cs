@@ -44,7 +44,7 @@ internal sealed class CiphertextWindows
     public const int WindowLength = 64 * 1024;
 
     /// <summary>A last partial window shorter than this is tested for text bytes only (too few bytes for the histogram).</summary>
-    public const int MinimumTestedLength = 256;
+    public const int MinimumHistogramLength = 256;
 
     /// <summary>How many of the 256 byte values are text: tab, line feed, carriage return and 0x20-0x7E.</summary>
     private const int TextByteValues = 3 + (0x7E - 0x20 + 1);
@@ -212,7 +212,7 @@ internal sealed class CiphertextWindows
     /// <summary>Tests the last, partial window; returns why it does not look like ciphertext, or <see langword="null"/>.</summary>
     public string? Complete()
     {
-        if (_filled < MinimumTestedLength)
+        if (_filled < MinimumHistogramLength)
         {
             return ShortTailProblem();
         }
@@ -247,7 +247,7 @@ internal sealed class CiphertextWindows
     internal static double BinomialUpperTail(int trials, int atLeast, double p)
     {
         // log C(n, k) built up term by term; n is below 256, so this is a few hundred steps once per object.
-        double logChoose = 0, tail = 0;
+        double logChoose = 0, tail = 0, logP = Math.Log(p), logQ = Math.Log(1 - p);
         for (var k = 0; k <= trials; k++)
         {
             if (k > 0)
@@ -257,7 +257,7 @@ internal sealed class CiphertextWindows
 
             if (k >= atLeast)
             {
-                tail += Math.Exp(logChoose + (k * Math.Log(p)) + ((trials - k) * Math.Log(1 - p)));
+                tail += Math.Exp(logChoose + (k * logP) + ((trials - k) * logQ));
             }
         }
 

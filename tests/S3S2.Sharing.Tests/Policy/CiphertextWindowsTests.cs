@@ -30,7 +30,7 @@ public sealed class CiphertextWindowsTests
     public void Complete_RandomLastWindowsOfManyLengths_Pass()
     {
         var failures = new List<int>();
-        for (var length = CiphertextWindows.MinimumTestedLength; length < CiphertextWindows.WindowLength; length += 97)
+        for (var length = CiphertextWindows.MinimumHistogramLength; length < CiphertextWindows.WindowLength; length += 97)
         {
             var windows = new CiphertextWindows();
             if (windows.Append(TestData.Random(length, length)) is not null || windows.Complete() is not null)
@@ -119,7 +119,7 @@ public sealed class CiphertextWindowsTests
     public void Complete_RandomShortTailsOfEveryLength_Pass()
     {
         var failures = new List<(int Length, int Seed)>();
-        for (var length = 1; length < CiphertextWindows.MinimumTestedLength; length++)
+        for (var length = 1; length < CiphertextWindows.MinimumHistogramLength; length++)
         {
             for (var seed = 0; seed < 20; seed++)
             {
@@ -177,8 +177,9 @@ public sealed class CiphertextWindowsTests
     }
 
     [Test]
-    public void Complete_FewerBytesThanCanBeJudged_NotTested()
+    public void Complete_TextTooShortForTheBound_NotRefused()
     {
+        // 15 bytes of text: random bytes are all text with probability (98/256)^15, far above 1e-20.
         var windows = new CiphertextWindows();
         windows.Append("id,name\n1,acme\n"u8);
 
