@@ -282,7 +282,7 @@ internal sealed class CiphertextWindows
             ? null
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"the encrypted payload does not look like ciphertext in its last {_filled} bytes ({text} of them are text: tab, line feed or printable ASCII; random data has that many with probability {probability:E1}): the encryptor wrote plaintext");
+                $"the encrypted payload does not look like ciphertext in its last {_filled} bytes ({text} of them are text: tab, line feed, carriage return or printable ASCII; random data has that many with probability {probability:E1}): the encryptor wrote plaintext");
     }
 
     private string? CloseWindow()
