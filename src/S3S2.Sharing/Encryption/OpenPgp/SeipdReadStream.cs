@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using S3S2.Sharing.IO;
 
@@ -143,7 +141,7 @@ internal sealed class SeipdReadStream : ReadOnlyStream
             var blocks = (count + BlockSize - 1) / BlockSize;
             _plainFilled = Math.Max(_plainFilled, _decrypted + (blocks * BlockSize));
             _ecb.TransformBlock(_cipher, 0, blocks * BlockSize, _plain, _decrypted);
-            Xor(_plain.AsSpan(_decrypted, count), _cipher.AsSpan(BlockSize, count));
+            CfbXor.Apply(_plain.AsSpan(_decrypted, count), _cipher.AsSpan(BlockSize, count));
             _cipher.AsSpan(count, BlockSize).CopyTo(_cipher);
             _decrypted += count;
         }
@@ -197,30 +195,6 @@ internal sealed class SeipdReadStream : ReadOnlyStream
         _position = start;
         _released = _decrypted - MdcLength;
         _verified = true;
-    }
-
-    /// <remarks>
-    /// Vector128 rather than Vector&lt;T&gt;: ReadyToRun cannot precompile code over Vector&lt;T&gt; (its width is the
-    /// machine's), so that loop ran unoptimized until the JIT caught up, a few percent of a large decryption.
-    /// </remarks>
-    private static void Xor(Span<byte> target, ReadOnlySpan<byte> other)
-    {
-        var i = 0;
-        if (Vector128.IsHardwareAccelerated)
-        {
-            ref var targetStart = ref MemoryMarshal.GetReference(target);
-            ref var otherStart = ref MemoryMarshal.GetReference(other);
-            for (; i <= target.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
-            {
-                var value = Vector128.LoadUnsafe(ref targetStart, (nuint)i) ^ Vector128.LoadUnsafe(ref otherStart, (nuint)i);
-                value.StoreUnsafe(ref targetStart, (nuint)i);
-            }
-        }
-
-        for (; i < target.Length; i++)
-        {
-            target[i] ^= other[i];
-        }
     }
 
     protected override void Dispose(bool disposing)

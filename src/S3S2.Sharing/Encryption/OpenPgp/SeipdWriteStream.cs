@@ -12,6 +12,15 @@ namespace S3S2.Sharing.Encryption.OpenPgp;
 /// the MDC's SHA-1 runs on another core (<see cref="BackgroundHash"/>): this thread never waits for a hash it does not
 /// need until <see cref="Complete"/>.
 /// </summary>
+/// <remarks>
+/// The CFB keystream is computed with AES-CBC, which OpenSSL runs about 1.5 times as fast as its CFB (1.04 against
+/// 0.67 GB/s here, <c>openssl speed -evp</c>: its CBC keeps the round keys in registers across blocks, its CFB calls
+/// the block function once per block). CFB encryption is C[i] = P[i] xor K[i] with K[i] = AES(C[i-1]) and C[-1] the
+/// IV; CBC encryption of P[i] chained on K[i] gives AES(P[i] xor K[i]) = AES(C[i]) = K[i+1]. So CBC over a run of
+/// plaintext blocks, started on the current keystream block, yields the next keystream blocks, and the ciphertext is
+/// the plaintext xor the keystream (<see cref="CfbXor"/>). The bytes are CFB's: gpg and OpenPGP.js read them (interop
+/// tests), and a property test compares them with .NET's CFB decryption.
+/// </remarks>
 internal sealed class SeipdWriteStream : WriteOnlyStream
 {
     private const int BlockSize = 16;
@@ -21,7 +30,9 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
     private readonly Aes _aes;
     private readonly BackgroundHash _mdc = new(HashAlgorithmName.SHA1);
     private readonly byte[] _output = ArrayPool<byte>.Shared.Rent(OutputSize);
-    private readonly byte[] _feedback = new byte[BlockSize];
+
+    /// <summary>The keystream of the next block: AES of the last ciphertext block (of the zero IV at first).</summary>
+    private readonly byte[] _keystream = new byte[BlockSize];
     private readonly byte[] _pending = new byte[BlockSize];
     private int _pendingCount;
     private bool _completed;
@@ -31,6 +42,7 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
     {
         _aes = Aes.Create();
         _aes.Key = sessionKey.ToArray();
+        _aes.EncryptEcb(_keystream, _keystream, PaddingMode.None);
         _packet = new PartialLengthWriteStream(target, OpenPgpPackets.TagEncryptedWithIntegrity, chunkSize);
         _packet.WriteByte(1);
 
@@ -69,9 +81,8 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
         if (_pendingCount > 0)
         {
             // CFB needs no padding: the last block's keystream is cut to the bytes left.
-            _pending.AsSpan(_pendingCount).Clear();
-            _aes.EncryptCfb(_pending, _feedback, _output.AsSpan(0, BlockSize), PaddingMode.None, 128);
-            _packet.Write(_output, 0, _pendingCount);
+            CfbXor.Apply(_pending.AsSpan(0, _pendingCount), _keystream);
+            _packet.Write(_pending, 0, _pendingCount);
             _pendingCount = 0;
         }
 
@@ -96,21 +107,28 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
             _pendingCount = 0;
         }
 
+        // The output holds a run's keystream and the block after it.
         var whole = data.Length - (data.Length % BlockSize);
-        for (var offset = 0; offset < whole; offset += OutputSize)
+        for (var offset = 0; offset < whole; offset += OutputSize - BlockSize)
         {
-            EncryptBlocks(data.Slice(offset, Math.Min(OutputSize, whole - offset)));
+            EncryptBlocks(data.Slice(offset, Math.Min(OutputSize - BlockSize, whole - offset)));
         }
 
         data[whole..].CopyTo(_pending);
         _pendingCount = data.Length - whole;
     }
 
+    /// <summary>Encrypts whole blocks, at most the output's length less a block.</summary>
     private void EncryptBlocks(ReadOnlySpan<byte> blocks)
     {
-        var written = _aes.EncryptCfb(blocks, _feedback, _output, PaddingMode.None, 128);
-        _output.AsSpan(written - BlockSize, BlockSize).CopyTo(_feedback);
-        _packet.Write(_output, 0, written);
+        // The keystream of these blocks and of the one after them: the current block's, then CBC's output (remarks).
+        var length = blocks.Length;
+        _keystream.CopyTo(_output, 0);
+        _aes.EncryptCbc(blocks, _keystream, _output.AsSpan(BlockSize, length), PaddingMode.None);
+        _output.AsSpan(length, BlockSize).CopyTo(_keystream);
+
+        CfbXor.Apply(_output.AsSpan(0, length), blocks);
+        _packet.Write(_output, 0, length);
     }
 
     protected override void Dispose(bool disposing)

@@ -5,13 +5,71 @@ using S3S2.Sharing.Encryption.OpenPgp;
 namespace S3S2.Sharing.Tests.Encryption.OpenPgp;
 
 /// <summary>
-/// The data layer's encryption writes into a buffer from the shared pool (a share of many small files would otherwise
-/// allocate a large array per message). A pooled array returned twice would be handed to two renters at once, so a
-/// second disposal must not return it again, and a disposed stream takes no more bytes.
+/// The data layer's encryption computes the CFB keystream with AES-CBC, a run of blocks at a time. A property test
+/// against .NET's own CFB: for lengths around the block and run boundaries, written in random pieces (some leaving a
+/// part block behind), the packet decrypts with
+/// <see cref="SymmetricAlgorithm.DecryptCfb(ReadOnlySpan{byte}, ReadOnlySpan{byte}, PaddingMode, int)"/> to the random
+/// prefix with its repeated two bytes, the plaintext and a matching MDC. The encryption also writes into a buffer from
+/// the shared pool (a share of many small files would otherwise allocate a large array per message). A pooled array
+/// returned twice would be handed to two renters at once, so a second disposal must not return it again, and a
+/// disposed stream takes no more bytes.
 /// </summary>
 [TestFixture]
 public sealed class SeipdWriteStreamTests
 {
+    private const int BlockSize = 16;
+    private const int PrefixLength = BlockSize + 2;
+    private const int MdcLength = 22;
+    private const int Run = (256 * 1024) - BlockSize;
+
+    private static readonly int[] Lengths =
+    [
+        0, 1, 13, 14, 15, 16, 17, 1000,
+        Run - PrefixLength - 1, Run - PrefixLength, Run - PrefixLength + 1, Run, Run + 1, (2 * Run) - PrefixLength, (3 * Run) + 7,
+    ];
+
+    private static IEnumerable<int> Cases() => Lengths.Concat(Enumerable.Range(0, 8).Select(i => new Random(200 + i).Next(4 * Run)));
+
+    [TestCaseSource(nameof(Cases))]
+    public async Task Write_RandomPieces_DecryptsWithDotNetCfbToPrefixPlaintextAndMdc(int length)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var plaintext = new byte[length];
+        new Random(length).NextBytes(plaintext);
+
+        using var packet = new MemoryStream();
+        using (var stream = new SeipdWriteStream(packet, key, 64 * 1024))
+        {
+            var random = new Random(length + 1);
+            for (var offset = 0; offset < length;)
+            {
+                // From one byte to more than a run, so pieces start and end inside blocks and runs.
+                var count = Math.Min(length - offset, random.Next(4) == 0 ? 1 + random.Next(2 * Run) : 1 + random.Next(40));
+                stream.Write(plaintext.AsSpan(offset, count));
+                offset += count;
+            }
+
+            stream.Complete();
+        }
+
+        packet.Position = 0;
+        var header = await OpenPgpPacketHeader.ReadAsync(packet, CancellationToken.None);
+        Assert.That(header?.Tag, Is.EqualTo(OpenPgpPackets.TagEncryptedWithIntegrity));
+        using var body = new MemoryStream();
+        await new PacketBodyReadStream(packet, header!.Value).CopyToAsync(body);
+        var ciphertext = body.ToArray();
+        Assert.That(ciphertext[0], Is.EqualTo(1), "version 1");
+        Assert.That(ciphertext, Has.Length.EqualTo(1 + PrefixLength + length + MdcLength));
+
+        var inner = DotNetCfbDecrypt(key, ciphertext.AsSpan(1));
+        Assert.That(inner[BlockSize..PrefixLength], Is.EqualTo(inner[(BlockSize - 2)..BlockSize]), "the prefix repeats its last two bytes");
+        Assert.That(inner[PrefixLength..^MdcLength], Is.EqualTo(plaintext));
+        Assert.That(inner[^MdcLength..^20], Is.EqualTo(new byte[] { 0xD3, 0x14 }));
+        using var mdc = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        mdc.AppendData(inner.AsSpan(0, inner.Length - 20));
+        Assert.That(inner[^20..], Is.EqualTo(mdc.GetHashAndReset()));
+    }
+
     [Test]
     public void Dispose_Twice_ReturnsItsBufferOnce()
     {
@@ -36,5 +94,16 @@ public sealed class SeipdWriteStreamTests
                 ArrayPool<byte>.Shared.Return(array);
             }
         }
+    }
+
+    private static byte[] DotNetCfbDecrypt(byte[] key, ReadOnlySpan<byte> ciphertext)
+    {
+        using var aes = Aes.Create();
+        aes.Key = key;
+
+        // CFB is a stream mode: the decryption of the padded input, cut to the input's length, is the decryption.
+        var padded = new byte[(ciphertext.Length + BlockSize - 1) / BlockSize * BlockSize];
+        ciphertext.CopyTo(padded);
+        return aes.DecryptCfb(padded, new byte[BlockSize], PaddingMode.None, 128)[..ciphertext.Length];
     }
 }
