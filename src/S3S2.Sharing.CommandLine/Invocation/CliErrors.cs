@@ -16,7 +16,7 @@ internal static class CliErrors
         var cause = error is ShareFailedException { InnerException: { } inner } ? inner : error;
         var (code, message) = cause switch
         {
-            SharePolicyException or S3S2.Sharing.Signing.SignerRefusedException => (ExitCodes.PolicyRefused, error.Message),
+            SharePolicyException or S3S2.Sharing.Signing.SignerRefusedException or ReceiveLimitException => (ExitCodes.PolicyRefused, error.Message),
             IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
             EncryptionKeyException or ShareProfileException => (ExitCodes.BadInput, error.Message),
             // Keys that are not the pinned ones are refused at start now, not at the first upload; still the policy's refusal.

@@ -37,7 +37,7 @@ internal sealed class DecryptorSet(string clientName, IReadOnlyList<IDecryptor> 
     /// (0x02, then suite 0x0478 or 0x0578) is a KMS envelope message, anything else is read as OpenPGP. Returns the
     /// stream to read from instead of <paramref name="ciphertext"/> (it replays the peeked bytes; nothing is seeked).
     /// </summary>
-    public async Task<(IDecryptor Decryptor, Stream Message)> ForContentAsync(Stream ciphertext, CancellationToken cancellationToken)
+    public async Task<(IDecryptor Decryptor, PrefixedStream Message)> ForContentAsync(Stream ciphertext, CancellationToken cancellationToken)
     {
         var head = new byte[3];
         var length = await ciphertext.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);

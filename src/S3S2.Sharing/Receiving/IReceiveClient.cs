@@ -104,14 +104,22 @@ public interface IReceiveClient
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Only the trailing CancellationToken is optional, as in every async .NET API; the second parameter's type tells the overloads apart.")]
     Task<IReadOnlyList<ReceivedShare>> ReceiveAllAsync(string outputDirectory, IProgress<ReceiveProgress>? progress, CancellationToken cancellationToken = default);
 
-    /// <summary>Decrypts one object of the store into a file, written to a temporary file and renamed into place once verified.</summary>
+    /// <summary>
+    /// Decrypts one object of the store into a file, written to a temporary file and renamed into place once verified.
+    /// The plaintext is bounded by <see cref="ReceiveClientOptions.MaxFileBytes"/> and by
+    /// <see cref="ReceiveClientOptions.MaxExpansionRatio"/> times the ciphertext read (<see cref="ReceiveLimitException"/>;
+    /// nothing is kept).
+    /// </summary>
     /// <param name="key">The object key.</param>
     /// <param name="outputPath">The plaintext file; an existing different file is never overwritten (<see cref="IOException"/>).</param>
     /// <param name="cancellationToken">Cancels the decryption.</param>
     /// <returns>A task that completes when the file is in place.</returns>
     Task DecryptObjectAsync(string key, string outputPath, CancellationToken cancellationToken = default);
 
-    /// <summary>Decrypts a local message file (OpenPGP, binary or armored, compressed or not) into a file, renamed into place once verified.</summary>
+    /// <summary>
+    /// Decrypts a local message file (OpenPGP, binary or armored, compressed or not, or KMS envelope) into a file, renamed
+    /// into place once verified. The plaintext is bounded as in <see cref="DecryptObjectAsync"/>.
+    /// </summary>
     /// <param name="inputPath">The encrypted file.</param>
     /// <param name="outputPath">The plaintext file; an existing different file is never overwritten (<see cref="IOException"/>).</param>
     /// <param name="cancellationToken">Cancels the decryption.</param>
@@ -121,7 +129,8 @@ public interface IReceiveClient
     /// <summary>
     /// Decrypts a message stream (which need not be seekable) into <paramref name="plaintext"/>. Plaintext is written
     /// before the integrity check at the end of the message completes: when this throws
-    /// <see cref="IntegrityException"/>, discard everything written.
+    /// <see cref="IntegrityException"/>, discard everything written. The plaintext is bounded as in
+    /// <see cref="DecryptObjectAsync"/>; when this throws <see cref="ReceiveLimitException"/>, discard it too.
     /// </summary>
     /// <param name="ciphertext">The message, read to its end.</param>
     /// <param name="plaintext">Receives the plaintext; left open.</param>

@@ -4,6 +4,7 @@ using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
+using S3S2.Sharing.IO;
 using S3S2.Sharing.Manifest;
 using S3S2.Sharing.Policy;
 using S3S2.Sharing.Sharing;
@@ -262,7 +263,29 @@ internal sealed partial class ReceiveClient : IReceiveClient
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(plaintext);
         var (decryptor, message) = await _decryptors.ForContentAsync(ciphertext, cancellationToken).ConfigureAwait(false);
-        await decryptor.DecryptAsync(message, plaintext, new DecryptionMessage("message stream", null), cancellationToken).ConfigureAwait(false);
+        const string description = "message stream";
+        await DecryptBoundedAsync(decryptor, message, new BoundedWriteStream(plaintext, _options, () => message.BytesRead, description, callersOutput: true), description, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decrypts a message without a manifest into <paramref name="bounded"/>. When the output limit refused the
+    /// plaintext, that refusal is what is thrown, whatever the decoder made of it (a wrapped or swallowed write error).
+    /// </summary>
+    private static async Task DecryptBoundedAsync(IDecryptor decryptor, Stream message, BoundedWriteStream bounded, string description, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await decryptor.DecryptAsync(message, bounded, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (bounded.Failure is { } refusal && !cancellationToken.IsCancellationRequested)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refusal);
+        }
+
+        if (bounded.Failure is { } swallowed)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(swallowed);
+        }
     }
 
     /// <summary>
@@ -778,7 +801,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
         return true;
     }
 
-    private static async Task DecryptToFileAsync(Stream ciphertext, IDecryptor decryptor, string description, string outputPath, CancellationToken cancellationToken)
+    private async Task DecryptToFileAsync(PrefixedStream ciphertext, IDecryptor decryptor, string description, string outputPath, CancellationToken cancellationToken)
     {
         var target = Path.GetFullPath(outputPath);
         var directory = Path.GetDirectoryName(target)!;
@@ -786,7 +809,8 @@ internal sealed partial class ReceiveClient : IReceiveClient
         var temporary = TemporaryFile.Beside(target, ownerOnly: true);
         await using (temporary.ConfigureAwait(false))
         {
-            await decryptor.DecryptAsync(ciphertext, temporary.Stream, new DecryptionMessage(description, null), cancellationToken).ConfigureAwait(false);
+            var bounded = new BoundedWriteStream(temporary.Stream, _options, () => ciphertext.BytesRead, description, callersOutput: false);
+            await DecryptBoundedAsync(decryptor, ciphertext, bounded, description, cancellationToken).ConfigureAwait(false);
 
             // One message to one file, as gpg and cp write it: the file appears only after it verified, but nothing
             // waits for the disk (an fsync of a large file costs more than its decryption). Received shares differ:

@@ -9,8 +9,6 @@ namespace S3S2.Sharing.Receiving;
 /// </summary>
 internal sealed class VerifyingWriteStream : Stream
 {
-    private const long MinimumCiphertextCounted = 64 * 1024;
-
     /// <summary>From this size on, a piece is hashed on another core while it is written; smaller ones are not worth a task.</summary>
     internal const int ParallelHashMinimum = 128 * 1024;
     private readonly Stream _inner;
@@ -159,11 +157,9 @@ internal sealed class VerifyingWriteStream : Stream
             throw Failure = new IntegrityException($"{_description}: decrypts to more than the {_expectedSize} bytes the manifest lists. The object was replaced or modified; ask the sender to share it again.");
         }
 
-        if (_ciphertextBytes is not null && BytesWritten + count > _maxRatio * Math.Max(_ciphertextBytes(), MinimumCiphertextCounted))
+        if (_ciphertextBytes is not null && ReceiveLimitException.ForExpansion(_description, _maxRatio, BytesWritten + count, _ciphertextBytes()) is { } refusal)
         {
-            throw Failure = new ReceiveLimitException(string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $"{_description}: decompresses to more than {_maxRatio} times its ciphertext ({BytesWritten + count} bytes from {_ciphertextBytes()}); refused as a decompression bomb, nothing of it was kept. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."));
+            throw Failure = refusal;
         }
     }
 }

@@ -239,6 +239,23 @@ public sealed class ReceiveCommandTests
         Assert.That(Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName), Is.EquivalentTo(MessageAndKey));
     }
 
+    /// <summary>`decrypt` has no manifest to hold the output to: its own limits refuse a message before it fills a disk.</summary>
+    [TestCase("--max-file-bytes", "MaxFileBytes 1000")]
+    [TestCase("--max-expansion-ratio", "decompresses to more than 2 times")]
+    public async Task Decrypt_OverALimit_Exit3NamingItAndNoOutput(string option, string expected)
+    {
+        using var folder = new TempDirectory();
+        var compressible = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("2026-11-27,order,42,EUR\n", 40_000)));
+        var input = folder.WriteFile("m.gpg", await ReceiveTestBed.EncryptAsync(compressible, OpenPgpCompression.Zlib));
+        Assert.That(compressible, Has.Length.GreaterThan(2 * 64 * 1024), "more than twice the 64 KiB the ratio counts at least");
+
+        var result = await RunAsync(["decrypt", input, "--out", folder.Combine("out.csv"), "--pgp-secret-key", SecretKeyFile(folder), option, option == "--max-file-bytes" ? "1000" : "2"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain(expected).And.Contain(option).And.Not.Contain("   at "));
+        Assert.That(Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName), Is.EquivalentTo(MessageAndKey));
+    }
+
     [TestCase("public", "holds a public key")]
     [TestCase("missing", "Cannot read the key file")]
     [TestCase("damaged", "is not a readable OpenPGP secret key")]

@@ -35,14 +35,7 @@ public sealed class ReceiveClientLimitsTests
     public async Task ReceiveShareAsync_CompressionBombMadeByGpg_RefusedAndNothingKept(string algorithm, ReceiveStatus expected, string message)
     {
         using var bed = ReceiveTestBed.OnLocalFolder();
-        using var gpg = Gpg.Create();
-        using var work = new TempDirectory();
-        await gpg.ImportAsync(TestKeys.Receiver.PublicKeyArmored);
-        var zeros = new byte[32 * 1024 * 1024];
-        var input = work.WriteFile("zeros.bin", zeros);
-        var made = await gpg.RunAsync("--trust-model", "always", "--recipient", TestKeys.Receiver.Fingerprint, "--compress-algo", algorithm, "--compress-level", "9", "--output", input + ".gpg", "--encrypt", input);
-        Assert.That(made.ExitCode, Is.Zero, made.StandardError);
-        var bomb = await File.ReadAllBytesAsync(input + ".gpg");
+        var (zeros, bomb) = await GpgBombAsync(algorithm);
         const string shareId = "20261127T000000000Z-0000b0b0";
         var key = $"{ReceiveTestBed.Prefix}/{shareId}/zeros.bin.gpg";
         await bed.WriteObjectAsync(key, bomb);
@@ -57,6 +50,62 @@ public sealed class ReceiveClientLimitsTests
         Assert.That(result.Status, Is.EqualTo(expected), () => string.Join("; ", result.Files.Select(f => f.Error)));
         Assert.That(result.Files.Single().Error, Does.Contain(message));
         Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    /// <summary>
+    /// A message decrypted without a manifest (decrypt FILE, an object, a stream) has no listed size to hold it to: the
+    /// expansion ratio and MaxFileBytes bound it, and the file variants leave nothing behind, not even a temporary file.
+    /// </summary>
+    [TestCase("file")]
+    [TestCase("object")]
+    public async Task DecryptToFile_CompressionBombMadeByGpg_RefusedAndNothingLeft(string source)
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var work = new TempDirectory();
+        var (_, bomb) = await GpgBombAsync("zlib");
+        var receiver = bed.Receiver(configure: o => o.MaxExpansionRatio = 100);
+        var target = bed.Output.Combine("zeros.bin");
+
+        ReceiveLimitException? refusal;
+        if (source == "file")
+        {
+            refusal = await Assert.ThrowsAsync<ReceiveLimitException>(() => receiver.DecryptFileAsync(work.WriteFile("zeros.bin.gpg", bomb), target));
+        }
+        else
+        {
+            await bed.WriteObjectAsync("in/zeros.bin.gpg", bomb);
+            refusal = await Assert.ThrowsAsync<ReceiveLimitException>(() => receiver.DecryptObjectAsync("in/zeros.bin.gpg", target));
+        }
+
+        Assert.That(refusal!.Message, Does.Contain("decompresses to more than 100 times").And.Contain("nothing of it was kept").And.Contain("--max-expansion-ratio"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task DecryptAsync_StreamOverMaxFileBytes_RefusedNamingTheLimitAfterAtMostThatMany()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var message = await ReceiveTestBed.EncryptAsync(Content, OpenPgpCompression.Zlib);
+        using var plaintext = new MemoryStream();
+
+        var refusal = await Assert.ThrowsAsync<ReceiveLimitException>(() =>
+            bed.Receiver(configure: o => o.MaxFileBytes = 1000).DecryptAsync(new MemoryStream(message), plaintext));
+
+        Assert.That(refusal!.Message, Does.Contain("MaxFileBytes 1000").And.Contain("--max-file-bytes").And.Contain("discard what was written"));
+        Assert.That(plaintext.Length, Is.LessThanOrEqualTo(1000));
+        Assert.That(Content, Has.Length.GreaterThan(1000));
+    }
+
+    [Test]
+    public async Task DecryptAsync_StreamAtItsLimits_Decrypts()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        var message = await ReceiveTestBed.EncryptAsync(Content, OpenPgpCompression.Zlib);
+        using var plaintext = new MemoryStream();
+
+        await bed.Receiver(configure: o => o.MaxFileBytes = Content.Length).DecryptAsync(new MemoryStream(message), plaintext);
+
+        Assert.That(plaintext.ToArray(), Is.EqualTo(Content));
     }
 
     [Test]
@@ -174,6 +223,19 @@ public sealed class ReceiveClientLimitsTests
         Assert.That(result.Status, Is.EqualTo(ReceiveStatus.Refused));
         Assert.That(result.Error, Does.Contain("500 levels, more than MaxPathDepth 32"));
         Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    /// <summary>32 MiB of zeros encrypted by gpg to the test receiver, compressed at level 9: a message of a few kilobytes.</summary>
+    private static async Task<(byte[] Zeros, byte[] Bomb)> GpgBombAsync(string algorithm)
+    {
+        using var gpg = Gpg.Create();
+        using var work = new TempDirectory();
+        await gpg.ImportAsync(TestKeys.Receiver.PublicKeyArmored);
+        var zeros = new byte[32 * 1024 * 1024];
+        var input = work.WriteFile("zeros.bin", zeros);
+        var made = await gpg.RunAsync("--trust-model", "always", "--recipient", TestKeys.Receiver.Fingerprint, "--compress-algo", algorithm, "--compress-level", "9", "--output", input + ".gpg", "--encrypt", input);
+        Assert.That(made.ExitCode, Is.Zero, made.StandardError);
+        return (zeros, await File.ReadAllBytesAsync(input + ".gpg"));
     }
 
     [Test]
