@@ -127,6 +127,9 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
         _aes.EncryptCbc(blocks, _keystream, _output.AsSpan(BlockSize, length), PaddingMode.None);
         _output.AsSpan(length, BlockSize).CopyTo(_keystream);
 
+        // A keystream block is as good as plaintext to whoever has the ciphertext: the one after the run does not stay
+        // in the buffer, which goes back to the shared pool; the rest becomes ciphertext here.
+        CryptographicOperations.ZeroMemory(_output.AsSpan(length, BlockSize));
         CfbXor.Apply(_output.AsSpan(0, length), blocks);
         _packet.Write(_output, 0, length);
     }
@@ -140,8 +143,10 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
             _mdc.Dispose();
             _packet.Dispose();
 
-            // Ciphertext only: it goes back to the pool as it is.
+            // Ciphertext only (the keystream block after each run is cleared): it goes back to the pool as it is.
             ArrayPool<byte>.Shared.Return(_output);
+            CryptographicOperations.ZeroMemory(_keystream);
+            CryptographicOperations.ZeroMemory(_pending);
         }
 
         base.Dispose(disposing);

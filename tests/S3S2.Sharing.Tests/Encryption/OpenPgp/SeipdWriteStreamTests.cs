@@ -70,6 +70,58 @@ public sealed class SeipdWriteStreamTests
         Assert.That(inner[^20..], Is.EqualTo(mdc.GetHashAndReset()));
     }
 
+    /// <summary>
+    /// The CBC runs leave the keystream of the block after each run in the pooled output buffer; with the ciphertext,
+    /// which is public, a keystream block gives that block's plaintext. The buffer goes back to the shared pool holding
+    /// no keystream block.
+    /// </summary>
+    [TestCase(1000)]
+    [TestCase((3 * Run) + 7)]
+    public async Task Dispose_PooledBufferHoldsNoKeystream(int length)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var plaintext = RandomNumberGenerator.GetBytes(length);
+        using var packet = new MemoryStream();
+        using (var stream = new SeipdWriteStream(packet, key, 64 * 1024))
+        {
+            stream.Write(plaintext);
+            stream.Complete();
+        }
+
+        // Rented on this thread right after the return: the pool hands back that array first.
+        var rented = Enumerable.Range(0, 4).Select(_ => ArrayPool<byte>.Shared.Rent(256 * 1024)).ToArray();
+        try
+        {
+            packet.Position = 0;
+            var header = await OpenPgpPacketHeader.ReadAsync(packet, CancellationToken.None);
+            using var body = new MemoryStream();
+            await new PacketBodyReadStream(packet, header!.Value).CopyToAsync(body);
+            var ciphertext = body.ToArray().AsSpan(1);
+
+            // Every keystream block: AES of the zero IV, then of each whole ciphertext block.
+            using var aes = Aes.Create();
+            aes.Key = key;
+            var blocks = ciphertext.Length / BlockSize;
+            var feedback = new byte[(blocks + 1) * BlockSize];
+            ciphertext[..(blocks * BlockSize)].CopyTo(feedback.AsSpan(BlockSize));
+            var keystream = aes.EncryptEcb(feedback, PaddingMode.None);
+            var keystreamBlocks = Enumerable.Range(0, blocks + 1).Select(i => Convert.ToHexString(keystream, i * BlockSize, BlockSize)).ToHashSet();
+
+            foreach (var array in rented)
+            {
+                var found = Enumerable.Range(0, array.Length / BlockSize).Count(i => keystreamBlocks.Contains(Convert.ToHexString(array, i * BlockSize, BlockSize)));
+                Assert.That(found, Is.Zero, "keystream blocks left in a pooled buffer");
+            }
+        }
+        finally
+        {
+            foreach (var array in rented)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+    }
+
     [Test]
     public void Dispose_Twice_ReturnsItsBufferOnce()
     {
