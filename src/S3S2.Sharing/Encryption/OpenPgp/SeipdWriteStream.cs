@@ -26,6 +26,9 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
     private const int BlockSize = 16;
     private const int OutputSize = 256 * 1024;
 
+    /// <summary>The most plaintext encrypted per CBC call: the output holds the run's keystream and the block after it.</summary>
+    private const int RunSize = OutputSize - BlockSize;
+
     private readonly PartialLengthWriteStream _packet;
     private readonly Aes _aes;
     private readonly BackgroundHash _mdc = new(HashAlgorithmName.SHA1);
@@ -107,18 +110,17 @@ internal sealed class SeipdWriteStream : WriteOnlyStream
             _pendingCount = 0;
         }
 
-        // The output holds a run's keystream and the block after it.
         var whole = data.Length - (data.Length % BlockSize);
-        for (var offset = 0; offset < whole; offset += OutputSize - BlockSize)
+        for (var offset = 0; offset < whole; offset += RunSize)
         {
-            EncryptBlocks(data.Slice(offset, Math.Min(OutputSize - BlockSize, whole - offset)));
+            EncryptBlocks(data.Slice(offset, Math.Min(RunSize, whole - offset)));
         }
 
         data[whole..].CopyTo(_pending);
         _pendingCount = data.Length - whole;
     }
 
-    /// <summary>Encrypts whole blocks, at most the output's length less a block.</summary>
+    /// <summary>Encrypts whole blocks, at most <see cref="RunSize"/> bytes.</summary>
     private void EncryptBlocks(ReadOnlySpan<byte> blocks)
     {
         // The keystream of these blocks and of the one after them: the current block's, then CBC's output (remarks).

@@ -32,7 +32,7 @@ public sealed class SeipdReadStreamTests
     public async Task ReadAsync_RandomPieces_SameBytesAsDotNetCfbDecryption(int length)
     {
         var (key, plaintext, body) = Message(length, seed: length);
-        var expected = DotNetCfbDecrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
+        var expected = DotNetCfb.Decrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
 
         using var stream = new SeipdReadStream(new ShortReadStream(body, seed: length, maxRead: 70_000), key);
         var read = await ReadAllAsync(stream, new Random(length + 1));
@@ -45,7 +45,7 @@ public sealed class SeipdReadStreamTests
     public void Read_RandomPieces_SameBytesAsDotNetCfbDecryption(int length)
     {
         var (key, _, body) = Message(length, seed: length + 7);
-        var expected = DotNetCfbDecrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
+        var expected = DotNetCfb.Decrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
 
         using var stream = new SeipdReadStream(new ShortReadStream(body, seed: length, maxRead: 70_000), key);
         var random = new Random(length + 2);
@@ -86,7 +86,7 @@ public sealed class SeipdReadStreamTests
     public async Task ReadAsync_SharedPoolHoldsDirtyBuffers_SameBytesAsDotNetCfbDecryption(int length)
     {
         var (key, _, body) = Message(length, seed: 11);
-        var expected = DotNetCfbDecrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
+        var expected = DotNetCfb.Decrypt(key, body.AsSpan(1))[PrefixLength..^MdcLength];
 
         // The chunk buffers come from the shared pool: arrays handed back dirty must not leak into the IV or the output.
         var dirty = Enumerable.Range(0, 4).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk + 64)).ToList();
@@ -142,27 +142,8 @@ public sealed class SeipdReadStreamTests
             mdc.GetHashAndReset(inner.AsSpan(PrefixLength + length + 2));
         }
 
-
-        using var aes = Aes.Create();
-        aes.Key = key;
-
-        // CFB is a stream mode: the ciphertext of the padded input, cut to the input's length, is the ciphertext.
-        var padded = new byte[RoundUp(inner.Length)];
-        inner.CopyTo(padded, 0);
-        var cipher = aes.EncryptCfb(padded, new byte[BlockSize], PaddingMode.None, 128);
-        return (key, plaintext, [1, .. cipher.AsSpan(0, inner.Length)]);
+        return (key, plaintext, [1, .. DotNetCfb.Encrypt(key, inner)]);
     }
-
-    private static byte[] DotNetCfbDecrypt(byte[] key, ReadOnlySpan<byte> ciphertext)
-    {
-        using var aes = Aes.Create();
-        aes.Key = key;
-        var padded = new byte[RoundUp(ciphertext.Length)];
-        ciphertext.CopyTo(padded);
-        return aes.DecryptCfb(padded, new byte[BlockSize], PaddingMode.None, 128)[..ciphertext.Length];
-    }
-
-    private static int RoundUp(int length) => (length + BlockSize - 1) / BlockSize * BlockSize;
 
     private static async Task<byte[]> ReadAllAsync(Stream stream, Random random)
     {

@@ -52,16 +52,12 @@ public sealed class SeipdWriteStreamTests
             stream.Complete();
         }
 
-        packet.Position = 0;
-        var header = await OpenPgpPacketHeader.ReadAsync(packet, CancellationToken.None);
-        Assert.That(header?.Tag, Is.EqualTo(OpenPgpPackets.TagEncryptedWithIntegrity));
-        using var body = new MemoryStream();
-        await new PacketBodyReadStream(packet, header!.Value).CopyToAsync(body);
-        var ciphertext = body.ToArray();
+        var (tag, ciphertext) = await ReadPacketAsync(packet);
+        Assert.That(tag, Is.EqualTo(OpenPgpPackets.TagEncryptedWithIntegrity));
         Assert.That(ciphertext[0], Is.EqualTo(1), "version 1");
         Assert.That(ciphertext, Has.Length.EqualTo(1 + PrefixLength + length + MdcLength));
 
-        var inner = DotNetCfbDecrypt(key, ciphertext.AsSpan(1));
+        var inner = DotNetCfb.Decrypt(key, ciphertext.AsSpan(1));
         Assert.That(inner[BlockSize..PrefixLength], Is.EqualTo(inner[(BlockSize - 2)..BlockSize]), "the prefix repeats its last two bytes");
         Assert.That(inner[PrefixLength..^MdcLength], Is.EqualTo(plaintext));
         Assert.That(inner[^MdcLength..^20], Is.EqualTo(new byte[] { 0xD3, 0x14 }));
@@ -92,11 +88,7 @@ public sealed class SeipdWriteStreamTests
         var rented = Enumerable.Range(0, 4).Select(_ => ArrayPool<byte>.Shared.Rent(256 * 1024)).ToArray();
         try
         {
-            packet.Position = 0;
-            var header = await OpenPgpPacketHeader.ReadAsync(packet, CancellationToken.None);
-            using var body = new MemoryStream();
-            await new PacketBodyReadStream(packet, header!.Value).CopyToAsync(body);
-            var ciphertext = body.ToArray().AsSpan(1);
+            var ciphertext = (await ReadPacketAsync(packet)).Body.AsSpan(1);
 
             // Every keystream block: AES of the zero IV, then of each whole ciphertext block.
             using var aes = Aes.Create();
@@ -148,14 +140,13 @@ public sealed class SeipdWriteStreamTests
         }
     }
 
-    private static byte[] DotNetCfbDecrypt(byte[] key, ReadOnlySpan<byte> ciphertext)
+    /// <summary>The tag and the whole body (partial lengths joined) of the one packet written to <paramref name="packet"/>.</summary>
+    private static async Task<(int Tag, byte[] Body)> ReadPacketAsync(MemoryStream packet)
     {
-        using var aes = Aes.Create();
-        aes.Key = key;
-
-        // CFB is a stream mode: the decryption of the padded input, cut to the input's length, is the decryption.
-        var padded = new byte[(ciphertext.Length + BlockSize - 1) / BlockSize * BlockSize];
-        ciphertext.CopyTo(padded);
-        return aes.DecryptCfb(padded, new byte[BlockSize], PaddingMode.None, 128)[..ciphertext.Length];
+        packet.Position = 0;
+        var header = await OpenPgpPacketHeader.ReadAsync(packet, CancellationToken.None) ?? throw new AssertionException("no packet was written");
+        using var body = new MemoryStream();
+        await new PacketBodyReadStream(packet, header).CopyToAsync(body);
+        return (header.Tag, body.ToArray());
     }
 }
