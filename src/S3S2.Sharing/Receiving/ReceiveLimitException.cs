@@ -36,7 +36,7 @@ public sealed class ReceiveLimitException : S3S2Exception
     /// <summary>The refusal when a message without a manifest decrypts to more than <paramref name="maxBytes"/>.</summary>
     internal static ReceiveLimitException ForSize(string description, long maxBytes, bool callersOutput) => new(string.Create(
         CultureInfo.InvariantCulture,
-        $"{description}: decrypts to more than MaxFileBytes {maxBytes} bytes; refused{(callersOutput ? "; discard what was written" : ", nothing of it was kept")}. If the file is expected, raise MaxFileBytes (CLI: --max-file-bytes)."));
+        $"{description}: decrypts to more than MaxFileBytes {maxBytes} bytes; refused{Kept(callersOutput)}. If the file is expected, raise MaxFileBytes (CLI: --max-file-bytes)."));
 
     /// <summary>
     /// The refusal when <paramref name="plaintextBytes"/> exceed <paramref name="maxRatio"/> times the ciphertext read so
@@ -47,6 +47,9 @@ public sealed class ReceiveLimitException : S3S2Exception
         plaintextBytes > maxRatio * Math.Max(ciphertextBytes, MinimumCiphertextCounted)
             ? new ReceiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{description}: decompresses to more than {maxRatio} times its ciphertext ({plaintextBytes} bytes from {ciphertextBytes}); refused as a decompression bomb{(callersOutput ? "; discard what was written" : ", nothing of it was kept")}. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."))
+                $"{description}: decompresses to more than {maxRatio} times its ciphertext ({plaintextBytes} bytes from {ciphertextBytes}); refused as a decompression bomb{Kept(callersOutput)}. If the file is expected, raise MaxExpansionRatio (CLI: --max-expansion-ratio)."))
             : null;
+
+    /// <summary>What became of the plaintext written before the refusal: the library's own file is gone, the caller's stream is the caller's to discard.</summary>
+    private static string Kept(bool callersOutput) => callersOutput ? "; discard what was written" : ", nothing of it was kept";
 }
