@@ -11,7 +11,15 @@ internal static class PathCompletions
 {
     private const int Limit = 200;
 
-    /// <summary>Adds path completion to each symbol; returns nothing so that it reads as a statement.</summary>
+    /// <summary>
+    /// Adds path completion to each symbol and names its value in help as the symbols without completion are named
+    /// (<c>--to &lt;to&gt;</c>, <c>&lt;PATH&gt;</c>); returns nothing so that it reads as a statement.
+    /// </summary>
+    /// <remarks>
+    /// Help asks a symbol without a <c>HelpName</c> for its completions and prints them as its accepted values: here
+    /// that was the entries of the current folder (up to 200 of them, <c>--to &lt;a.csv|b.csv|...&gt;</c>), and in an
+    /// empty folder no value at all, so that <c>--out</c> read like a flag.
+    /// </remarks>
     public static void AddTo(params Symbol[] symbols)
     {
         foreach (var symbol in symbols)
@@ -20,9 +28,11 @@ internal static class PathCompletions
             {
                 case Option option:
                     option.CompletionSources.Add(Complete);
+                    option.HelpName ??= option.Name.TrimStart('-');
                     break;
                 case Argument argument:
                     argument.CompletionSources.Add(Complete);
+                    argument.HelpName ??= argument.Name;
                     break;
             }
         }

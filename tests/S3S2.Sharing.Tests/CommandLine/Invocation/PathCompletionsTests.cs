@@ -54,6 +54,31 @@ public sealed class PathCompletionsTests
         Assert.That(labels, Is.Empty);
     }
 
+    [TestCase("share", new[] { "share <PATH>... [options]", "--to <to>", "--pgp-key <pgp-key>", "--profile <profile>", "--sign-key <sign-key>" })]
+    [TestCase("decrypt", new[] { "decrypt <FILE> [options]", "--out <out> (REQUIRED)", "--pgp-secret-key <pgp-secret-key>" })]
+    [TestCase("receive", new[] { "--from <from>", "--pgp-secret-key <pgp-secret-key>" })]
+    [TestCase("list", new[] { "--from <from>", "--pgp-secret-key <pgp-secret-key>" })]
+    [TestCase("worker", new[] { "--pgp-secret-key <pgp-secret-key>" })]
+    [TestCase("init", new[] { "--pgp-key <pgp-key>", "--out <out> (REQUIRED)" })]
+    public async Task Help_InAFolderWithFiles_NamesEachPathValueAndListsNoEntryOfTheFolder(string command, string[] labels)
+    {
+        // Help prints a symbol's completions as its accepted values unless the symbol names its value: the folder's
+        // entries stood there ('--to <payroll-2026.csv|quarterly-exports/>'), and in an empty folder nothing ('--out' read like a flag).
+        using var work = new TempDirectory();
+        work.WriteFile("payroll-2026.csv", [1]);
+        Directory.CreateDirectory(work.Combine("quarterly-exports"));
+
+        var result = await S3S2Program.RunAsync([command, "--help"], null, workingDirectory: work.Path);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardOutput, Does.Not.Contain("payroll-2026.csv").And.Not.Contain("quarterly-exports"));
+        var lines = result.StandardOutput.Split('\n').Select(line => line.Trim()).ToList();
+        foreach (var label in labels)
+        {
+            Assert.That(lines, Has.Some.StartsWith(label).Or.Some.EndsWith(label), $"'{label}' in:{Environment.NewLine}{result.StandardOutput}");
+        }
+    }
+
     [Test]
     public async Task SuggestDirective_TheRealProgram_PrintsTheCommandsOptions()
     {
