@@ -15,8 +15,8 @@ internal static class DecryptCommand
         var source = new SourceOptions();
         var input = new Argument<string>("FILE") { Description = "An OpenPGP message (binary or armored, e.g. made by gpg) or a KMS envelope message (.encrypted)." };
         var output = new Option<string>("--out") { Description = "The plaintext file; written only once the whole message is verified, never over a different file.", Required = true };
-        var maxFileBytes = new Option<long?>("--max-file-bytes") { Description = "Refuse a message that decrypts to more than this many bytes (default 64 GiB)." };
-        var maxExpansion = new Option<int?>("--max-expansion-ratio") { Description = "Refuse a message whose plaintext is more than this many times its ciphertext (default 1000; stops decompression bombs)." };
+        var maxFileBytes = new Option<long?>("--max-file-bytes") { Description = "Refuse a message that decrypts to more than this many bytes (default 64 GiB)." }.Within(1);
+        var maxExpansion = new Option<int?>("--max-expansion-ratio") { Description = "Refuse a message whose plaintext is more than this many times its ciphertext (default 1000; stops decompression bombs)." }.Within(1);
         PathCompletions.AddTo(input, output);
         var command = new Command("decrypt", "Decrypt one message: OpenPGP with the receiver's secret key (messages without integrity protection are refused), or KMS envelope with a KMS key you allow (--kms-key ARN or --kms-account ID).\n\nExit codes: 0 ok; 4 integrity failure (no output is left); 3 refused by a limit (--max-file-bytes, --max-expansion-ratio; no output is left); 2 bad input or key; 1 conflict or other failure.\n\nExamples:\n  s3s2 decrypt orders.csv.gpg --out orders.csv --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 decrypt orders.csv.encrypted --out orders.csv --kms-key arn:aws:kms:eu-west-1:111122223333:key/ID")
         {

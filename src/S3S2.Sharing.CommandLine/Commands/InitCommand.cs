@@ -19,7 +19,7 @@ internal static class InitCommand
         var pgpKeys = new Option<string[]>("--pgp-key") { Description = "Your OpenPGP public key file (repeatable); embedded and pinned by fingerprint.", Arity = ArgumentArity.OneOrMore };
         var kmsKeys = new Option<string[]>("--kms-key") { Description = "KMS envelope mode instead of OpenPGP: your KMS key ARN (repeatable).", Arity = ArgumentArity.OneOrMore };
         var sseKmsKey = new Option<string?>("--sse-kms-key") { Description = "Require SSE-KMS with this KMS key ARN on every upload." };
-        var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." };
+        var expireDays = new Option<int?>("--expire-days") { Description = "The profile may be used for this many days." }.Within(1);
         var receiver = new Option<string?>("--receiver") { Description = "Your name as partners see it; default: the bucket name." };
         var output = new Option<string>("--out") { Description = "The profile file to write (never overwritten).", Required = true };
         var roleArn = new Option<string?>("--role-arn") { Description = "An IAM role in your account the partner assumes to upload (cross-account partners): arn:aws:iam::ACCOUNT:role/NAME. Written as the profile's assumeRole." };
@@ -45,6 +45,13 @@ internal static class InitCommand
             if (partnerPrefix is not null && result.GetValue(prefix) is not null)
             {
                 throw new UsageException("Give --partner NAME (prefix <root>/NAME, as the bucket policy has it) or --prefix P, not both.");
+            }
+
+            // As 'share' refuses a missing prefix: a profile without one would send the partner's shares to the top of
+            // the bucket, beside every other partner's, without anyone having chosen that.
+            if (partnerPrefix is null && result.GetValue(prefix) is null)
+            {
+                throw new UsageException("Give --prefix P (for example partners/bigdatarider) or --partner NAME: where the partner writes. To let the partner write at the top of the bucket on purpose, give --prefix /.");
             }
 
             var profile = Build(result.GetRequiredValue(bucket), partnerPrefix ?? result.GetValue(prefix), result.GetValue(region), result.GetValue(endpoint), keys, result.GetValue(sseKmsKey), result.GetValue(expireDays), result.GetValue(receiver));

@@ -12,12 +12,12 @@ internal static class ReceiveCommand
         var source = new SourceOptions();
         var share = new Option<string?>("--share") { Description = "Receive this share only; default: every complete share not received yet." };
         var output = new Option<string>("--out") { Description = "The folder each share is written to, as DIR/<shareId>/<relative path>.", Required = true };
-        var maxFileBytes = new Option<long?>("--max-file-bytes") { Description = "Refuse a share listing a file larger than this many bytes (default 64 GiB)." };
-        var maxShareBytes = new Option<long?>("--max-share-bytes") { Description = "Refuse a share larger than this many bytes in total (default 1 TiB)." };
-        var maxFiles = new Option<int?>("--max-files") { Description = "Refuse a share listing more files than this (default 100000)." };
-        var maxPathDepth = new Option<int?>("--max-path-depth") { Description = "Refuse a share with paths of more levels than this (default 32)." };
-        var maxExpansion = new Option<int?>("--max-expansion-ratio") { Description = "Refuse a file whose plaintext is more than this many times its ciphertext (default 1000; stops decompression bombs)." };
-        var readTimeout = new Option<int?>("--read-timeout") { Description = "Seconds a download may bring no data before it is abandoned and tried again (default 60)." };
+        var maxFileBytes = new Option<long?>("--max-file-bytes") { Description = "Refuse a share listing a file larger than this many bytes (default 64 GiB)." }.Within(1);
+        var maxShareBytes = new Option<long?>("--max-share-bytes") { Description = "Refuse a share larger than this many bytes in total (default 1 TiB)." }.Within(1);
+        var maxFiles = new Option<int?>("--max-files") { Description = "Refuse a share listing more files than this (default 100000)." }.Within(1);
+        var maxPathDepth = new Option<int?>("--max-path-depth") { Description = "Refuse a share with paths of more levels than this (default 32)." }.Within(1);
+        var maxExpansion = new Option<int?>("--max-expansion-ratio") { Description = "Refuse a file whose plaintext is more than this many times its ciphertext (default 1000; stops decompression bombs)." }.Within(1);
+        var readTimeout = new Option<int?>("--read-timeout") { Description = "Seconds a download may bring no data before it is abandoned and tried again (default 60)." }.Within(1, 3600);
         var deleteAfter = new Option<bool>("--delete-after-receive") { Description = "Delete a share's objects once all its files are in place and verified (the manifest last), so drop folders do not grow." };
         var command = new Command("receive", "Download, decrypt and verify shares; each file is renamed into place only when its size and SHA-256 match the manifest. Existing files are never overwritten.\n\nExit codes: 0 all received (shares encrypted to none of your keys are skipped with a warning when others are readable); 4 integrity failure (corrupt, modified or missing object); 3 refused by a limit (--max-*, free disk space) or for its signer (--require-signer); 2 bad input or key; 1 conflict or other failure. Integrity wins over the others.\n\nExamples:\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --passphrase-env S3S2_PASSPHRASE\n  s3s2 receive --from ./store --share 20261127T004512345Z-1a2b3c4d --out inbox --pgp-secret-key awesomeai.sec.asc\n  s3s2 receive --bucket awesomeai-inbox --prefix partners/bigdatarider --out inbox --pgp-secret-key awesomeai.sec.asc --require-signer partners/bigdatarider=0123...ABCD");
         foreach (var option in source.Store)

@@ -163,6 +163,12 @@ internal static class ShareCommand
             throw new UsageException("Give at most one server-side encryption: --sse-kms-key ARN or --sse-s3.");
         }
 
+        if (settings.To is not null && (settings.SseKmsKey is not null || settings.SseS3))
+        {
+            // Not ignored: a dry run to a folder would otherwise seem to have tested the server-side encryption.
+            throw new UsageException($"{(settings.SseS3 ? "--sse-s3" : "--sse-kms-key")} asks S3 for server-side encryption, but --to writes to a local folder. Remove it, or share to --bucket.");
+        }
+
         // The recipient keys are read and checked on the second core while the container is built; the client's own
         // load below uses what was read and reports any problem as it would without this.
         var pgpKeySources = settings.PgpKeys.Select(OpenPgpKeySource.FromFile).ToList();

@@ -61,6 +61,13 @@ internal sealed class LocalFolderStore : IUploader, IShareStore
 
     public Task<StoreListing> ListAsync(string prefix, CancellationToken cancellationToken)
     {
+        // A missing prefix folder is a prefix nobody has shared under yet; a missing store folder is a wrong path, as a
+        // missing bucket is on S3, and reading it as "no shares" would hide the typo from a scheduled receive.
+        if (!Directory.Exists(_root))
+        {
+            throw new DirectoryNotFoundException($"The folder store '{_root}' does not exist. Check the path (the CLI's --from); the first share written to the store creates it.");
+        }
+
         var directory = prefix.Length == 0 ? _root : PathOf(prefix);
         if (!Directory.Exists(directory))
         {

@@ -66,6 +66,36 @@ public sealed class InitCommandTests
     }
 
     [Test]
+    public async Task Init_NoPrefixNorPartner_Exits2NamingThemAndWritesNothing()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+
+        var init = await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--pgp-key", key, "--out", work.Combine("p.json")]);
+
+        Assert.That(init.ExitCode, Is.EqualTo(2), init.StandardError);
+        Assert.That(init.StandardError, Does.Contain("Give --prefix P (for example partners/bigdatarider) or --partner NAME").And.Contain("give --prefix /"));
+        Assert.That(File.Exists(work.Combine("p.json")), Is.False);
+    }
+
+    [Test]
+    public async Task InitWithPrefixSlash_SharesAtTheTopOfTheBucketOnPurpose()
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", TestData.Csv(2));
+
+        var init = await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--prefix", "/", "--pgp-key", key, "--out", work.Combine("p.json")]);
+        var share = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--profile", work.Combine("p.json"), "--to", work.Combine("store"), "--json"]);
+
+        Assert.That(init.ExitCode, Is.Zero, init.StandardError);
+        Assert.That(share.ExitCode, Is.Zero, share.StandardError);
+        var manifestKey = JsonNode.Parse(share.StandardOutput)!["manifestKey"]!.GetValue<string>();
+        Assert.That(manifestKey, Does.Not.Contain('/'));
+        Assert.That(File.Exists(work.Combine("store", manifestKey)), Is.True);
+    }
+
+    [Test]
     public async Task Init_RoleDetailsWithoutRoleArn_Exits2AndWritesNothing()
     {
         using var work = new TempDirectory();
@@ -98,7 +128,7 @@ public sealed class InitCommandTests
         using var work = new TempDirectory();
         var key = work.WriteFile("receiver.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
         work.WriteFile("a.csv", [1]);
-        var init = await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--pgp-key", key, "--out", work.Combine("p.json")]);
+        var init = await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--prefix", "p", "--pgp-key", key, "--out", work.Combine("p.json")]);
         Assert.That(init.ExitCode, Is.Zero, init.StandardError);
         var profile = JsonNode.Parse(await File.ReadAllTextAsync(work.Combine("p.json")))!;
         profile["encryption"]!["openPgpKeys"]![0]!["publicKey"] = TestKeys.Attacker.PublicKeyArmored;
@@ -118,7 +148,7 @@ public sealed class InitCommandTests
         var key = work.WriteFile("receiver.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
         var other = work.WriteFile("other.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Attacker.PublicKeyArmored));
         work.WriteFile("a.csv", [1]);
-        await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--pgp-key", key, "--out", work.Combine("p.json")]);
+        await S3S2Program.RunAsync(["init", "--bucket", "awesomeai-inbox", "--prefix", "p", "--pgp-key", key, "--out", work.Combine("p.json")]);
 
         var share = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--profile", work.Combine("p.json"), "--pgp-key", other, "--to", work.Combine("store")]);
 

@@ -35,7 +35,7 @@ public sealed class ReceiveBadInputTableTests
         new("expands more than --max-expansion-ratio", (_, _) => Task.CompletedTask, ["--max-expansion-ratio", "1"], 3, "decompresses to more than 1 times", []),
         new("different file at the target", (bed, r) => { bed.Output.WriteFile($"{r.ShareId}/orders.csv", "mine"u8.ToArray()); return Task.CompletedTask; }, [], 1, "never overwritten", ["{share}", "{share}/orders.csv"]),
         new("share for another key only", async (bed, r) => await bed.WriteObjectAsync(r.ManifestKey, await EncryptToSecondReceiverAsync()), [], 2, "none of which is among the configured secret keys", []),
-        new("invalid limit", (_, _) => Task.CompletedTask, ["--max-files", "0"], 2, "MaxFilesPerShare 0 must be at least 1", []),
+        new("invalid limit", (_, _) => Task.CompletedTask, ["--max-files", "0"], 2, "--max-files '0' is not a whole number of at least 1.", []),
     ];
 
     [TestCaseSource(nameof(Inputs))]

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Manifest;
@@ -112,6 +113,22 @@ public sealed class ReceiveCommandTests
         Assert.That(result.ExitCode, Is.Zero, result.StandardError);
         Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(receipt.ShareId, "orders.csv")), Is.EqualTo(Content));
         Assert.That(Directory.GetFiles(bed.StoreFolder.Path, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [TestCase("receive")]
+    [TestCase("list")]
+    public async Task FromAFolderThatIsNotThere_Exit2NamingItNotAnEmptyStore(string command)
+    {
+        using var work = new TempDirectory();
+        using var keys = new TempDirectory();
+        var missing = work.Combine("stroe");
+        string[] output = command == "receive" ? ["--out", work.Combine("inbox")] : [];
+
+        var result = await RunAsync([command, "--from", missing, "--prefix", ReceiveTestBed.Prefix, .. output, "--pgp-secret-key", SecretKeyFile(keys)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain($"The folder store '{missing}' does not exist"));
+        Assert.That(Directory.GetFileSystemEntries(work.Path), Is.Empty);
     }
 
     [Test]
@@ -237,6 +254,34 @@ public sealed class ReceiveCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(4), result.StandardError);
         Assert.That(result.StandardError, Does.Contain("m.gpg"));
         Assert.That(Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName), Is.EquivalentTo(MessageAndKey));
+    }
+
+    /// <summary>A limit out of its range is a usage error in the option's own words, not the library property it would set.</summary>
+    [TestCase("receive", "--max-files", "0", "--max-files '0' is not a whole number of at least 1.")]
+    [TestCase("receive", "--max-files", "abc", "--max-files 'abc' is not a whole number of at least 1.")]
+    [TestCase("receive", "--max-file-bytes", "0", "--max-file-bytes '0' is not a whole number of at least 1.")]
+    [TestCase("receive", "--max-share-bytes", "-1", "--max-share-bytes '-1' is not a whole number of at least 1.")]
+    [TestCase("receive", "--max-path-depth", "0", "--max-path-depth '0' is not a whole number of at least 1.")]
+    [TestCase("receive", "--read-timeout", "0", "--read-timeout '0' is not a whole number from 1 to 3600.")]
+    [TestCase("decrypt", "--max-expansion-ratio", "0", "--max-expansion-ratio '0' is not a whole number of at least 1.")]
+    [TestCase("worker", "--visibility-timeout", "1", "--visibility-timeout '1' is not a whole number from 3 to 43200.")]
+    [TestCase("init", "--expire-days", "0", "--expire-days '0' is not a whole number of at least 1.")]
+    public async Task NumberOutOfRange_Exit2NamingTheOptionValueAndRange(string command, string option, string value, string expected)
+    {
+        using var work = new TempDirectory();
+        string[] rest = command switch
+        {
+            "receive" => ["--from", work.Path, "--out", work.Combine("inbox")],
+            "decrypt" => [work.WriteFile("m.gpg", [1]), "--out", work.Combine("out.csv")],
+            "worker" => ["--queue-url", "http://127.0.0.1:9/q", "--bucket", "b", "--out", work.Combine("inbox")],
+            _ => ["--bucket", "b", "--prefix", "p", "--pgp-key", work.WriteFile("r.pub.asc", Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored)), "--out", work.Combine("p.json")],
+        };
+
+        var result = await RunAsync([command, .. rest, option, value]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain(expected));
+        Assert.That(Directory.EnumerateFileSystemEntries(work.Path).Select(Path.GetFileName), Is.SubsetOf(new[] { "m.gpg", "r.pub.asc" }));
     }
 
     /// <summary>`decrypt` has no manifest to hold the output to: its own limits refuse a message before it fills a disk.</summary>

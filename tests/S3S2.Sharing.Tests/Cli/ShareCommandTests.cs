@@ -227,6 +227,21 @@ public sealed class ShareCommandTests
         Assert.That(Directory.Exists(work.Combine("store")), Is.False, "nothing is shared");
     }
 
+    [TestCase("--sse-s3")]
+    [TestCase("--sse-kms-key", "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5")]
+    public async Task Share_ServerSideEncryptionToAFolder_Exits2NamingItAndWritesNothing(params string[] sse)
+    {
+        using var work = new TempDirectory();
+        var key = work.WriteFile("receiver.pub.asc", System.Text.Encoding.ASCII.GetBytes(TestKeys.Receiver.PublicKeyArmored));
+        work.WriteFile("a.csv", [1]);
+
+        var result = await S3S2Program.RunAsync(["share", work.Combine("a.csv"), "--pgp-key", key, "--to", work.Combine("store"), .. sse]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain($"{sse[0]} asks S3 for server-side encryption, but --to writes to a local folder"));
+        Assert.That(Directory.Exists(work.Combine("store")), Is.False);
+    }
+
     [TestCase("--to", "store", "--bucket", "b")]
     [TestCase("--compress", "lzma", "--to", "store")]
     public async Task Share_BadUsage_Exits2(params string[] extra)
