@@ -25,7 +25,7 @@ internal sealed class SourceOptions
 
     public Option<string[]> KmsAccounts { get; } = new("--kms-account") { Description = "An AWS account (12 digits) any of whose KMS keys may decrypt KMS envelope messages (repeatable).", Arity = ArgumentArity.OneOrMore };
 
-    public Option<string[]> RequiredSigners { get; } = new("--require-signer") { Description = "Receive only shares signed by this partner key: FINGERPRINT, or PREFIX=FINGERPRINT for shares under that prefix only (repeatable). Other shares are refused (exit 3).", Arity = ArgumentArity.OneOrMore };
+    public Option<string[]> RequiredSigners { get; } = new("--require-signer") { Description = "Receive only shares signed by this partner key: FINGERPRINT, or PREFIX=FINGERPRINT for shares under that prefix only (repeatable). receive refuses other shares (exit 3); list shows them as REFUSED.", Arity = ArgumentArity.OneOrMore };
 
     public SourceOptions() => PathCompletions.AddTo(From, SecretKeys);
 
