@@ -4,9 +4,12 @@ using System.CommandLine.Parsing;
 namespace S3S2.Sharing.CommandLine.Invocation;
 
 /// <summary>
-/// A word that starts with '-' where a command takes paths would be read as a path ('share x.csv --sign-kye k.asc'
-/// would say the file '--sign-kye' does not exist). Such a word is reported as an unknown option with the nearest
-/// option name instead; a path that really starts with '-' goes after '--' (or as './-name'), and '-' alone is stdin.
+/// Misspelt options and commands, reported with the nearest name. A word that starts with '-' where a command takes
+/// paths would be read as a path ('share x.csv --sign-kye k.asc' would say the file '--sign-kye' does not exist); a
+/// path that really starts with '-' goes after '--' (or as './-name'), and '-' alone is stdin. Where a command takes no
+/// paths, the parser matches such a word to nothing, and a misspelt command name likewise; each becomes one line
+/// naming the nearest option or command instead of the parser's "Unrecognized command or argument", once for the word
+/// and once more for the value after it.
 /// </summary>
 internal static class UnknownOptions
 {
@@ -27,15 +30,37 @@ internal static class UnknownOptions
             .Where(n => n.StartsWith("--", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        var help = $"See '{S3S2CommandAction.CommandPath(parsed)} --help'";
         foreach (var token in parsed.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens))
         {
-            if (token.Value.Length > 1 && token.Value[0] == '-' && !double.TryParse(token.Value, out _) && beforeEnd.Contains(token))
+            if (LooksLikeOption(token.Value) && beforeEnd.Contains(token))
             {
-                var nearest = names.Select(n => (Name: n, Distance: Distance(token.Value, n))).OrderBy(c => c.Distance).FirstOrDefault();
-                var hint = nearest.Name is not null && nearest.Distance <= 3 ? $" Did you mean '{nearest.Name}'?" : string.Empty;
-                yield return $"unknown option '{token.Value}' for '{command.Name}'.{hint} See '{S3S2CommandAction.CommandPath(parsed)} --help'; a path that starts with '-' goes after '--'.";
+                yield return $"{Unknown("option", token.Value, command, names)} {help}; a path that starts with '-' goes after '--'.";
             }
         }
+
+        var subcommands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        for (var i = 0; i < parsed.UnmatchedTokens.Count; i++)
+        {
+            var word = parsed.UnmatchedTokens[i];
+            if (LooksLikeOption(word))
+            {
+                yield return $"{Unknown("option", word, command, names)} {help}.";
+            }
+            else if (i == 0 && subcommands.Count > 0)
+            {
+                yield return $"{Unknown("command", word, command, subcommands)} {help}.";
+            }
+        }
+    }
+
+    private static bool LooksLikeOption(string word) => word.Length > 1 && word[0] == '-' && !double.TryParse(word, out _);
+
+    private static string Unknown(string kind, string word, Command command, IEnumerable<string> names)
+    {
+        var nearest = names.Select(n => (Name: n, Distance: Distance(word, n))).OrderBy(c => c.Distance).FirstOrDefault();
+        var hint = nearest.Name is not null && nearest.Distance <= 3 ? $" Did you mean '{nearest.Name}'?" : string.Empty;
+        return $"unknown {kind} '{word}' for '{command.Name}'.{hint}";
     }
 
     /// <summary>The Levenshtein distance: edits between what was typed and an option name.</summary>

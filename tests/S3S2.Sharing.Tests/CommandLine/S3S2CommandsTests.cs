@@ -79,7 +79,7 @@ public sealed class S3S2CommandsTests
     }
 
     [TestCase(new string[0], "Required command was not provided.")]
-    [TestCase(new[] { "shaer" }, "Unrecognized command or argument 'shaer'.")]
+    [TestCase(new[] { "shaer" }, "unknown command 'shaer' for 's3s2'. Did you mean 'share'? See '{host} s3s2 --help'.")]
     public async Task Create_NoOrUnknownCommand_Exit2WithOneLine(string[] arguments, string message)
     {
         await using var host = new AcmeEtlHost();
@@ -87,7 +87,22 @@ public sealed class S3S2CommandsTests
         var embedded = await host.RunAsync(["s3s2", .. arguments]);
 
         Assert.That(embedded.ExitCode, Is.EqualTo(2), embedded.Error);
-        Assert.That(embedded.Error, Does.StartWith($"s3s2: {message}{Environment.NewLine}s3s2: see '{Host} s3s2 --help'."));
+        Assert.That(embedded.Error, Does.StartWith($"s3s2: {message.Replace("{host}", Host, StringComparison.Ordinal)}{Environment.NewLine}s3s2: see '{Host} s3s2 --help'."));
+    }
+
+    /// <summary>A misspelt option of a command that takes no paths, with its value: one line naming the nearest option, not the parser's line per word.</summary>
+    [TestCase(new[] { "init", "--bucket", "b", "--prefx", "p", "--pgp-key", "k.asc", "--out", "p.json" }, "unknown option '--prefx' for 'init'. Did you mean '--prefix'? See 's3s2 init --help'.")]
+    [TestCase(new[] { "decrypt", "m.gpg", "--output", "out.csv" }, "unknown option '--output' for 'decrypt'. Did you mean '--out'? See 's3s2 decrypt --help'.")]
+    [TestCase(new[] { "receive", "--from", "store", "--out", "inbox", "--pgp-secret-keys", "k.asc" }, "unknown option '--pgp-secret-keys' for 'receive'. Did you mean '--pgp-secret-key'? See 's3s2 receive --help'.")]
+    public async Task MisspelledOptionWithItsValue_Exit2OneLineWithTheNearestName(string[] arguments, string message)
+    {
+        using var work = new TempDirectory();
+
+        var tool = await S3S2Program.RunAsync(arguments, null, workingDirectory: work.Path);
+
+        Assert.That(tool.ExitCode, Is.EqualTo(2), tool.StandardError);
+        Assert.That(tool.StandardError, Is.EqualTo($"s3s2: {message}{Environment.NewLine}s3s2: see '{string.Join(' ', arguments.Take(1).Prepend("s3s2"))} --help'.{Environment.NewLine}"));
+        Assert.That(Directory.EnumerateFileSystemEntries(work.Path), Is.Empty);
     }
 
     [Test]
@@ -148,6 +163,6 @@ public sealed class S3S2CommandsTests
         using var error = new StringWriter();
         var exitCode = new RootCommand("acme-etl") { command }.Parse(["files", "shaer"]).Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = error });
         Assert.That(exitCode, Is.EqualTo(2));
-        Assert.That(error.ToString(), Does.StartWith("files: Unrecognized command or argument 'shaer'."));
+        Assert.That(error.ToString(), Does.StartWith("files: unknown command 'shaer' for 'files'. Did you mean 'share'?"));
     }
 }
