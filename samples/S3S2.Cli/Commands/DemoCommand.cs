@@ -31,6 +31,13 @@ internal static class DemoCommand
                 return 2;
             }
 
+            // Each run makes a new key pair and store; a folder of an earlier run would make keygen refuse to overwrite.
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                result.InvocationConfiguration.Error.WriteLine($"s3s2: the demo folder '{folder}' is not empty. Give a new or empty folder with --out, or leave --out out for a new folder in the temp directory.");
+                return 2;
+            }
+
             Directory.CreateDirectory(folder);
             var publicKey = Path.Combine(folder, "receiver.pub.asc");
             var secretKey = Path.Combine(folder, "receiver.sec.asc");

@@ -319,4 +319,19 @@ public sealed class ShareCommandTests
             Assert.That(await File.ReadAllBytesAsync(Path.Combine(received, relative)), Is.EqualTo(await File.ReadAllBytesAsync(sample)), relative);
         }
     }
+
+    [Test]
+    public async Task Demo_OutFolderOfAnEarlierRun_Exit2NamingItAndTheFolderUntouched()
+    {
+        using var work = new TempDirectory();
+        var first = await S3S2Program.RunAsync(["demo", "--out", work.Combine("demo")]);
+        Assert.That(first.ExitCode, Is.Zero, first.StandardError);
+        var before = Directory.GetFiles(work.Combine("demo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var again = await S3S2Program.RunAsync(["demo", "--out", work.Combine("demo")]);
+
+        Assert.That(again.ExitCode, Is.EqualTo(2), again.StandardError);
+        Assert.That(again.StandardError, Does.Contain($"the demo folder '{work.Combine("demo")}' is not empty").And.Contain("--out"));
+        Assert.That(Directory.GetFiles(work.Combine("demo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal), Is.EqualTo(before));
+    }
 }
