@@ -71,16 +71,17 @@ internal static class WorkerCommand
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            try
+
+            // Until asked to stop, or until the worker ends on its own, which it does only on an error it cannot get
+            // past (a queue that does not exist): that error is the command's.
+            var running = (worker as BackgroundService)?.ExecuteTask ?? Task.Delay(Timeout.Infinite, CancellationToken.None);
+            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
+            await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (running.IsFaulted)
             {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Asked to stop.
+                await running.ConfigureAwait(false);
             }
 
-            await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

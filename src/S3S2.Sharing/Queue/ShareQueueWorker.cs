@@ -434,6 +434,12 @@ internal sealed partial class ShareQueueWorker : BackgroundService
                 LogNoRedrive(_logger, _name, _options.QueueUrl!);
             }
         }
+        catch (QueueDoesNotExistException ex)
+        {
+            // Not a passing failure: every receive would fail the same way, forever, a warning at a time. The worker
+            // ends (a host stops by default; the CLI exits 2) naming the setting to fix.
+            throw new ArgumentException($"S3S2 share queue worker '{_name}': the SQS queue {_options.QueueUrl} does not exist. Check QueueUrl (the CLI's --queue-url) and the region or SQS endpoint it is read from.", ex);
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogNoRedriveCheck(_logger, _name, _options.QueueUrl!, ex.Message);

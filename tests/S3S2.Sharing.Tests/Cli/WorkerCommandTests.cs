@@ -133,6 +133,23 @@ public sealed partial class WorkerCommandTests
     }
 
     [Test]
+    public async Task Worker_QueueThatDoesNotExist_Exits2NamingItInsteadOfRetryingForever()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        using var keys = new TempDirectory();
+        var arguments = Arguments(bed, bed.Server.Endpoint, keys, visibilitySeconds: 30);
+        var missing = bed.QueueUrl + "-typo";
+        arguments[arguments.IndexOf(bed.QueueUrl)] = missing;
+
+        // Before, the worker logged the failed receive and tried again forever; the runner's timeout would fail this.
+        var run = await S3S2Program.RunAsync(arguments, LocalMotoServer.ProgramEnvironment);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.StandardError);
+        Assert.That(run.StandardError, Does.Contain($"the SQS queue {missing} does not exist").And.Contain("--queue-url"));
+        Assert.That(Directory.EnumerateFileSystemEntries(bed.Output.Path), Is.Empty);
+    }
+
+    [Test]
     public async Task Worker_NoQueueUrl_Exits2NamingTheOption()
     {
         var run = await S3S2Program.RunAsync(["worker", "--bucket", "b", "--out", "x"]);

@@ -60,6 +60,24 @@ public sealed class ShareQueueWorkerTests
     }
 
     [Test]
+    public async Task Worker_QueueThatDoesNotExist_EndsAtStartNamingQueueUrlAndStopsTheHost()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        var missing = bed.QueueUrl + "-typo";
+        using var host = bed.BuildWorker(o => o.QueueUrl = missing);
+
+        await host.StartAsync();
+        var worker = (BackgroundService)host.Services.GetServices<IHostedService>().Single(s => s is BackgroundService);
+        var ended = await Task.WhenAny(worker.ExecuteTask!, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.That(ended, Is.SameAs(worker.ExecuteTask), "the worker ends instead of retrying a queue that is not there");
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => worker.ExecuteTask!);
+        Assert.That(error!.Message, Does.Contain($"the SQS queue {missing} does not exist").And.Contain("QueueUrl"));
+        Assert.That(error.InnerException, Is.InstanceOf<QueueDoesNotExistException>());
+        await host.StopAsync();
+    }
+
+    [Test]
     public async Task Worker_CorruptShare_DeadLetteredAfterRedriveLimitNothingWrittenOthersReceived()
     {
         using var bed = await QueueTestBed.CreateAsync();
