@@ -18,13 +18,14 @@ internal static class CliErrors
         {
             SharePolicyException or S3S2.Sharing.Signing.SignerRefusedException or ReceiveLimitException => (ExitCodes.PolicyRefused, error.Message),
             IntegrityException => (ExitCodes.IntegrityFailed, error.Message),
+            EncryptionKeyException { IsTransient: true } => (ExitCodes.Failed, error.Message),
             EncryptionKeyException or ShareProfileException => (ExitCodes.BadInput, error.Message),
             // Keys that are not the pinned ones are refused at start now, not at the first upload; still the policy's refusal.
             OptionsValidationException validation when validation.Failures.Any(f => f.Contains("do not match the pinned fingerprints", StringComparison.Ordinal))
                 => (ExitCodes.PolicyRefused, string.Join(Environment.NewLine, validation.Failures)),
             OptionsValidationException validation => (ExitCodes.BadInput, string.Join(Environment.NewLine, validation.Failures)),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, error.Message),
-            ArgumentException or UsageException => (ExitCodes.BadInput, error.Message),
+            ArgumentException or UsageException => (ExitCodes.BadInput, WithoutParameterName(error)),
             OperationCanceledException { InnerException: ShareFailedException cancelled } => (ExitCodes.Failed, "Cancelled: " + cancelled.Message),
             OperationCanceledException => (ExitCodes.Failed, "Cancelled."),
             _ => (ExitCodes.Failed, error.Message),
@@ -37,5 +38,12 @@ internal static class CliErrors
         }
 
         return code;
+    }
+
+    /// <summary>An argument's message without the " (Parameter 'shareId')" .NET appends: the name is the API's, not a word of the command line.</summary>
+    private static string WithoutParameterName(Exception error)
+    {
+        var suffix = error is ArgumentException { ParamName: { } name } ? $" (Parameter '{name}')" : null;
+        return suffix is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message;
     }
 }

@@ -22,4 +22,11 @@ public sealed class EncryptionKeyException : S3S2Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the same call may succeed later unchanged: KMS could not be reached over the
+    /// network, or throttled the call. Every other refusal needs a change of key, permission, credentials or
+    /// configuration. (The CLI exits 1 for the first kind, 2 for the second.)
+    /// </summary>
+    public bool IsTransient { get; init; }
 }

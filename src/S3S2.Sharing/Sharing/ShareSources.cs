@@ -141,7 +141,7 @@ internal static class ShareSources
     private static ShareSource FileSource(string relativePath, string path) =>
         FileKinds.NonRegularKind(path) is { } kind
             ? throw new ArgumentException(
-                $"Cannot share '{path}': it is {kind}, not a regular file, and reading it may never end. Copy its content to a file, or share it as a stream with ShareStreamAsync.")
+                $"Cannot share '{path}': it is {kind}, not a regular file, and reading it may never end. Copy its content to a file, or share it as a stream with ShareStreamAsync (CLI: s3s2 share - --name NAME, with the data on standard input).")
             : new(relativePath, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan), new FileInfo(path).Length);
 
     /// <summary>The path with every symbolic link along it resolved (like realpath(3)); a link loop ends in an IOException.</summary>

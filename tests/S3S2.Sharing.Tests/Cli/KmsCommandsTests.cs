@@ -55,8 +55,25 @@ public sealed class KmsCommandsTests
             WithoutAwsCredentials(folder));
 
         Assert.That(share.ExitCode, Is.EqualTo(2), () => share.StandardError);
-        Assert.That(share.StandardError, Does.Contain("KMS could not be reached for GenerateDataKey").And.Contain(key).And.Contain("credentials"));
+        Assert.That(share.StandardError, Does.Contain($"KMS GenerateDataKey on key '{key}' was not sent").And.Contain("Check the AWS credentials"));
+        Assert.That(share.StandardError, Does.Not.Contain("Exception 1 of"), "the SDK's list of credential sources stays in the inner exception");
         Assert.That(LocalKmsServer.Instance.CallsFor(key), Is.Empty);
+        Assert.That(Directory.Exists(folder.Combine("store")) ? Directory.GetFiles(folder.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
+    public async Task Share_KmsEndpointNotListening_Exit1ForARetryNot2AndNothingStored()
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("in/orders.csv", TestData.Csv(100));
+        var key = LocalKmsServer.Instance.CreateKey();
+        var closed = $"http://127.0.0.1:{LocalServerProcess.FreePort()}";
+
+        var share = await S3S2Program.RunAsync("share", input, "--to", folder.Combine("store"), "--prefix", "partners/acme", "--kms-key", key, "--kms-endpoint", closed);
+
+        // A network failure may pass (exit 1, as for S3 out of reach); exit 2 tells a script its input is wrong.
+        Assert.That(share.ExitCode, Is.EqualTo(1), () => share.StandardError);
+        Assert.That(share.StandardError, Does.Contain($"KMS could not be reached for GenerateDataKey on key '{key}'").And.Contain("retry later"));
         Assert.That(Directory.Exists(folder.Combine("store")) ? Directory.GetFiles(folder.Combine("store"), "*", SearchOption.AllDirectories) : [], Is.Empty);
     }
 
@@ -109,7 +126,7 @@ public sealed class KmsCommandsTests
             WithoutAwsCredentials(folder));
 
         Assert.That(run.ExitCode, Is.EqualTo(2), () => run.StandardError);
-        Assert.That(run.StandardError, Does.Contain("KMS could not be reached for Decrypt").And.Contain(key).And.Contain("credentials"));
+        Assert.That(run.StandardError, Does.Contain($"KMS Decrypt on key '{key}' was not sent").And.Contain("Check the AWS credentials"));
         Assert.That(LocalKmsServer.Instance.CallsFor(key).Count(), Is.EqualTo(callsBefore), "no call reached the KMS endpoint");
         Assert.That(File.Exists(folder.Combine("orders.csv")) || Directory.Exists(folder.Combine("out")) && Directory.EnumerateFiles(folder.Combine("out"), "orders.csv", SearchOption.AllDirectories).Any(), Is.False);
     }

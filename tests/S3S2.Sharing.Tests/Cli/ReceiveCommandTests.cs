@@ -132,6 +132,21 @@ public sealed class ReceiveCommandTests
     }
 
     [Test]
+    public async Task Receive_ShareIdNotInTheStore_Exit2NamingTheFixWithoutTheApisParameterName()
+    {
+        using var bed = ReceiveTestBed.OnLocalFolder();
+        using var keys = new TempDirectory();
+        await bed.Sharer().ShareStreamAsync(new MemoryStream(Content), "orders.csv");
+
+        var result = await RunAsync(["receive", "--from", bed.StoreFolder!.Path, "--prefix", ReceiveTestBed.Prefix, "--share", "20261127T004512345Z-1a2b3c4d", "--out", bed.Output.Path, "--pgp-secret-key", SecretKeyFile(keys)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("There is no share 20261127T004512345Z-1a2b3c4d").And.Contain("(CLI: s3s2 list)."));
+        Assert.That(result.StandardError, Does.Not.Contain("(Parameter"));
+        Assert.That(bed.OutputFiles(), Is.Empty);
+    }
+
+    [Test]
     public async Task Receive_DifferentFileAtTarget_Exit1Conflict()
     {
         using var bed = ReceiveTestBed.OnLocalFolder();

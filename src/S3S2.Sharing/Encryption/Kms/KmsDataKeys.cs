@@ -109,7 +109,11 @@ internal static class KmsDataKeys
         var summary = string.Join(" ", failures.Select(f => f.Message));
         throw failures.TrueForAll(f => f is IntegrityException)
             ? new IntegrityException(summary, new AggregateException(failures))
-            : new EncryptionKeyException($"No encrypted data key of the message could be decrypted. {summary}", new AggregateException(failures));
+            : new EncryptionKeyException($"No encrypted data key of the message could be decrypted. {summary}", new AggregateException(failures))
+            {
+                // Worth a later try only if every key failed for a passing reason.
+                IsTransient = failures.TrueForAll(f => f is EncryptionKeyException { IsTransient: true }),
+            };
     }
 
     /// <summary>Network failures the SDK gave up on (no answer from KMS at all), and its own timeouts.</summary>
@@ -117,8 +121,17 @@ internal static class KmsDataKeys
         error is AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
         || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
+    /// <summary>
+    /// The call never got an answer: the network or a timeout (transient), or the SDK could not send it at all, most
+    /// often for want of credentials (not transient; the SDK's message lists each credential source it tried on lines
+    /// of its own, so only its first line goes into this one).
+    /// </summary>
     private static EncryptionKeyException Unreachable(Exception error, string operation, string keyId) =>
-        new($"KMS could not be reached for {operation} on key '{keyId}' ({error.GetType().Name}: {error.Message}). Check the network, and that the KMS endpoint or region (the key ARN's region unless one is configured) is right; retry later.", error);
+        error is AmazonClientException && error.InnerException is not (HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            ? new($"KMS {operation} on key '{keyId}' was not sent: {FirstLine(error.Message)} Check the AWS credentials (environment variables, profile, role) and the KMS endpoint or region; the inner exception has the SDK's details.", error)
+            : new($"KMS could not be reached for {operation} on key '{keyId}' ({error.GetType().Name}: {FirstLine(error.Message)}). Check the network, and that the KMS endpoint or region (the key ARN's region unless one is configured) is right; retry later.", error) { IsTransient = true };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
 
     internal static Exception Explain(AmazonServiceException error, string operation, string keyId) => error switch
     {
@@ -135,5 +148,5 @@ internal static class KmsDataKeys
     };
 
     private static EncryptionKeyException Throttled(AmazonServiceException error, string operation, string keyId) =>
-        new($"KMS throttled {operation} on key '{keyId}' even after the SDK's retries. Retry later, share fewer files at once (MaxConcurrentFiles), or ask for a higher KMS request quota.", error);
+        new($"KMS throttled {operation} on key '{keyId}' even after the SDK's retries. Retry later, share fewer files at once (MaxConcurrentFiles), or ask for a higher KMS request quota.", error) { IsTransient = true };
 }

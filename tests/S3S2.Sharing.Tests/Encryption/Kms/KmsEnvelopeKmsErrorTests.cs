@@ -110,6 +110,7 @@ public sealed class KmsEnvelopeKmsErrorTests
 
         Assert.That(error!.Message, Is.EqualTo(
             "KMS denied GenerateDataKey on key 'arn:aws:kms:eu-west-1:111122223333:key/k1' to the caller's credentials. The key policy (or an IAM policy) must allow kms:GenerateDataKey for your role: ask the key's owner."));
+        Assert.That(error.IsTransient, Is.False, "a denial needs a change of policy, not a retry");
     }
 
     [Test]
@@ -124,6 +125,7 @@ public sealed class KmsEnvelopeKmsErrorTests
         var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => encryptor.EncryptAsync(new MemoryStream([1]), output, new EncryptionContext("s", "p")));
 
         Assert.That(error!.Message, Does.Contain("KMS throttled GenerateDataKey").And.Contain("Retry later"));
+        Assert.That(error.IsTransient, Is.True);
         Assert.That(output.Length, Is.Zero);
     }
 
