@@ -2,8 +2,10 @@ namespace S3S2.Sharing.Queue;
 
 /// <summary>
 /// What the application does with a share the queue worker received, for example loading its CSV files into a
-/// warehouse. Register implementations in the service collection (<c>services.AddSingleton&lt;IReceivedShareHandler, MyHandler&gt;()</c>);
-/// the worker calls every one, in registration order, only after every file of the share is in place and verified.
+/// warehouse. Register implementations in the service collection (<c>services.AddSingleton&lt;IReceivedShareHandler, MyHandler&gt;()</c>
+/// for every worker; <c>services.AddKeyedSingleton&lt;IReceivedShareHandler, MyHandler&gt;("acme")</c> for the worker of the
+/// client named "acme" only); a worker calls every one of them, the host-wide ones first, each in registration order,
+/// only after every file of the share is in place and verified.
 /// </summary>
 /// <remarks>
 /// SQS delivers at least once: after a crash, a timeout or a duplicate notification the same share may be handed over

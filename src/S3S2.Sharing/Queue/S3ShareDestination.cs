@@ -36,6 +36,9 @@ internal sealed class S3ShareDestination : IReceivedShareHandler, IDisposable
         _uploader = new S3Uploader(_s3, ownsClient: false, s3Options, logger);
     }
 
+    /// <summary>Gets the bucket the shares are copied to (for tests).</summary>
+    internal string Bucket => _options.Bucket!;
+
     public async Task HandleAsync(VerifiedShare share, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(share);

@@ -59,11 +59,19 @@ internal sealed partial class ShareQueueWorker : BackgroundService
         _prefix = ObjectKeys.NormalizePrefix(client.Prefix);
         _client = _services.GetRequiredService<IReceiveClientFactory>().CreateClient(_name) as ReceiveClient ?? throw new InvalidOperationException(
             $"S3S2 share queue worker '{_name}': the registered IReceiveClientFactory is not the library's; the worker receives through the library's pipeline only. Remove the replacement.");
-        _handlers = _services.GetServices<IReceivedShareHandler>().ToList();
+        _handlers = HandlersFor(_services, _name);
         _output = Path.GetFullPath(_options.OutputDirectory!);
         (_sqs, _ownsSqs) = SqsClientFactory.For(_services, _options);
         return base.StartAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The handlers a client's worker calls: those registered for every worker (unkeyed), then the client's own (keyed by
+    /// its name, as <c>AddS3ShareDestination</c> registers): a named client's destination never receives another
+    /// client's shares.
+    /// </summary>
+    internal static List<IReceivedShareHandler> HandlersFor(IServiceProvider services, string name) =>
+        [.. services.GetServices<IReceivedShareHandler>(), .. services.GetKeyedServices<IReceivedShareHandler>(name)];
 
     public override void Dispose()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Moq;
 using S3S2.Sharing.Queue;
 using S3S2.Sharing.Storage;
 
@@ -46,6 +47,35 @@ public sealed class S3ShareDestinationSharingBuilderExtensionsTests
         });
 
         Assert.That((options.ServerSideEncryption.Method, options.ServerSideEncryption.Required, options.ServerSideEncryption.KmsKeyId), Is.EqualTo((ServerSideEncryptionMethod.Kms, true, KeyArn)));
+    }
+
+    [Test]
+    public void AddS3ShareDestination_TwoNamedClients_EachWorkerGetsItsOwnDestinationAndTheHostWideHandlers()
+    {
+        var services = new ServiceCollection();
+        var everyWorker = new Mock<IReceivedShareHandler>().Object;
+        services.AddSingleton(everyWorker);
+        foreach (var name in new[] { "acme", "globex" })
+        {
+            services.AddS3S2Sharing(name, o => o.Bucket = name + "-inbox").AddReceiving().AddS3ShareDestination(o =>
+            {
+                o.Bucket = name + "-processed";
+                o.Region = "eu-west-1";
+                o.ServerSideEncryption.KmsKeyId = KeyArn;
+            });
+        }
+
+        using var provider = services.BuildServiceProvider();
+        var acme = ShareQueueWorker.HandlersFor(provider, "acme");
+        var globex = ShareQueueWorker.HandlersFor(provider, "globex");
+
+        // Before, the destinations were plain singletons: every worker called both, copying acme's plaintext to globex's bucket.
+        Assert.That(acme, Has.Count.EqualTo(2));
+        Assert.That(acme[0], Is.SameAs(everyWorker));
+        Assert.That(((S3ShareDestination)acme[1]).Bucket, Is.EqualTo("acme-processed"));
+        Assert.That(globex, Has.Count.EqualTo(2));
+        Assert.That(globex[0], Is.SameAs(everyWorker));
+        Assert.That(((S3ShareDestination)globex[1]).Bucket, Is.EqualTo("globex-processed"));
     }
 
     private static S3ShareDestinationOptions Options(Action<S3ShareDestinationOptions> configure)
