@@ -293,7 +293,9 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// into <paramref name="outputDirectory"/>, through the same per-share pipeline as <see cref="ReceiveShareAsync(string, string, CancellationToken)"/>.
     /// The key must be a manifest's key (<c>&lt;share prefix&gt;/&lt;shareId&gt;.manifest.json&lt;suffix&gt;</c>) at or
     /// under the client's prefix; anything else is refused with <see cref="ArgumentException"/> and never read. Files
-    /// already in place are verified and kept, so a second delivery of the same share is harmless.
+    /// already in place are verified and kept, so a second delivery of the same share is harmless. It never deletes the
+    /// share's objects, whatever <see cref="ReceiveClientOptions.DeleteAfterReceive"/> says: the queue worker deletes them
+    /// by its own option only once its handlers succeeded, since a redelivery must still find the manifest.
     /// </summary>
     /// <param name="manifestKey">The manifest's object key.</param>
     /// <param name="outputDirectory">The folder under which <c>&lt;shareId&gt;/</c> is written.</param>
@@ -320,7 +322,8 @@ internal sealed partial class ReceiveClient : IReceiveClient
             int.MaxValue,
             shareDirectory,
             progress,
-            cancellationToken)).ConfigureAwait(false);
+            cancellationToken,
+            deleteAfterReceive: false)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -389,6 +392,10 @@ internal sealed partial class ReceiveClient : IReceiveClient
     /// <param name="resultDirectory">The folder reported in the result (empty when files go to a callback).</param>
     /// <param name="progress">Told the files' progress once the manifest is checked, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the receive.</param>
+    /// <param name="deleteAfterReceive">
+    /// Whether <see cref="ReceiveClientOptions.DeleteAfterReceive"/> applies here; the queue worker passes
+    /// <see langword="false"/> and deletes by its own option, after its handlers succeeded.
+    /// </param>
     private async Task<ReceivedShare> ReceiveIntoAsync(
         AvailableShare share,
         string shareDirectory,
@@ -397,7 +404,8 @@ internal sealed partial class ReceiveClient : IReceiveClient
         int filesHeldAtOnce,
         string resultDirectory,
         IProgress<ReceiveProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool deleteAfterReceive = true)
     {
         IReceivedFileSink? created = null;
         IReadOnlyList<PlannedFile> plan;
@@ -451,7 +459,7 @@ internal sealed partial class ReceiveClient : IReceiveClient
             return new ReceivedShare(share.ShareId, outcome, resultDirectory, files, null) { SignerFingerprint = signer, ManifestDecrypted = true };
         }
 
-        if (_options.DeleteAfterReceive)
+        if (deleteAfterReceive && _options.DeleteAfterReceive)
         {
             try
             {

@@ -44,7 +44,9 @@ public sealed class ReceiveClientOptions
     /// <summary>
     /// Gets or sets a value indicating whether a share's objects are deleted from the store once every file of the share
     /// is in place and verified (files first, the manifest last, so an interrupted delete leaves a share that receives
-    /// again as already received).
+    /// again as already received). The queue worker does not apply it: it deletes by
+    /// <see cref="Queue.ShareQueueWorkerOptions.DeleteAfterReceive"/>, only once its handlers succeeded, so that a
+    /// redelivered message still finds the share.
     /// </summary>
     /// <value><see langword="false"/>.</value>
     public bool DeleteAfterReceive { get; set; }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using S3S2.Sharing.Audit.Generation;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Queue;
+using S3S2.Sharing.Receiving;
 using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.Queue;
@@ -130,7 +131,7 @@ internal sealed class QueueTestBed : IDisposable
     }
 
     /// <summary>A worker host for this bed: the receiver's key, the bucket under <see cref="Prefix"/>, the queue.</summary>
-    public IHost BuildWorker(Action<ShareQueueWorkerOptions>? configure = null, IReceivedShareHandler? handler = null, ILoggerProvider? logs = null, string? output = null)
+    public IHost BuildWorker(Action<ShareQueueWorkerOptions>? configure = null, IReceivedShareHandler? handler = null, ILoggerProvider? logs = null, string? output = null, Action<ReceiveClientOptions>? receiving = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddLogging(logging =>
@@ -150,7 +151,11 @@ internal sealed class QueueTestBed : IDisposable
                 o.Bucket = Bucket;
                 o.Prefix = Prefix;
             })
-            .AddReceiving(o => o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored)))
+            .AddReceiving(o =>
+            {
+                o.SecretKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.SecretKeyArmored));
+                receiving?.Invoke(o);
+            })
             .AddS3Store(o =>
             {
                 o.ServiceUrl = Server.Endpoint;

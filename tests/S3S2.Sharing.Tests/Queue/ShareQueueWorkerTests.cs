@@ -3,6 +3,8 @@ using Amazon.S3.Model;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Moq;
+using S3S2.Sharing.Queue;
 using S3S2.Sharing.Tests.Infrastructure;
 
 namespace S3S2.Sharing.Tests.Queue;
@@ -75,6 +77,29 @@ public sealed class ShareQueueWorkerTests
         Assert.That(error!.Message, Does.Contain($"the SQS queue {missing} does not exist").And.Contain("QueueUrl"));
         Assert.That(error.InnerException, Is.InstanceOf<QueueDoesNotExistException>());
         await host.StopAsync();
+    }
+
+    [Test]
+    public async Task Worker_ReceiveSideDeleteAfterReceiveAndAFailingHandler_ObjectsKeptSoTheRedeliveryCallsTheHandlerAgain()
+    {
+        using var bed = await QueueTestBed.CreateAsync();
+        var receipt = await bed.ShareAsync("acme", new Dictionary<string, byte[]> { ["a.csv"] = TestData.Csv(50) });
+        var calls = 0;
+        var handler = new Mock<IReceivedShareHandler>();
+        handler.Setup(h => h.HandleAsync(It.IsAny<VerifiedShare>(), It.IsAny<CancellationToken>()))
+            .Callback(() => Interlocked.Increment(ref calls))
+            .ThrowsAsync(new IOException("the warehouse is down"));
+        using var host = bed.BuildWorker(handler: handler.Object, receiving: o => o.DeleteAfterReceive = true);
+
+        await host.StartAsync();
+        // Before, the receive deleted the share's objects before the handler ran: the redelivery found no manifest, the
+        // handler never ran again, and the message went to the dead-letter queue with the share lost from the bucket.
+        await QueueTestBed.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 2), TimeSpan.FromSeconds(60), "the handler called again on the redelivery");
+        await host.StopAsync();
+
+        var manifest = await bed.S3.GetObjectMetadataAsync(bed.Bucket, receipt.ManifestKey);
+        Assert.That(manifest.ContentLength, Is.GreaterThan(0), "the manifest is still in the bucket");
+        Assert.That(await bed.S3.GetObjectMetadataAsync(bed.Bucket, receipt.Files[0].Key), Is.Not.Null);
     }
 
     [Test]
