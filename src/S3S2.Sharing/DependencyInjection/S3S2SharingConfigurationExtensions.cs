@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using S3S2.Sharing;
 using S3S2.Sharing.DependencyInjection;
+using S3S2.Sharing.Diagnostics;
 using S3S2.Sharing.Encryption.OpenPgp;
 using S3S2.Sharing.Profiles;
 using S3S2.Sharing.Storage;
@@ -136,7 +137,9 @@ public static class S3S2SharingConfigurationExtensions
                 o.PinnedFingerprint = signing["Fingerprint"] is { Length: > 0 } pinned ? pinned : o.PinnedFingerprint;
                 o.Passphrase = passphraseVariable is not { Length: > 0 } ? null : () => Environment.GetEnvironmentVariable(passphraseVariable) is { Length: > 0 } value
                     ? value
-                    : throw new S3S2.Sharing.Encryption.EncryptionKeyException($"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} names '{passphraseVariable}', but that environment variable is not set or empty. Export it first.");
+                    : throw new S3S2.Sharing.Encryption.EncryptionKeyException(EnvironmentVariableNames.IsName(passphraseVariable)
+                        ? $"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} names '{passphraseVariable}', but that environment variable is not set or empty. Export it first."
+                        : $"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} {EnvironmentVariableNames.NotAName}.");
             });
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using S3S2.Sharing.Diagnostics;
 
 namespace S3S2.Sharing.Receiving;
 
@@ -62,12 +63,15 @@ internal sealed class ReceiveClientOptionsValidator : IValidateOptions<ReceiveCl
 
         if (options.PassphraseEnvironmentVariable is { } variable)
         {
-            if (options.Passphrase is not null)
+            if (!EnvironmentVariableNames.IsName(variable))
+            {
+                errors.Add($"{client}: PassphraseEnvironmentVariable {EnvironmentVariableNames.NotAName}.");
+            }
+            else if (options.Passphrase is not null)
             {
                 errors.Add($"{client}: both Passphrase and PassphraseEnvironmentVariable '{variable}' are set. Set one.");
             }
-
-            if (string.IsNullOrWhiteSpace(variable) || Environment.GetEnvironmentVariable(variable) is null)
+            else if (Environment.GetEnvironmentVariable(variable) is null)
             {
                 errors.Add($"{client}: PassphraseEnvironmentVariable names '{variable}', which is not set in the environment. Set it to the secret key's passphrase, or remove the setting for keys without one.");
             }

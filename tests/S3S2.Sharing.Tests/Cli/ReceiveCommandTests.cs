@@ -213,6 +213,19 @@ public sealed class ReceiveCommandTests
         Assert.That(await File.ReadAllBytesAsync(bed.Output.Combine(good.ShareId, "good.csv")), Is.EqualTo(Content));
     }
 
+    [Test]
+    public async Task Decrypt_PassphraseGivenInsteadOfItsVariable_Exit2WithoutRepeatingIt()
+    {
+        using var folder = new TempDirectory();
+        var input = folder.WriteFile("m.gpg", await ReceiveTestBed.EncryptAsync(Content));
+
+        var result = await RunAsync(["decrypt", input, "--out", folder.Combine("out.csv"), "--pgp-secret-key", SecretKeyFile(folder), "--passphrase-env", "Tr0ub4dor&3 correct horse"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("--passphrase-env takes the name of the environment variable").And.Not.Contain("Tr0ub4dor"));
+        Assert.That(File.Exists(folder.Combine("out.csv")), Is.False);
+    }
+
     [TestCase("zlib", true)]
     [TestCase("none", false)]
     public async Task Decrypt_GpgMadeMessage_Exit0AndPlaintext(string compression, bool armor)

@@ -167,4 +167,23 @@ public sealed class ReceiveCallbackTests
 
         Assert.That(error!.Failures, Has.One.Contains("/nonexistent/receiver.sec.asc").And.One.Contains("S3S2_TEST_SURELY_UNSET_VARIABLE"));
     }
+
+    [Test]
+    public void AddReceiving_PassphraseWhereItsVariableNameBelongs_RefusedWithoutRepeatingIt()
+    {
+        const string passphrase = "Tr0ub4dor&3 correct horse";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Receive:PassphraseEnvironmentVariable"] = passphrase,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing().AddReceiving(configuration.GetSection("Receive"));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IReceiveClient>());
+
+        // Before, the message quoted the setting ("PassphraseEnvironmentVariable names 'Tr0ub4dor&3 ...'"), and hosts log it at start.
+        Assert.That(error!.Failures, Has.One.Contains("PassphraseEnvironmentVariable is not an environment variable name"));
+        Assert.That(error.Message + string.Join(" ", error.Failures), Does.Not.Contain("Tr0ub4dor"));
+    }
 }
