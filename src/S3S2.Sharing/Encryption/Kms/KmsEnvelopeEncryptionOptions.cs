@@ -26,8 +26,9 @@ public sealed class KmsEnvelopeEncryptionOptions
 
     /// <summary>
     /// Gets extra encryption context pairs written into every message and sent to KMS (they show in the key owner's
-    /// CloudTrail). The library adds <c>s3s2:share-id</c> and <c>s3s2:path</c>; keys starting with <c>s3s2:</c> or
-    /// <c>aws-crypto-</c> are reserved.
+    /// CloudTrail). The library adds <c>s3s2:share-id</c> (not the file's path: every message of a share carries the same
+    /// context, the one KMS binds the share's data key to); keys starting with <c>s3s2:</c> or <c>aws-crypto-</c> are
+    /// reserved.
     /// </summary>
     /// <value>Empty.</value>
     public IDictionary<string, string> EncryptionContext { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
