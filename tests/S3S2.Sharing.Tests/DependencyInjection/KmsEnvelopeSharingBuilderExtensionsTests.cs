@@ -131,6 +131,25 @@ public sealed class KmsEnvelopeSharingBuilderExtensionsTests
     }
 
     [Test]
+    public async Task AddKmsEnvelopeEncryption_KeysInTwoRegions_RefusedAtStartNamingThem()
+    {
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing()
+            .AddKmsEnvelopeEncryption(o =>
+            {
+                o.KeyIds.Add("arn:aws:kms:eu-west-1:111122223333:key/k1");
+                o.KeyIds.Add("arn:aws:kms:us-east-1:111122223333:key/k2");
+            })
+            .AddLocalFolderStore("unused-store");
+        await using var provider = services.BuildServiceProvider();
+
+        // Before, the client was built and its first share failed: the second key's Encrypt went to the first key's region.
+        var kmsErrors = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<KmsEnvelopeEncryptionOptions>>().Get(ShareClientOptions.DefaultName));
+
+        Assert.That(kmsErrors!.Failures, Has.Exactly(1).Contains("the KMS keys are in 2 regions (eu-west-1, us-east-1), but a share calls KMS in one region"));
+    }
+
+    [Test]
     public async Task AddKmsEnvelopeEncryption_WithOpenPgpToo_RefusesTwoEncryptors()
     {
         var services = new ServiceCollection();

@@ -28,6 +28,13 @@ internal sealed class KmsEnvelopeEncryptionOptionsValidator : IValidateOptions<K
             errors.Add($"{client}: a KMS key is listed twice in KeyIds. List each key once.");
         }
 
+        // One client calls one region (the first key's, or Region): a key elsewhere would fail at the first share, not here.
+        var regions = options.KeyIds.Select(KmsKeyArn.RegionOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (options.ServiceUrl is null && regions.Count > 1)
+        {
+            errors.Add($"{client}: the KMS keys are in {regions.Count} regions ({string.Join(", ", regions)}), but a share calls KMS in one region. Use keys of one region (for a multi-Region key, its replica in that region).");
+        }
+
         if (!Enum.IsDefined(options.AlgorithmSuite))
         {
             errors.Add($"{client}: algorithm suite '{options.AlgorithmSuite}' is unknown. Use AesGcm256HkdfSha512Commit (0x0478) or AesGcm256HkdfSha512CommitEcdsaP384 (0x0578).");
