@@ -56,6 +56,12 @@ public static class S3S2SharingConfigurationExtensions
             errors,
             invalid);
         var compressionLevel = CompressionLevel(configuration, client, FullKey, errors);
+        if (configuration["Signing:PassphraseEnvironmentVariable"] is { Length: > 0 } signingVariable && !EnvironmentVariableNames.IsName(signingVariable))
+        {
+            // Refused at start, as the receive's setting is: most likely the passphrase itself, which no message repeats.
+            errors.Add($"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} {EnvironmentVariableNames.NotAName}.");
+        }
+
         if (configuration["OpenPgp:CompressionLevel"] is { Length: > 0 } setLevel && string.Equals(configuration["OpenPgp:Compression"]?.Trim(), nameof(OpenPgpCompression.None), StringComparison.OrdinalIgnoreCase))
         {
             // A level with compression off is a contradiction, not a preference: say which key to drop rather than guess.
@@ -137,9 +143,7 @@ public static class S3S2SharingConfigurationExtensions
                 o.PinnedFingerprint = signing["Fingerprint"] is { Length: > 0 } pinned ? pinned : o.PinnedFingerprint;
                 o.Passphrase = passphraseVariable is not { Length: > 0 } ? null : () => Environment.GetEnvironmentVariable(passphraseVariable) is { Length: > 0 } value
                     ? value
-                    : throw new S3S2.Sharing.Encryption.EncryptionKeyException(EnvironmentVariableNames.IsName(passphraseVariable)
-                        ? $"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} names '{passphraseVariable}', but that environment variable is not set or empty. Export it first."
-                        : $"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} {EnvironmentVariableNames.NotAName}.");
+                    : throw new S3S2.Sharing.Encryption.EncryptionKeyException($"{client}: {FullKey("Signing:PassphraseEnvironmentVariable")} names '{passphraseVariable}', but that environment variable is not set or empty. Export it first.");
             });
         }
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using S3S2.Sharing.DependencyInjection;
-using S3S2.Sharing.Diagnostics;
 using Amazon.KeyManagementService;
 using S3S2.Sharing.Encryption.Kms;
 using S3S2.Sharing.Encryption.OpenPgp;
@@ -76,9 +75,7 @@ internal sealed class ReceiveClientFactory(
         var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var store = registration.Stores.Count == 0 ? null : registration.Stores[0].CreateReader?.Invoke(services, name);
         var passphrase = receive.Passphrase ?? (receive.PassphraseEnvironmentVariable is { } variable
-            ? () => Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException(EnvironmentVariableNames.IsName(variable)
-                ? $"S3S2 receive client '{name}': the environment variable '{variable}' (PassphraseEnvironmentVariable) is not set. Set it to the secret key's passphrase."
-                : $"S3S2 receive client '{name}': PassphraseEnvironmentVariable {EnvironmentVariableNames.NotAName}.")
+            ? () => Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"S3S2 receive client '{name}': the environment variable '{variable}' (PassphraseEnvironmentVariable) is not set. Set it to the secret key's passphrase.")
             : null);
         var keys = new OpenPgpSecretKeys([.. receive.SecretKeys, .. receive.SecretKeyFiles.Select(OpenPgpKeySource.FromFile)], passphrase);
         IDecryptor[] decryptors = receive.AllowedKmsKeyIds.Count == 0 && receive.AllowedKmsAccountIds.Count == 0

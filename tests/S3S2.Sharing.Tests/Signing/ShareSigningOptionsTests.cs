@@ -81,6 +81,28 @@ public sealed class ShareSigningOptionsTests
     }
 
     [Test]
+    public void AddS3S2Sharing_SigningPassphraseWhereItsVariableNameBelongs_RefusedAtStartWithoutRepeatingIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["S3S2:Bucket"] = "inbox",
+            ["S3S2:Prefix"] = "partners/acme",
+            ["S3S2:LocalFolder"] = Path.GetTempPath(),
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-receiver.asc"),
+            ["S3S2:Signing:KeyFile"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-signing-key.asc"),
+            ["S3S2:Signing:PassphraseEnvironmentVariable"] = "Tr0ub4dor&3 correct horse",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        // With the missing key files, start validation reports several validators' errors together (an AggregateException).
+        var error = Assert.Catch(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(error!.ToString(), Does.Contain("S3S2:Signing:PassphraseEnvironmentVariable is not an environment variable name").And.Not.Contain("Tr0ub4dor"));
+    }
+
+    [Test]
     public void ReceiveOptions_BoundFromConfiguration_PinsAndRequirementTakeEffect()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
