@@ -74,7 +74,7 @@ internal static class WorkerCommand
 
             // Until asked to stop, or until the worker ends on its own, which it does only on an error it cannot get
             // past (a queue that does not exist): that error is the command's.
-            var running = (worker as BackgroundService)?.ExecuteTask ?? Task.Delay(Timeout.Infinite, CancellationToken.None);
+            var running = ((BackgroundService)worker).ExecuteTask!;
             await Task.WhenAny(running, Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
             await worker.StopAsync(CancellationToken.None).ConfigureAwait(false);
             if (running.IsFaulted)
