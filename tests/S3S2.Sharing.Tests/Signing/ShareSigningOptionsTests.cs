@@ -63,17 +63,7 @@ public sealed class ShareSigningOptionsTests
     [Test]
     public void AddS3S2Sharing_SigningKeyFileFromConfigurationMissing_ErrorNamesTheKey()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["S3S2:Bucket"] = "inbox",
-            ["S3S2:Prefix"] = "partners/acme",
-            ["S3S2:LocalFolder"] = Path.GetTempPath(),
-            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-receiver.asc"),
-            ["S3S2:Signing:KeyFile"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-signing-key.asc"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
-        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        using var provider = SigningFromConfiguration(passphraseVariable: null);
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
@@ -83,18 +73,7 @@ public sealed class ShareSigningOptionsTests
     [Test]
     public void AddS3S2Sharing_SigningPassphraseWhereItsVariableNameBelongs_RefusedAtStartWithoutRepeatingIt()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["S3S2:Bucket"] = "inbox",
-            ["S3S2:Prefix"] = "partners/acme",
-            ["S3S2:LocalFolder"] = Path.GetTempPath(),
-            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-receiver.asc"),
-            ["S3S2:Signing:KeyFile"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-signing-key.asc"),
-            ["S3S2:Signing:PassphraseEnvironmentVariable"] = "Tr0ub4dor&3 correct horse",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddS3S2Sharing(configuration.GetSection("S3S2"));
-        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        using var provider = SigningFromConfiguration(passphraseVariable: "Tr0ub4dor&3 correct horse");
 
         // With the missing key files, start validation reports several validators' errors together (an AggregateException).
         var error = Assert.Catch(() => provider.GetRequiredService<IStartupValidator>().Validate());
@@ -145,6 +124,27 @@ public sealed class ShareSigningOptionsTests
             .AddOpenPgpEncryption(o => o.RecipientKeys.Add(OpenPgpKeySource.FromArmoredString(TestKeys.Receiver.PublicKeyArmored)))
             .AddLocalFolderStore(Path.GetTempPath());
         configure(builder);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>A sharing client bound from configuration with a signing section whose key files do not exist.</summary>
+    private static ServiceProvider SigningFromConfiguration(string? passphraseVariable)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["S3S2:Bucket"] = "inbox",
+            ["S3S2:Prefix"] = "partners/acme",
+            ["S3S2:LocalFolder"] = Path.GetTempPath(),
+            ["S3S2:OpenPgp:RecipientKeyFiles:0"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-receiver.asc"),
+            ["S3S2:Signing:KeyFile"] = Path.Combine(Path.GetTempPath(), "s3s2-no-such-signing-key.asc"),
+        };
+        if (passphraseVariable is not null)
+        {
+            settings["S3S2:Signing:PassphraseEnvironmentVariable"] = passphraseVariable;
+        }
+
+        var services = new ServiceCollection();
+        services.AddS3S2Sharing(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("S3S2"));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }
